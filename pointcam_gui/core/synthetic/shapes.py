@@ -1,0 +1,211 @@
+"""Solid building blocks for the part generator: revolutions, prisms, sweeps and booleans.
+
+Every function returns a watertight ``trimesh.Trimesh`` in millimetres, built around the origin
+with +Z as the main axis unless it takes a placement. Booleans go through manifold3d, which is
+robust on the coincident faces that CAD-like construction produces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import trimesh
+from numpy.typing import ArrayLike
+
+Mesh = trimesh.Trimesh
+
+
+# --- booleans ---------------------------------------------------------------------------------
+
+def union(*meshes: Mesh) -> Mesh:
+    parts = [m for m in meshes if m is not None and len(m.faces)]
+    if len(parts) == 1:
+        return parts[0]
+    return trimesh.boolean.union(parts, engine="manifold")
+
+
+def difference(base: Mesh, *cutters: Mesh) -> Mesh:
+    cut = [c for c in cutters if c is not None and len(c.faces)]
+    if not cut:
+        return base
+    return trimesh.boolean.difference([base, *cut], engine="manifold")
+
+
+def intersection(*meshes: Mesh) -> Mesh:
+    return trimesh.boolean.intersection(list(meshes), engine="manifold")
+
+
+def combine(*meshes: Mesh) -> Mesh:
+    """Several bodies in one mesh without a boolean (an assembly: bearing balls, a loose pin)."""
+    return trimesh.util.concatenate([m for m in meshes if m is not None and len(m.faces)])
+
+
+# --- placement --------------------------------------------------------------------------------
+
+def moved(mesh: Mesh, offset: ArrayLike) -> Mesh:
+    out = mesh.copy()
+    out.apply_translation(np.asarray(offset, dtype=float))
+    return out
+
+
+def rotated(mesh: Mesh, angle: float, axis: ArrayLike, point: ArrayLike | None = None) -> Mesh:
+    out = mesh.copy()
+    out.apply_transform(trimesh.transformations.rotation_matrix(angle, axis, point))
+    return out
+
+
+def aligned(mesh: Mesh, direction: ArrayLike) -> Mesh:
+    """Rotate a +Z-axis part so that its axis points along ``direction``."""
+    out = mesh.copy()
+    out.apply_transform(trimesh.geometry.align_vectors([0, 0, 1], np.asarray(direction, float)))
+    return out
+
+
+# --- solids -----------------------------------------------------------------------------------
+
+def revolve(profile: ArrayLike, sections: int = 64) -> Mesh:
+    """Revolve a closed (r, z) profile, counter-clockwise, around +Z into a solid.
+
+    The profile is a list of (radius, z) points; it is closed automatically. Radii of 0 touch the
+    axis (a solid of revolution); all radii > 0 make a ring.
+    """
+    pts = np.asarray(profile, dtype=float)
+    if np.allclose(pts[0], pts[-1]):
+        pts = pts[:-1]
+    # trimesh wants the polyline closed and wound so that normals face outwards.
+    area = 0.5 * np.sum(pts[:, 0] * np.roll(pts[:, 1], -1) - np.roll(pts[:, 0], -1) * pts[:, 1])
+    if area < 0:
+        pts = pts[::-1]
+    pts = np.vstack([pts, pts[:1]])
+    mesh = trimesh.creation.revolve(pts, sections=int(sections))
+    if mesh.volume < 0:
+        mesh.invert()
+    return mesh
+
+
+def cylinder(radius: float, height: float, sections: int = 48, z0: float = 0.0) -> Mesh:
+    """Solid cylinder on +Z from ``z0`` to ``z0 + height``."""
+    c = trimesh.creation.cylinder(radius=radius, height=height, sections=int(sections))
+    c.apply_translation([0, 0, z0 + height / 2])
+    return c
+
+
+def cylinder_between(p0: ArrayLike, p1: ArrayLike, radius: float, sections: int = 32) -> Mesh:
+    return trimesh.creation.cylinder(radius=radius, segment=np.array([p0, p1], float),
+                                     sections=int(sections))
+
+
+def tube(r_in: float, r_out: float, height: float, sections: int = 64, z0: float = 0.0) -> Mesh:
+    """Hollow cylinder (a ring) on +Z from ``z0`` to ``z0 + height``."""
+    return revolve([(r_in, z0), (r_out, z0), (r_out, z0 + height), (r_in, z0 + height)],
+                   sections)
+
+
+def box(extents: Sequence[float], center: ArrayLike = (0, 0, 0)) -> Mesh:
+    b = trimesh.creation.box(extents=np.asarray(extents, float))
+    b.apply_translation(np.asarray(center, float))
+    return b
+
+
+def prism(polygon: ArrayLike, height: float, z0: float = 0.0) -> Mesh:
+    """Extrude a closed 2-D polygon (x, y points, counter-clockwise) along +Z."""
+    from shapely.geometry import Polygon
+
+    poly = Polygon(np.asarray(polygon, float))
+    m = trimesh.creation.extrude_polygon(poly, height)
+    m.apply_translation([0, 0, z0])
+    return m
+
+
+def regular_polygon(sides: int, circumradius: float, phase: float = 0.0) -> np.ndarray:
+    a = phase + np.linspace(0, 2 * np.pi, sides, endpoint=False)
+    return np.column_stack([circumradius * np.cos(a), circumradius * np.sin(a)])
+
+
+def hex_prism(across_flats: float, height: float, z0: float = 0.0) -> Mesh:
+    return prism(regular_polygon(6, across_flats / np.sqrt(3.0)), height, z0)
+
+
+def sphere(radius: float, center: ArrayLike = (0, 0, 0), subdivisions: int = 2) -> Mesh:
+    s = trimesh.creation.icosphere(subdivisions=subdivisions, radius=radius)
+    s.apply_translation(np.asarray(center, float))
+    return s
+
+
+def torus(major: float, minor: float, major_sections: int = 64, minor_sections: int = 24) -> Mesh:
+    """Torus around +Z in the XY plane."""
+    return trimesh.creation.torus(major_radius=major, minor_radius=minor,
+                                  major_sections=int(major_sections),
+                                  minor_sections=int(minor_sections))
+
+
+def sweep_circle(path: ArrayLike, radius: float, sections: int = 24) -> Mesh:
+    """A round bar of ``radius`` swept along a 3-D polyline ``path`` (hooks, bent rods, U-bolts).
+
+    Ends are capped. The path needs no sharp corners: sample arcs finely.
+    """
+    from shapely.geometry import Point
+
+    circle = Point(0, 0).buffer(radius, quad_segs=max(2, sections // 4))
+    return trimesh.creation.sweep_polygon(circle, np.asarray(path, float))
+
+
+def sweep_polygon(path: ArrayLike, polygon: ArrayLike) -> Mesh:
+    """A bar of any 2-D section (x, y points) swept along a 3-D polyline (flat hooks, bands)."""
+    from shapely.geometry import Polygon
+
+    return trimesh.creation.sweep_polygon(Polygon(np.asarray(polygon, float)),
+                                          np.asarray(path, float))
+
+
+def arc(radius: float, start: float, stop: float, n: int = 48,
+        center: ArrayLike = (0, 0, 0)) -> np.ndarray:
+    """Points on a circular arc in the XZ plane (angles in radians, 0 = +X, pi/2 = +Z)."""
+    t = np.linspace(start, stop, n)
+    c = np.asarray(center, float)
+    return np.column_stack([c[0] + radius * np.cos(t), np.full_like(t, c[1]),
+                            c[2] + radius * np.sin(t)])
+
+
+def helix_thread(radius: float, pitch: float, length: float, depth: float,
+                 sections_per_turn: int = 24, z0: float = 0.0) -> Mesh:
+    """A helical ridge (a modelled thread) around +Z, to union onto a core of ``radius``.
+
+    ``depth`` is the ridge height; the ridge is a triangular section riding on the core surface.
+    """
+    turns = max(length / pitch, 0.25)
+    n = max(8, int(turns * sections_per_turn))
+    t = np.linspace(0, turns * 2 * np.pi, n)
+    z = z0 + t / (2 * np.pi) * pitch
+    half = 0.35 * pitch
+    # Section in the local (radial, axial) plane, swept along the helix path.
+    section = [(-depth * 0.15, -half), (depth, 0.0), (-depth * 0.15, half)]
+    path = np.column_stack([radius * np.cos(t), radius * np.sin(t), z])
+    rings = []
+    for (dr, dz) in section:
+        rings.append(np.column_stack([(radius + dr) * np.cos(t), (radius + dr) * np.sin(t),
+                                      z + dz]))
+    verts = np.vstack(rings)  # 3 rings of n points
+    faces = []
+    for k in range(3):
+        a, b = k * n, ((k + 1) % 3) * n
+        for i in range(n - 1):
+            faces.append([a + i, a + i + 1, b + i + 1])
+            faces.append([a + i, b + i + 1, b + i])
+    # End caps.
+    faces.append([0, n, 2 * n])
+    faces.append([n - 1, 3 * n - 1, 2 * n - 1])
+    mesh = trimesh.Trimesh(verts, np.asarray(faces), process=True)
+    trimesh.repair.fix_normals(mesh)
+    del path
+    return mesh
+
+
+def chamfered_cylinder_profile(radius: float, height: float, chamfer: float,
+                               bore: float = 0.0) -> list[tuple[float, float]]:
+    """(r, z) profile of a cylinder with chamfered outer edges and an optional bore."""
+    c = min(chamfer, radius * 0.5, height * 0.45)
+    r0 = bore
+    return [(r0, 0.0), (radius - c, 0.0), (radius, c), (radius, height - c),
+            (radius - c, height), (r0, height)]
