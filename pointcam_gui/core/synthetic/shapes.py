@@ -209,3 +209,10 @@ def chamfered_cylinder_profile(radius: float, height: float, chamfer: float,
     r0 = bore
     return [(r0, 0.0), (radius - c, 0.0), (radius, c), (radius, height - c),
             (radius - c, height), (r0, height)]
+
+
+def sections(rng: np.random.Generator, low: int = 10, high: int = 96) -> int:
+    """How finely to tessellate a round feature: CAD exports range from very coarse to fine."""
+    choices = np.array([10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 96])
+    choices = choices[(choices >= low) & (choices <= high)]
+    return int(rng.choice(choices))
