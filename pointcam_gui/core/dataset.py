@@ -1,0 +1,271 @@
+"""Folder-per-class datasets of part meshes: writing a generated one, reading any one.
+
+A dataset is a folder whose sub-folders are the classes and hold mesh files. A generated one also
+has ``manifest.json`` (class names and order, counts, seeds, generator version, sub-types); when a
+manifest is present it gives the class names and their order, otherwise the folder names, sorted,
+are the class names. Unreadable parts are skipped and reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import trimesh
+
+from pointcam_gui import __version__
+from pointcam_gui.core.classes import PART_CLASSES, SLUGS
+from pointcam_gui.core.errors import DatasetError
+from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The files of a dataset, found without reading any mesh."""
+
+    root: Path
+    class_names: tuple[str, ...]
+    files: tuple[Path, ...]
+    labels: tuple[int, ...]
+    manifest: dict[str, Any] | None = None
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(self.labels)
+        return {name: c[i] for i, name in enumerate(self.class_names)}
+
+    def summary(self) -> dict[str, Any]:
+        """What a model card or checkpoint provenance says about the data."""
+        out: dict[str, Any] = {"path": str(self.root), "num_parts": len(self.files),
+                               "counts": self.counts()}
+        if self.manifest:
+            for key in ("seed", "per_class", "generator", "created"):
+                if key in self.manifest:
+                    out[key] = self.manifest[key]
+        return out
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: Path
+    reason: str
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def scan_dataset(root: str | Path, *, min_classes: int = 2) -> Dataset:
+    """The classes and mesh files of ``root``; DatasetError when it cannot be a dataset."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DatasetError(f"{root}: dataset folder not found")
+    manifest = _read_manifest(root)
+    if manifest is not None:
+        names = [str(c["name"]) for c in manifest["classes"]]
+        folders = [root / str(c.get("folder", c["name"])) for c in manifest["classes"]]
+    else:
+        folders = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                         key=lambda p: p.name)
+        names = [p.name for p in folders]
+    if not folders:
+        raise DatasetError(f"{root}: no class folders (expected one sub-folder per class)")
+    if len(folders) < min_classes:
+        raise DatasetError(f"{root}: only one class ({names[0]}); training needs at least "
+                           f"{min_classes} class folders")
+    files: list[Path] = []
+    labels: list[int] = []
+    for label, folder in enumerate(folders):
+        found = sorted(p for p in folder.glob("*") if p.is_file()
+                       and p.suffix.lower() in SUPPORTED_SUFFIXES) if folder.is_dir() else []
+        if not found:
+            raise DatasetError(f"{folder}: class folder has no mesh files "
+                               f"({', '.join(SUPPORTED_SUFFIXES)})")
+        files += found
+        labels += [label] * len(found)
+    return Dataset(root, tuple(names), tuple(files), tuple(labels), manifest)
+
+
+def _read_manifest(root: Path) -> dict[str, Any] | None:
+    path = root / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        classes = data["classes"]
+        if not isinstance(classes, list) or not all("name" in c for c in classes):
+            raise ValueError("'classes' must be a list of objects with a 'name'")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DatasetError(f"{path}: unusable manifest ({exc})") from None
+    return dict(data)
+
+
+def iter_meshes(dataset: Dataset, skipped: list[Skipped],
+                progress: Progress | None = None) -> Iterator[tuple[int, Path, trimesh.Trimesh]]:
+    """(label, path, mesh) for every readable part; unreadable ones are appended to ``skipped``."""
+    total = len(dataset.files)
+    for done, (path, label) in enumerate(zip(dataset.files, dataset.labels, strict=True), 1):
+        try:
+            mesh = load_mesh(path)
+            if not np.isfinite(mesh.vertices).all() or mesh.area <= 0:
+                raise ValueError("no surface area or non-finite vertices")
+        except Exception as exc:  # one bad part must not stop a 2,400-part run
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            log.warning("skipping %s: %s", path, reason)
+            skipped.append(Skipped(path, reason))
+        else:
+            yield label, path, mesh
+        if progress is not None:
+            progress(done, total)
+
+
+def check_readable(dataset: Dataset, labels_read: Sequence[int], *, min_classes: int = 2) -> None:
+    """DatasetError when too little survived reading: no parts, or a class left empty."""
+    if not labels_read:
+        raise DatasetError(f"{dataset.root}: none of the {len(dataset.files)} parts could be read")
+    present = set(labels_read)
+    missing = [n for i, n in enumerate(dataset.class_names) if i not in present]
+    if missing and min_classes > 1:
+        raise DatasetError(f"{dataset.root}: no readable parts in class "
+                           f"{', '.join(repr(m) for m in missing)}")
+
+
+# --- class names on the command line ----------------------------------------------------------
+
+def resolve_classes(requested: Sequence[str]) -> list[str]:
+    """Shipped class names from full names, slugs or unique prefixes (case-insensitive)."""
+    out: list[str] = []
+    for text in requested:
+        key = text.strip().lower()
+        exact = [c for c in PART_CLASSES if key in (c.lower(), SLUGS[c])]
+        hits = exact or [c for c in PART_CLASSES
+                         if c.lower().startswith(key) or SLUGS[c].startswith(key)]
+        if len(hits) != 1:
+            what = "matches several classes" if hits else "is not a class"
+            raise DatasetError(f"{text!r} {what}; choose from: {', '.join(SLUGS.values())}")
+        if hits[0] not in out:
+            out.append(hits[0])
+    return out
+
+
+# --- writing a generated dataset --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GenerationReport:
+    root: Path
+    manifest: dict[str, Any]
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def part_seed(seed: int, class_name: str, index: int) -> int:
+    """A part's own seed: independent of the other classes, the worker count and the order."""
+    ss = np.random.SeedSequence([seed, zlib.crc32(class_name.encode()), index])
+    return int(ss.generate_state(1)[0] & 0x7FFFFFFF)
+
+
+def _make_one(job: tuple[str, int, int, str, str]) -> dict[str, Any]:
+    """Worker: generate one part and write it; returns its manifest entry (or its error)."""
+    class_name, index, seed, path, fmt = job
+    from pointcam_gui.core.synthetic import generate_part
+
+    entry: dict[str, Any] = {"class": class_name, "index": index, "seed": seed,
+                             "file": f"{Path(path).parent.name}/{Path(path).name}"}
+    try:
+        mesh = generate_part(class_name, seed, vary=True)
+        if fmt == "ply":
+            mesh.export(path, file_type="ply", encoding="binary", vertex_normal=False)
+        else:
+            mesh.export(path, file_type="stl")
+    except Exception as exc:  # a generator bug costs one part, reported in the manifest
+        entry["error"] = f"{type(exc).__name__}: {exc}"
+        return entry
+    entry["subtype"] = str(mesh.metadata.get("subtype", ""))
+    entry["faces"] = len(mesh.faces)
+    return entry
+
+
+def generate_dataset(out: str | Path, per_class: int, seed: int,
+                     classes: Sequence[str] | None = None, *, workers: int = 2, fmt: str = "ply",
+                     progress: Progress | None = None) -> GenerationReport:
+    """Write ``per_class`` generated parts of each class under ``out/<slug>/`` and a manifest."""
+    if per_class < 1:
+        raise DatasetError("--per-class must be at least 1")
+    if fmt not in ("ply", "stl"):
+        raise DatasetError(f"unknown mesh format {fmt!r}: choose ply or stl")
+    names = list(classes) if classes else list(PART_CLASSES)
+    root = Path(out)
+    if (root / MANIFEST).exists() or (root.is_dir() and any(root.iterdir())):
+        raise DatasetError(f"{root}: folder exists and is not empty; choose a new folder")
+    jobs = []
+    for name in names:
+        folder = root / SLUGS.get(name, name)
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(per_class):
+            s = part_seed(seed, name, i)
+            jobs.append((name, i, s, str(folder / f"{SLUGS.get(name, name)}_{i:04d}_{s}.{fmt}"),
+                         fmt))
+    entries = _run_jobs(jobs, workers, progress)
+    entries.sort(key=lambda e: (names.index(e["class"]), e["index"]))
+    failures = [e for e in entries if "error" in e]
+    for f in failures:
+        log.warning("generator failed on %s seed %d: %s", f["class"], f["seed"], f["error"])
+    manifest = _manifest(names, [e for e in entries if "error" not in e], failures, seed, per_class)
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return GenerationReport(root, manifest, failures)
+
+
+def _run_jobs(jobs: list[tuple[str, int, int, str, str]], workers: int,
+              progress: Progress | None) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    if workers <= 1:
+        for job in jobs:
+            results.append(_make_one(job))
+            if progress is not None:
+                progress(len(results), len(jobs))
+        return results
+    # spawn: workers never inherit the parent's torch threads or open files
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        pending: set[Future[dict[str, Any]]] = {pool.submit(_make_one, j) for j in jobs}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    results.append(fut.result())
+                    if progress is not None:
+                        progress(len(results), len(jobs))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return results
+
+
+def _manifest(names: list[str], parts: list[dict[str, Any]], failures: list[dict[str, Any]],
+              seed: int, per_class: int) -> dict[str, Any]:
+    from pointcam_gui.core import synthetic
+
+    classes = []
+    for name in names:
+        mine = [p for p in parts if p["class"] == name]
+        classes.append({"name": name, "folder": SLUGS.get(name, name), "count": len(mine),
+                        "subtypes": dict(sorted(Counter(p["subtype"] for p in mine).items()))})
+    return {"format": "pointcam-dataset/1", "seed": seed, "per_class": per_class,
+            "generator": {"module": "pointcam_gui.core.synthetic",
+                          "version": str(getattr(synthetic, "GENERATOR_VERSION", __version__)),
+                          "pointcam": __version__},
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "classes": classes,
+            "parts": [{k: p[k] for k in ("class", "index", "seed", "file", "subtype", "faces")}
+                      for p in parts],
+            "failures": failures}
