@@ -1,0 +1,180 @@
+"""The ``pointcam`` command: the same pipeline as the viewer, from a shell. Never imports the GUI.
+
+Exit codes: 0 ok; 2 bad input or arguments (exactly one line on stderr); 1 an unexpected internal
+error (its traceback only with ``-v``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pointcam_gui import __version__
+from pointcam_gui.core.device import DEVICE_CHOICES
+from pointcam_gui.core.errors import PointCAMError
+
+log = logging.getLogger("pointcam")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse prints usage plus an error; a wrong argument gets one line here."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _points(text: str) -> int:
+    value = int(text)
+    if value < 32:
+        raise argparse.ArgumentTypeError(f"--points must be at least 32, got {value}")
+    return value
+
+
+def _add_explain(sub: Any) -> None:
+    p = sub.add_parser("explain", help="classify a part and explain it with Grad-CAM",
+                       description="Classify a CAD part and compute the Grad-CAM heat of every "
+                                   "class; print the result, optionally render or export it.")
+    p.add_argument("part", type=Path, help="STL, OBJ, PLY, OFF, GLB/GLTF, 3MF (STEP with [step])")
+    p.add_argument("--target", help="class to explain: name, unique prefix or index "
+                                    "(default: the predicted class)")
+    p.add_argument("--weights", type=Path, help="weights file (default: the shipped model)")
+    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    p.add_argument("--points", type=_points, help="points to sample (default: the model's)")
+    p.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--screenshot", type=Path, metavar="OUT.png",
+                   help="render the heat-coloured part to a PNG")
+    p.add_argument("--export-mesh", type=Path, metavar="OUT.ply|OUT.glb",
+                   help="write the refined mesh with per-vertex heat colours")
+    p.add_argument("--colormap", default="jet", help="jet (default), turbo, viridis, inferno, "
+                                                      "coolwarm")
+    p.set_defaults(handler=_explain)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from pointcam_gui.core import Classifier, load_mesh
+    from pointcam_gui.core.heatmap import COLORMAPS
+
+    if args.colormap not in COLORMAPS:
+        raise PointCAMError(f"unknown colormap {args.colormap!r}: choose one of "
+                            f"{', '.join(COLORMAPS)}")
+    t0 = time.perf_counter()
+    mesh = load_mesh(args.part)
+    load_ms = (time.perf_counter() - t0) * 1000
+    clf = Classifier.load(args.weights, device=args.device, num_points=args.points)
+    target = clf.class_index(args.target) if args.target is not None else None
+    analysis = clf.analyse(mesh, seed=args.seed, source=args.part)
+    target = analysis.predicted if target is None else target
+    timings = {"load": load_ms, **analysis.timings_ms}
+
+    if args.screenshot is not None:
+        from pointcam_gui.scene import render_screenshot
+
+        render_screenshot(analysis, target, args.screenshot, cmap=args.colormap)
+    if args.export_mesh is not None:
+        from pointcam_gui.core.export import export_heat_mesh
+
+        export_heat_mesh(analysis, target, args.export_mesh, cmap=args.colormap)
+
+    names, probs = analysis.class_names, analysis.probabilities
+    if args.json:
+        out = {
+            "file": str(args.part),
+            "predicted": {"index": analysis.predicted, "name": analysis.predicted_name,
+                          "probability": float(probs[analysis.predicted])},
+            "probabilities": {n: round(float(p), 6) for n, p in zip(names, probs, strict=True)},
+            "target": {"index": target, "name": names[target]},
+            "num_points": len(analysis.points),
+            "device": analysis.device,
+            "timings_ms": {k: round(v, 2) for k, v in timings.items()},
+            "model": clf.metadata.provenance.get("name", "custom"),
+        }
+        if args.screenshot is not None:
+            out["screenshot"] = str(args.screenshot)
+        if args.export_mesh is not None:
+            out["mesh"] = str(args.export_mesh)
+        print(json.dumps(out, indent=2))
+        return 0
+
+    print(f"{args.part.name}: {analysis.predicted_name} "
+          f"({100 * probs[analysis.predicted]:.1f}%)")
+    for i in probs.argsort()[::-1][:5]:
+        print(f"  {100 * probs[i]:5.1f}%  {names[i]}")
+    if target != analysis.predicted:
+        print(f"Grad-CAM target: {names[target]}")
+    spent = ", ".join(f"{k} {v:.0f} ms" for k, v in timings.items())
+    print(f"device {analysis.device}, {len(analysis.points)} points; {spent}")
+    if args.screenshot is not None:
+        print(f"screenshot: {args.screenshot}")
+    if args.export_mesh is not None:
+        print(f"heat mesh: {args.export_mesh}")
+    return 0
+
+
+def _add_classes(sub: Any) -> None:
+    p = sub.add_parser("classes", help="list the model's classes")
+    p.add_argument("--weights", type=Path, help="weights file (default: the shipped model)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(handler=_classes)
+
+
+def _classes(args: argparse.Namespace) -> int:
+    from pointcam_gui.core.checkpoint import read_metadata
+    from pointcam_gui.resources import model_path
+
+    meta = read_metadata(args.weights if args.weights is not None else model_path())
+    if args.json:
+        print(json.dumps(list(meta.class_names)))
+    else:
+        for i, name in enumerate(meta.class_names):
+            print(f"{i:3d}  {name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(prog="pointcam",
+                            description="PointCAM: classify CAD parts with PointNet and show "
+                                        "the Grad-CAM evidence.")
+    parser.add_argument("--version", action="version", version=f"pointcam {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details and tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
+    sub.required = True
+    for add in (_add_explain, _add_classes):
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except PointCAMError as exc:
+        print(f"pointcam: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pointcam: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if args.verbose:
+            log.exception("internal error")
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        print(f"pointcam: internal error: {reason} (run with -v for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Weights on disk: safetensors tensors plus JSON metadata in the file's header. Never pickle.
+
+The metadata travels with the weights, so a file alone says which classes it names, how many
+points it expects, how they are normalized, the architecture, and how it was trained.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pointcam_gui.core.errors import WeightsError
+from pointcam_gui.core.model import PointNet, PointNetConfig
+from pointcam_gui.core.sampling import NORMALIZATION
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+_HEADER_KEY = "pointcam"
+
+
+@dataclass(frozen=True)
+class ModelMetadata:
+    class_names: tuple[str, ...]
+    num_points: int
+    architecture: dict[str, Any]
+    normalization: str = NORMALIZATION
+    provenance: dict[str, Any] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["class_names"] = list(self.class_names)
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelMetadata:
+        data = json.loads(text)
+        return cls(class_names=tuple(str(c) for c in data["class_names"]),
+                   num_points=int(data["num_points"]),
+                   architecture=dict(data["architecture"]),
+                   normalization=str(data.get("normalization", NORMALIZATION)),
+                   provenance=dict(data.get("provenance", {})),
+                   format_version=int(data.get("format_version", FORMAT_VERSION)))
+
+
+def save_checkpoint(path: str | Path, model: PointNet, metadata: ModelMetadata) -> Path:
+    """Write atomically (temporary file, then rename): an interrupted save keeps the old file."""
+    from safetensors.torch import save_file
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        save_file(tensors, tmp, metadata={_HEADER_KEY: metadata.to_json()})
+        Path(tmp).chmod(0o666 & ~_umask())  # mkstemp makes 0600; weights are ordinary data
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def read_metadata(path: str | Path) -> ModelMetadata:
+    """The metadata alone, without building the model."""
+    from safetensors import safe_open
+
+    p = Path(path)
+    _check_file(p)
+    try:
+        with safe_open(str(p), framework="pt") as f:
+            header = (f.metadata() or {}).get(_HEADER_KEY)
+    except Exception as exc:
+        log.debug("safetensors could not open %s", p, exc_info=True)
+        raise WeightsError(f"{p.name}: not a safetensors weights file ({_reason(exc)})") from None
+    if header is None:
+        raise WeightsError(f"{p.name}: safetensors file without PointCAM metadata")
+    try:
+        meta = ModelMetadata.from_json(header)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise WeightsError(f"{p.name}: corrupt PointCAM metadata ({_reason(exc)})") from None
+    if meta.format_version > FORMAT_VERSION:
+        raise WeightsError(f"{p.name}: weights format {meta.format_version} is newer than this "
+                           f"PointCAM understands ({FORMAT_VERSION}); upgrade PointCAM")
+    return meta
+
+
+def load_checkpoint(path: str | Path) -> tuple[PointNet, ModelMetadata]:
+    """Build the model the file describes and load its weights (eval mode, on the CPU)."""
+    from safetensors.torch import load_file
+
+    p = Path(path)
+    meta = read_metadata(p)
+    try:
+        config = PointNetConfig.from_dict(meta.architecture)
+    except (ValueError, TypeError) as exc:
+        raise WeightsError(f"{p.name}: unknown architecture ({_reason(exc)})") from None
+    if config.num_classes != len(meta.class_names):
+        raise WeightsError(f"{p.name}: {len(meta.class_names)} class names for a model with "
+                           f"{config.num_classes} outputs")
+    try:
+        tensors = load_file(str(p), device="cpu")
+        model = PointNet(config)
+        model.load_state_dict(tensors, strict=True)
+    except Exception as exc:
+        log.debug("weights did not fit %s", p, exc_info=True)
+        raise WeightsError(f"{p.name}: weights do not fit the described model "
+                           f"({_reason(exc)})") from None
+    model.eval()
+    return model, meta
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _check_file(p: Path) -> None:
+    if not p.exists():
+        raise WeightsError(f"{p}: weights file not found")
+    if not p.is_file():
+        raise WeightsError(f"{p}: is a folder, not a weights file")
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
