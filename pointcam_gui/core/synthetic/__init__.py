@@ -1,0 +1,94 @@
+"""The procedural part catalogue: one builder per class, merged from the family modules.
+
+``generate_part(class_name, seed)`` is the one entry point the dataset writer and the tests use:
+the same (class, seed) always gives the same part, and different seeds give different parts.
+Family modules are imported lazily, so a family that fails to import costs only its own classes
+(logged once) and asking for one of them raises a ``DatasetError`` that names the module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+
+import numpy as np
+import trimesh
+
+from pointcam_gui.core.classes import PART_CLASSES
+from pointcam_gui.core.errors import DatasetError
+
+__all__ = ["FAMILIES", "GENERATOR_VERSION", "PART_CLASSES", "Builder", "builders",
+           "generate_part"]
+
+log = logging.getLogger(__name__)
+
+Builder = Callable[[np.random.Generator], trimesh.Trimesh]
+
+# Bump when a family changes what a (class, seed) produces: datasets record which parts they hold.
+GENERATOR_VERSION = "1"
+
+# Family module -> the classes it should build (names the culprit when one is missing).
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "fasteners": ("Hexagonal nuts", "Thrust washers", "Cylindrical pins", "Tapping screws"),
+    "rotary": ("Radial contact ball bearings", "Wheel", "Castor"),
+    "hooks": ("Hook",),
+    "clamps": ("Clamps",),
+    "fittings": ("Elbow fitting", "T-shape fitting"),
+    "joints": ("Articulations, eyelets and other articulated joints",),
+}
+
+_failed: dict[str, str] = {}
+
+
+def builders() -> dict[str, Builder]:
+    """Every available class builder, keyed by the exact names in ``PART_CLASSES``."""
+    merged: dict[str, Builder] = {}
+    for family in FAMILIES:
+        try:
+            module = importlib.import_module(f"{__name__}.{family}")
+        except ImportError as exc:
+            if family not in _failed:
+                log.warning("part family %r unavailable: %s", family, exc)
+            _failed[family] = f"{type(exc).__name__}: {exc}"
+            continue
+        for name, build in getattr(module, "BUILDERS", {}).items():
+            if name not in PART_CLASSES:
+                log.warning("family %r builds unknown class %r; ignored", family, name)
+                continue
+            merged[name] = build
+    return merged
+
+
+def _builder(class_name: str) -> Builder:
+    if class_name not in PART_CLASSES:
+        raise DatasetError(f"Unknown part class {class_name!r}; expected one of the "
+                           f"{len(PART_CLASSES)} names in pointcam_gui.core.classes.")
+    found = builders().get(class_name)
+    if found is None:
+        family = next((f for f, names in FAMILIES.items() if class_name in names), "?")
+        reason = _failed.get(family, "it defines no builder for this class")
+        raise DatasetError(f"No generator for {class_name!r}: family module "
+                           f"'synthetic.{family}' is unavailable ({reason}).")
+    return found
+
+
+def generate_part(class_name: str, seed: int, *, vary: bool = True) -> trimesh.Trimesh:
+    """One deterministic part of ``class_name`` for ``seed``, in millimetres unless ``vary``.
+
+    The part and its variety draw from two independent streams of one seed sequence, so the
+    same (class, seed) gives the same underlying part with and without variety.
+    """
+    build = _builder(class_name)
+    index = PART_CLASSES.index(class_name)
+    part_seq, variety_seq = np.random.SeedSequence([index, int(seed)]).spawn(2)
+    mesh = build(np.random.default_rng(part_seq))
+    subtype = str(mesh.metadata.get("subtype", ""))
+    if vary:
+        from pointcam_gui.core.synthetic.variety import vary as apply_variety
+
+        mesh = apply_variety(mesh, np.random.default_rng(variety_seq))
+    else:
+        mesh.metadata["units"] = "mm"
+    mesh.metadata.update({"class_name": class_name, "subtype": subtype, "seed": int(seed)})
+    return mesh

@@ -1,0 +1,119 @@
+"""Make a clean generated part look like a real CAD export.
+
+Real files come in any orientation and placement, in millimetres, metres or inches, tessellated
+coarsely or finely by whichever exporter wrote them, sometimes with rounded coordinates, a few
+missing faces, or STL's unmerged triangle soup. ``vary`` applies a random mix of these to one
+part; the classifier must learn to ignore all of it. It never returns an empty or degenerate mesh.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import trimesh
+
+log = logging.getLogger(__name__)
+
+# Unit a CAD file was exported in, its probability, and millimetres -> that unit.
+UNITS: tuple[tuple[str, float, float], ...] = (
+    ("mm", 0.80, 1.0), ("m", 0.12, 1e-3), ("in", 0.08, 1 / 25.4))
+MAX_FACES = 60_000
+
+
+def random_rotation(rng: np.random.Generator) -> np.ndarray:
+    """A 4x4 rotation uniform over SO(3) (a normalised Gaussian quaternion)."""
+    q = rng.normal(size=4)
+    q /= np.linalg.norm(q) or 1.0
+    return trimesh.transformations.quaternion_matrix(q)
+
+
+def _subdivide(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Split long triangles, as exporters with a max-edge-length setting do."""
+    diag = float(np.linalg.norm(mesh.extents))
+    target = diag / rng.uniform(12.0, 40.0)
+    verts, faces = trimesh.remesh.subdivide_to_size(mesh.vertices, mesh.faces, target,
+                                                    max_iter=4)
+    if len(faces) > MAX_FACES:
+        return mesh
+    return trimesh.Trimesh(verts, faces, process=False)
+
+
+def _quantize(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Round coordinates to a grid, like an ASCII STL written with few decimals."""
+    grid = float(np.linalg.norm(mesh.extents)) * 10 ** rng.uniform(-4.0, -2.5)
+    out = mesh.copy()
+    out.vertices = np.round(out.vertices / grid) * grid
+    out.update_faces(out.nondegenerate_faces())
+    return out
+
+
+def _noise(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Tiny per-vertex jitter (merged vertices move together, so the surface stays closed)."""
+    sigma = float(np.linalg.norm(mesh.extents)) * rng.uniform(1e-4, 1.5e-3)
+    out = mesh.copy()
+    out.vertices = out.vertices + rng.normal(scale=sigma, size=out.vertices.shape)
+    return out
+
+
+def _open_patch(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Drop a small connected-looking patch of faces: the holes of a sloppy export."""
+    n = len(mesh.faces)
+    k = int(min(max(1, n * rng.uniform(0.002, 0.02)), n // 10))
+    if k < 1:
+        return mesh
+    centres = mesh.triangles_center
+    seed = centres[rng.integers(n)]
+    drop = np.argsort(np.linalg.norm(centres - seed, axis=1))[:k]
+    keep = np.ones(n, bool)
+    keep[drop] = False
+    out = mesh.copy()
+    out.update_faces(keep)
+    out.remove_unreferenced_vertices()
+    return out
+
+
+def _soup(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
+    """Unmerged vertices, three per triangle, as an STL file stores them."""
+    tris = mesh.triangles.reshape(-1, 3)
+    return trimesh.Trimesh(tris, np.arange(len(tris)).reshape(-1, 3), process=False)
+
+
+def _usable(mesh: trimesh.Trimesh) -> bool:
+    return (len(mesh.faces) > 0 and bool(np.isfinite(mesh.vertices).all())
+            and float(mesh.area) > 0.0 and float(np.ptp(mesh.vertices, axis=0).max()) > 0.0)
+
+
+def vary(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """A copy of ``mesh`` with a random export look; ``metadata`` says what was done."""
+    applied: list[str] = []
+    out = mesh.copy()
+    steps = (("subdivide", 0.25, _subdivide), ("quantize", 0.10, _quantize),
+             ("noise", 0.12, _noise), ("open", 0.08, _open_patch))
+    for name, p, step in steps:
+        if rng.random() < p:
+            candidate = step(out, rng)
+            if _usable(candidate):
+                out = candidate
+                applied.append(name)
+    if rng.random() < 0.3:
+        out = _soup(out)
+        applied.append("soup")
+    names = [u[0] for u in UNITS]
+    probs = np.array([u[1] for u in UNITS])
+    unit = int(rng.choice(len(UNITS), p=probs / probs.sum()))
+    transform = random_rotation(rng)
+    transform[:3, :3] *= UNITS[unit][2]
+    # Exported parts sit wherever the designer modelled them, not at the origin.
+    if rng.random() < 0.4:
+        transform[:3, 3] = rng.normal(scale=0.5, size=3) * float(np.linalg.norm(out.extents))
+        transform[:3, 3] *= UNITS[unit][2]
+    out.apply_transform(transform)
+    if not _usable(out):  # numerically impossible in practice; never hand back a broken part
+        log.warning("variety produced an unusable mesh; returning the rotated original")
+        out = mesh.copy()
+        out.apply_transform(random_rotation(rng))
+        applied = []
+    out.metadata = dict(mesh.metadata)
+    out.metadata.update({"units": names[unit], "variety": applied})
+    return out
