@@ -1,0 +1,100 @@
+"""The fastener builders make sane, labelled, reproducible catalogue-like parts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import trimesh
+
+from pointcam_gui.core.classes import PART_CLASSES
+from pointcam_gui.core.synthetic import fasteners
+
+SEEDS = range(30)
+
+
+@pytest.fixture(scope="module")
+def parts() -> dict[str, list[trimesh.Trimesh]]:
+    return {name: [build(np.random.default_rng(seed)) for seed in SEEDS]
+            for name, build in fasteners.BUILDERS.items()}
+
+
+def test_builders_are_keyed_by_model_class_names() -> None:
+    assert set(fasteners.BUILDERS) == {"Hexagonal nuts", "Thrust washers", "Cylindrical pins",
+                                       "Tapping screws"}
+    assert set(fasteners.BUILDERS) <= set(PART_CLASSES)
+
+
+def test_every_part_is_a_finite_closed_solid_with_a_subtype(
+        parts: dict[str, list[trimesh.Trimesh]]) -> None:
+    for name, meshes in parts.items():
+        for mesh in meshes:
+            assert len(mesh.faces) > 0, name
+            assert np.isfinite(mesh.vertices).all(), name
+            assert mesh.area > 0 and mesh.volume > 0, name
+            assert mesh.is_watertight, mesh.metadata["subtype"]
+            assert isinstance(mesh.metadata.get("subtype"), str)
+            assert len(mesh.faces) < 30_000
+
+
+def test_parts_are_centred_and_millimetre_sized(parts: dict[str, list[trimesh.Trimesh]]) -> None:
+    for meshes in parts.values():
+        for mesh in meshes:
+            assert np.allclose(mesh.bounds.mean(axis=0), 0.0, atol=1e-6)
+            assert 1.0 < mesh.extents.max() < 500.0
+
+
+def test_axial_parts_point_along_z(parts: dict[str, list[trimesh.Trimesh]]) -> None:
+    for name in ("Tapping screws", "Cylindrical pins"):
+        for mesh in parts[name]:
+            # Pins and screws are at least about twice as long as they are wide.
+            assert mesh.extents[2] > 1.2 * max(mesh.extents[0], mesh.extents[1]) or \
+                mesh.metadata["subtype"] == "clevis_pin", mesh.metadata["subtype"]
+
+
+def test_washers_are_flat_and_nuts_have_six_flats(parts: dict[str, list[trimesh.Trimesh]]) -> None:
+    for mesh in parts["Thrust washers"]:
+        assert mesh.extents[2] < max(mesh.extents[:2])
+    for mesh in parts["Hexagonal nuts"]:
+        # Across corners / across flats of a hexagon is 2/sqrt(3); a round part would give 1.
+        ratio = max(mesh.extents[:2]) / min(mesh.extents[:2])
+        assert 1.0 <= ratio < 1.2 or "flanged" in mesh.metadata["subtype"]
+
+
+def test_same_seed_gives_the_same_part() -> None:
+    for build in fasteners.BUILDERS.values():
+        a = build(np.random.default_rng(7))
+        b = build(np.random.default_rng(7))
+        assert a.metadata["subtype"] == b.metadata["subtype"]
+        assert np.array_equal(a.vertices, b.vertices)
+        assert np.array_equal(a.faces, b.faces)
+
+
+@pytest.mark.parametrize(("name", "prefixes"), [
+    ("Hexagonal nuts", ["plain", "double_chamfer", "single_chamfer", "flanged", "nylon_insert",
+                        "castle", "jam", "cap"]),
+    ("Thrust washers", ["plain_flat", "thrust", "oil_grooved", "located", "half", "raceway"]),
+    ("Cylindrical pins", ["dowel", "grooved", "clevis", "taper", "spring", "hollow"]),
+    ("Tapping screws", ["pan", "countersunk", "raised_countersunk", "hex_washer", "round",
+                        "wafer", "cheese"]),
+])
+def test_every_subtype_is_reachable(name: str, prefixes: list[str]) -> None:
+    build = fasteners.BUILDERS[name]
+    seen = {build(np.random.default_rng(seed)).metadata["subtype"] for seed in range(100, 180)}
+    for prefix in prefixes:
+        assert any(s.startswith(prefix + "_") for s in seen), (prefix, seen)
+
+
+def test_screws_reach_every_tip_and_recess() -> None:
+    seen = {fasteners.tapping_screw(np.random.default_rng(s)).metadata["subtype"]
+            for s in range(200, 280)}
+    for word in ("_cone_", "_flat_", "_drill_", "_cross_", "_slot_", "_hex_", "_star_"):
+        assert any(word in s for s in seen), word
+
+
+def test_thread_ridge_is_a_closed_helix_that_can_follow_a_cone() -> None:
+    ridge = fasteners.thread_ridge(0.0, 10.0, 1.0, lambda z: 1.0 + 0.1 * z,
+                                   lambda z: np.full_like(z, 0.3), 16)
+    assert ridge.is_watertight and ridge.volume > 0
+    radial = np.linalg.norm(ridge.vertices[:, :2], axis=1)
+    low, high = ridge.vertices[:, 2] < 1.0, ridge.vertices[:, 2] > 9.0
+    assert radial[high].max() > radial[low].max() + 0.5
