@@ -1,0 +1,288 @@
+"""Clamps: C-clamps, two-half pipe clamps, hose clamps, U-bolts and toggle clamps.
+
+Also home of the fastener bits the holder families share (threaded studs, hex nuts, bars).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import trimesh
+from numpy.typing import ArrayLike
+
+from pointcam_gui.core.synthetic import shapes as sh
+
+Mesh = trimesh.Trimesh
+Builder = Callable[[np.random.Generator], Mesh]
+
+
+# --- shared fastener bits -----------------------------------------------------------------------
+
+def bar_between(p0: ArrayLike, p1: ArrayLike, width: float, thickness: float) -> Mesh:
+    """Rectangular bar from p0 to p1, ``width`` along +Y (a latch, a toggle-clamp link)."""
+    a, b = np.asarray(p0, float), np.asarray(p1, float)
+    d = b - a
+    length = float(np.linalg.norm(d))
+    bar = sh.box([thickness, width, length])
+    ang = np.arctan2(d[0], d[2])
+    bar = sh.rotated(bar, ang, [0, 1, 0])
+    return sh.moved(bar, (a + b) / 2)
+
+
+def one_of(builders: Sequence[Builder], weights: Sequence[float]) -> Builder:
+    """A class builder that draws one sub-type builder by weight."""
+    p = np.asarray(weights, float) / np.sum(weights)
+
+    def build(rng: np.random.Generator) -> Mesh:
+        return builders[int(rng.choice(len(builders), p=p))](rng)
+    return build
+
+
+def centred(mesh: Mesh, subtype: str) -> Mesh:
+    mesh.apply_translation(-mesh.bounds.mean(axis=0))
+    mesh.metadata["subtype"] = subtype
+    return mesh
+
+
+def threaded_rod(radius: float, length: float, rng: np.random.Generator, sections: int,
+                 z0: float = 0.0) -> Mesh:
+    """A threaded stud on +Z: plain (cosmetic thread), ring grooves or a modelled helix."""
+    pitch = max(0.35, 0.3 * radius)
+    depth = 0.55 * pitch
+    c = min(0.8 * depth, length * 0.2)
+    style = rng.choice(["plain", "grooved", "helix"], p=[0.45, 0.43, 0.12])
+    if style == "grooved":
+        n = int(np.clip(length / pitch, 2, 50))
+        z = z0 + np.linspace(c, length - c, 2 * n + 1)
+        r = np.where(np.arange(len(z)) % 2 == 0, radius - depth, radius)
+        prof = [(0, z0), (radius - c, z0), *zip(r, z, strict=True), (radius - c, z0 + length),
+                (0, z0 + length)]
+        return sh.revolve(prof, sections)
+    core = sh.revolve(sh.chamfered_cylinder_profile(radius if style == "plain" else
+                                                    radius - depth, length, c), sections)
+    core.apply_translation([0, 0, z0])
+    if style == "plain" or length < 3 * pitch:
+        return core
+    ridge = sh.helix_thread(radius - depth, pitch, length - 2 * pitch, depth,
+                            sections_per_turn=min(sections, 16), z0=z0 + pitch)
+    return sh.union(core, ridge)
+
+
+def hex_nut(across_flats: float, height: float, bore: float, sections: int,
+            z0: float = 0.0) -> Mesh:
+    """ISO-style hex nut on +Z with 30-degree chamfered corners and a plain bore."""
+    body = sh.hex_prism(across_flats, height, z0)
+    rc = across_flats / np.sqrt(3.0)
+    c = (rc - across_flats / 2) * 1.2
+    cone = sh.revolve([(0, z0), (rc - c, z0), (rc + 0.3, z0 + c + 0.3), (rc + 0.3, z0 + height
+                       - c - 0.3), (rc - c, z0 + height), (0, z0 + height)], sections)
+    hole = sh.cylinder(bore, height * 3, sections, z0 - height)
+    return sh.difference(sh.intersection(body, cone), hole)
+
+
+def hex_bolt(d: float, length: float, sections: int, rng: np.random.Generator) -> Mesh:
+    """Hex-head bolt on +Z, head below z = 0 (ISO 4017 proportions)."""
+    head = hex_nut(1.6 * d, 0.65 * d, 0.01, sections, -0.65 * d)
+    return sh.union(head, threaded_rod(d / 2, length, rng, sections, -0.05 * d))
+
+
+def _flat(shape: object, thickness: float, z0: float = 0.0) -> Mesh:
+    """Extrude a shapely (x, z) outline ``thickness`` along Y, centred on y = 0 + z0."""
+    plate = trimesh.creation.extrude_polygon(shape, thickness)
+    plate.apply_translation([0, 0, -thickness / 2 + z0])
+    return sh.rotated(plate, np.pi / 2, [1, 0, 0])
+
+
+# --- clamp builders -----------------------------------------------------------------------------
+
+def c_clamp(rng: np.random.Generator) -> Mesh:
+    """G-clamp: ribbed C frame, spindle with swivel pad and a sliding T-bar handle."""
+    from shapely.geometry import LineString
+
+    k = sh.sections(rng, 12, 48)
+    gap = rng.uniform(40, 250)
+    depth = gap * rng.uniform(0.5, 1.0)
+    w = gap * rng.uniform(0.14, 0.24)
+    t = w * rng.uniform(0.4, 0.7)
+    d = max(6.0, gap * rng.uniform(0.08, 0.13))
+    zt, zb = gap / 2 + w / 2, -gap / 2 - w / 2
+    line = LineString([(0, zt), (-depth, zt), (-depth, zb), (0, zb)])
+    outline = line.buffer(w / 2, quad_segs=max(2, k // 8), join_style="round",
+                          cap_style="flat")
+    frame = _flat(outline, t)
+    if rng.random() < 0.7:  # I-section: pockets on both faces leave a web and flanges
+        rib = w * rng.uniform(0.15, 0.25)
+        inner = line.buffer(w / 2 - rib, join_style="round", cap_style="flat")
+        pocket = _flat(inner, t * 0.35)
+        frame = sh.difference(frame, sh.moved(pocket, [0, t * 0.45, 0]),
+                              sh.moved(pocket, [0, -t * 0.45, 0]))
+    boss = sh.cylinder(d * rng.uniform(0.9, 1.3), w * 1.1, k, zt - w * 0.55)
+    anvil = sh.cylinder(d * rng.uniform(1.0, 1.6), w * 0.9, k, zb - w * 0.45)
+    frame = sh.union(frame, boss, anvil)
+    pad_z = -gap / 2 + rng.uniform(0.05, 0.8) * gap
+    screw_len = zt + w + d * rng.uniform(2, 5) - pad_z
+    screw = threaded_rod(d / 2, screw_len, rng, k, pad_z + d * 0.3)
+    pad = sh.revolve([(0, pad_z), (d * 1.1, pad_z), (d * 1.1, pad_z + d * 0.35),
+                      (d * 0.6, pad_z + d * 0.6), (0, pad_z + d * 0.6)], k)
+    top = pad_z + screw_len + d * 0.2
+    hub = sh.cylinder(d * 0.75, d * 1.2, k, top - d * 1.2)
+    bar_len = gap * rng.uniform(0.5, 1.0)
+    off = rng.uniform(-0.4, 0.4) * bar_len
+    bar = sh.cylinder_between([off - bar_len / 2, 0, top - d * 0.6],
+                              [off + bar_len / 2, 0, top - d * 0.6], d * 0.3, k)
+    knobs = [sh.sphere(d * 0.45, [off + s * bar_len / 2, 0, top - d * 0.6], 1) for s in (-1, 1)]
+    mesh = sh.combine(frame, sh.union(screw, hub), pad, bar, *knobs)
+    return centred(mesh, "c_clamp")
+
+
+def pipe_clamp(rng: np.random.Generator) -> Mesh:
+    """Two-half pipe clamp: semicircular bands with bolted ears, optional liner and boss nut."""
+    from shapely.geometry import Point, box
+
+    k = sh.sections(rng, 16, 64)
+    quad = max(3, k // 4)
+    r = rng.uniform(8, 120)
+    t = max(1.5, r * rng.uniform(0.04, 0.12))
+    band_w = max(12.0, r * rng.uniform(0.25, 0.7))
+    liner = r * rng.uniform(0.05, 0.12) if rng.random() < 0.4 else 0.0
+    ri = r + liner
+    g = max(2.0, r * rng.uniform(0.05, 0.15))
+    ear = max(8.0, r * rng.uniform(0.25, 0.45))
+    et = t * rng.uniform(1.0, 2.0)
+    d = max(4.0, min(ear * 0.5, r * 0.2))
+    ring = Point(0, 0).buffer(ri + t, quad_segs=quad).difference(
+        Point(0, 0).buffer(ri, quad_segs=quad))
+    half = ring.intersection(box(-2 * r - 9 * ear, g / 2, 2 * r + 9 * ear, 2 * r + 9 * ear))
+    ears = [box(s * ri, g / 2, s * (ri + t + ear), g / 2 + et) for s in (-1, 1)]
+    shape = half.union(ears[0]).union(ears[1])
+    upper = trimesh.creation.extrude_polygon(shape, band_w)
+    ex = ri + t + ear * 0.55
+    holes = [sh.cylinder_between([s * ex, -3 * r, band_w / 2], [s * ex, 3 * r, band_w / 2],
+                                 d * 0.55, 12) for s in (-1, 1)]
+    parts = []
+    for sign in (1, -1):
+        half_m = sh.difference(upper, *holes)
+        if sign < 0:
+            half_m = sh.rotated(half_m, np.pi, [0, 0, 1])
+        parts.append(half_m)
+    if rng.random() < 0.5:  # welded mounting nut on top for a threaded rod
+        nut = hex_nut(d * 2.2, d * 1.1, d * 0.5, k, 0)
+        parts[0] = sh.union(parts[0], sh.moved(sh.aligned(nut, [0, 1, 0]),
+                                                [0, ri + t * 0.7, band_w / 2]))
+    if liner:
+        parts.append(sh.tube(r, ri + 0.01, band_w * 0.98, k, band_w * 0.01))
+    bolt_len = 2 * et + g + d * rng.uniform(0.8, 2.0)
+    for s in (-1, 1):
+        bolt = hex_bolt(d, bolt_len, 12, rng)
+        nut = hex_nut(1.6 * d, 0.8 * d, d * 0.5, 12, 2 * et + g)
+        parts.append(sh.moved(sh.rotated(sh.combine(bolt, nut), -np.pi / 2, [1, 0, 0]),
+                              [s * ex, -g / 2 - et, band_w / 2]))
+    return centred(sh.combine(*parts), "pipe_clamp")
+
+
+def hose_clamp(rng: np.random.Generator) -> Mesh:
+    """Worm-drive hose clamp: thin perforated band ring with a screw housing on top."""
+    k = sh.sections(rng, 24, 96)
+    r = rng.uniform(6, 90)
+    w = rng.choice([8.0, 9.0, 12.0, 14.0]) * rng.uniform(0.9, 1.1)
+    t = rng.uniform(0.5, 1.0)
+    band = sh.tube(r, r + t, w, k, -w / 2)
+    wrap = sh.revolve([(r + t, -w * 0.45), (r + 2 * t, -w * 0.45), (r + 2 * t, w * 0.45),
+                       (r + t, w * 0.45)], k)
+    cut = sh.box([4 * r, 4 * r, 2 * w], [0, -2 * r * rng.uniform(0.2, 1.0), 0])
+    wrap = sh.difference(wrap, cut)
+    hl, hw, hh = w * rng.uniform(1.5, 2.0), w * rng.uniform(1.1, 1.3), w * rng.uniform(0.6, 0.8)
+    house = sh.difference(sh.box([hl, hh, hw], [0, r + t + hh / 2, 0]),
+                          sh.box([hl * 1.2, hh * 0.6, hw * 0.8], [0, r + t + hh * 0.45, 0]))
+    sd = hh * 0.5
+    screw = threaded_rod(sd / 2, hl * 1.1, rng, 12, -hl * 0.55)
+    head = sh.difference(hex_nut(sd * 1.6, sd * 0.8, 0.01, 12, hl * 0.55),
+                         sh.box([sd * 2, sd * 0.25, sd * 0.6], [0, 0, hl * 0.55 + sd * 0.8]))
+    worm = sh.moved(sh.aligned(sh.union(screw, head), [1, 0, 0]), [0, r + t + hh * 0.5, 0])
+    parts = [sh.union(band, wrap, house), worm]
+    return centred(sh.combine(*parts), "hose_clamp")
+
+
+def u_bolt(rng: np.random.Generator) -> Mesh:
+    """U-bolt (round or square bend) with threaded legs, a saddle bar and nuts."""
+    from pointcam_gui.core.synthetic.hooks import round_section, section_sweep, turtle
+
+    k = sh.sections(rng, 10, 40)
+    r = rng.uniform(3, 12)
+    rb = r * rng.uniform(2.5, 10)
+    leg = rb * rng.uniform(1.2, 3.5)
+    if rng.random() < 0.75:
+        moves = [(0.0, leg), (rb, 180.0), (0.0, leg)]
+    else:
+        c = rb * 0.3
+        moves = [(0.0, leg), (c, 90.0), (0.0, 2 * (rb - c)), (c, 90.0), (0.0, leg)]
+    path = turtle((-rb, leg), -90, moves, max(r * 0.5, rb * np.pi / k))
+    rod = section_sweep(path, round_section(k), r)
+    thread = min(leg * rng.uniform(0.3, 0.7), leg - r)
+    for s in (-1, 1):
+        rod = sh.union(rod, threaded_rod(r * 1.01, thread, rng, k, leg - thread - r * 0.01)
+                       .apply_translation([s * rb, 0, 0]))
+    z = leg - thread + thread * rng.uniform(0.0, 0.4)
+    bt = r * rng.uniform(1.0, 2.0)
+    bw = r * rng.uniform(2.5, 5)
+    bar = sh.box([2 * rb + 5 * r, bw, bt], [0, 0, z - bt / 2])
+    bar = sh.difference(bar, *[sh.cylinder(r * 1.1, bt * 3, 12, z - 2 * bt)
+                               .apply_translation([s * rb, 0, 0]) for s in (-1, 1)])
+    parts = [rod, bar]
+    for s in (-1, 1):
+        parts.append(hex_nut(3.2 * r, 1.6 * r, 0.95 * r, k, z).apply_translation([s * rb, 0, 0]))
+        if rng.random() < 0.5:
+            parts.append(hex_nut(3.2 * r, 1.6 * r, 0.95 * r, k, z + 1.7 * r)
+                         .apply_translation([s * rb, 0, 0]))
+    mesh = sh.combine(*parts)
+    return centred(mesh, "u_bolt")
+
+
+def toggle_clamp(rng: np.random.Generator) -> Mesh:
+    """Hold-down toggle clamp: base with brackets, arm, handle with grip, spindle with tip."""
+    k = sh.sections(rng, 10, 32)
+    s = rng.uniform(0.5, 2.5)  # catalogue sizes scale roughly together
+    lb, wb, tb = 60 * s * rng.uniform(0.8, 1.2), 30 * s * rng.uniform(0.8, 1.2), 3 * s
+    h = 25 * s * rng.uniform(0.8, 1.3)
+    gap, pt = wb * 0.4, 2.5 * s
+    base = sh.box([lb, wb, tb], [0, 0, tb / 2])
+    holes = [sh.cylinder(2.5 * s, tb * 3, 12, -tb).apply_translation([x, y, 0])
+             for x in (-lb * 0.35, lb * 0.05) for y in (-wb * 0.3, wb * 0.3)]
+    parts = [sh.difference(base, *holes)]
+    for y in (-1, 1):
+        plate = sh.box([lb * 0.45, pt, h], [-lb * 0.1, y * (gap / 2 + pt / 2), tb + h / 2])
+        parts.append(plate)
+    pivot = np.array([lb * 0.05, 0, tb + h * 0.85])
+    arm_len = lb * rng.uniform(0.9, 1.6)
+    lift = np.radians(rng.uniform(-5, 60))
+    tip = pivot + arm_len * np.array([np.cos(lift), 0, np.sin(lift)])
+    arm_t = 6 * s
+    arm = sh.box([arm_len, gap * 0.95, arm_t], [arm_len / 2, 0, 0])
+    if rng.random() < 0.6:  # U-bar arm: a slot for the spindle to slide along
+        arm = sh.difference(arm, sh.box([arm_len * 0.6, gap * 0.35, arm_t * 3],
+                                        [arm_len * 0.65, 0, 0]))
+    parts.append(sh.moved(sh.rotated(arm, -lift, [0, 1, 0]), pivot))
+    hang = np.radians(rng.uniform(100, 170))
+    hl = lb * rng.uniform(1.0, 1.6)
+    hp = pivot + np.array([-lb * 0.25, 0, -h * 0.1])
+    hend = hp + hl * np.array([np.cos(hang), 0, np.sin(hang)])
+    parts.append(bar_between(hp, hend, gap * 0.8, 5 * s))
+    grip = sh.cylinder_between(hp + 0.5 * (hend - hp), hend, 6 * s * rng.uniform(0.9, 1.3), k)
+    parts.append(sh.union(grip, sh.sphere(6 * s, hend, 1)))
+    axle = np.array([0, wb * 0.5, 0])
+    parts.append(sh.cylinder_between(pivot - axle, pivot + axle, 2 * s, k))
+    sd = 4 * s * rng.uniform(0.8, 1.5)
+    sl = h * rng.uniform(1.0, 2.0)
+    at = tip - np.array([arm_len * 0.15 * np.cos(lift), 0, arm_len * 0.15 * np.sin(lift)])
+    spindle = threaded_rod(sd / 2, sl, rng, k, -sl * 0.6)
+    nuts = [hex_nut(1.6 * sd, 0.8 * sd, sd / 2, k, z) for z in (arm_t * 0.5, -arm_t * 0.5 - sd)]
+    tip_z = -sl * 0.6
+    rubber = sh.revolve([(0, tip_z - sd * 1.2), (sd * 1.4, tip_z - sd * 1.2),
+                         (sd * 1.0, tip_z + sd * 0.2), (0, tip_z + sd * 0.2)], k)
+    parts.append(sh.moved(sh.combine(spindle, rubber, *nuts), at))
+    return centred(sh.combine(*parts), "toggle_clamp")
+
+
+BUILDERS: dict[str, Builder] = {"Clamps": one_of(
+    [c_clamp, pipe_clamp, hose_clamp, u_bolt, toggle_clamp], [0.22, 0.22, 0.18, 0.2, 0.18])}

@@ -1,0 +1,328 @@
+"""Hooks: crane hooks with an eye or a threaded shank, ramshorn, J-, S-, wire and plate hooks.
+
+Also home of the two path tools the holder families share: a turtle that draws smooth planar
+centrelines from lines and arcs, and a sweep whose section changes size and shape along the
+path (a crane hook is round at the shank and a thick trapezoid at the bend).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import trimesh
+from numpy.typing import ArrayLike
+
+from pointcam_gui.core.synthetic import shapes as sh
+from pointcam_gui.core.synthetic.clamps import (
+    Builder,
+    bar_between,
+    centred,
+    hex_nut,
+    one_of,
+    threaded_rod,
+)
+
+Mesh = trimesh.Trimesh
+Move = tuple[float, ...]  # ("L", length) is written (0, length); an arc is (radius, degrees)
+
+
+# --- shared path tools --------------------------------------------------------------------------
+
+def turtle(start: Sequence[float], heading_deg: float, moves: Sequence[Move],
+           step: float) -> np.ndarray:
+    """Centreline in the XZ plane: (0, L) goes straight, (R, deg) turns left (deg > 0) or right."""
+    x, z = float(start[0]), float(start[1])
+    h = np.radians(heading_deg)
+    pts = [(x, z)]
+    for radius, amount in moves:
+        if radius == 0:
+            n = max(1, int(np.ceil(amount / step)))
+            for t in np.linspace(amount / n, amount, n):
+                pts.append((x + t * np.cos(h), z + t * np.sin(h)))
+            x, z = pts[-1]
+            continue
+        turn = np.radians(amount)
+        side = np.sign(turn)
+        cx, cz = x - side * radius * np.sin(h), z + side * radius * np.cos(h)
+        n = max(2, int(np.ceil(abs(turn) * radius / step)))
+        a0 = h - side * np.pi / 2
+        for a in a0 + np.linspace(turn / n, turn, n):
+            pts.append((cx + radius * np.cos(a), cz + radius * np.sin(a)))
+        x, z = pts[-1]
+        h += turn
+    xz = np.asarray(pts)
+    return np.column_stack([xz[:, 0], np.zeros(len(xz)), xz[:, 1]])
+
+
+def round_section(k: int) -> np.ndarray:
+    a = np.linspace(0, 2 * np.pi, k, endpoint=False)
+    return np.column_stack([np.cos(a), np.sin(a)])
+
+
+def trapezoid_section(k: int, inner: float, outer: float, rounding: float = 0.25) -> np.ndarray:
+    """Rounded trapezoid of radial height 2 (u in [-1, 1]); wide side ``inner`` at u = -1.
+
+    Resampled at the same k polar angles as ``round_section`` so that the two can be blended.
+    """
+    from shapely.geometry import LineString, Polygon
+
+    poly = Polygon([(-1, -inner), (1, -outer), (1, outer), (-1, inner)])
+    poly = poly.buffer(-rounding).buffer(rounding, quad_segs=4)
+    out = []
+    for a in np.linspace(0, 2 * np.pi, k, endpoint=False):
+        ray = LineString([(0, 0), (4 * np.cos(a), 4 * np.sin(a))])
+        hit = ray.intersection(poly.exterior)
+        d = min(np.hypot(*p) for p in getattr(hit, "geoms", [hit]) for p in p.coords)
+        out.append((d * np.cos(a), d * np.sin(a)))
+    return np.asarray(out)
+
+
+def section_sweep(path: ArrayLike, section: ArrayLike, scale: ArrayLike = 1.0,
+                  scale_v: ArrayLike | None = None, blend_to: ArrayLike | None = None,
+                  blend: ArrayLike = 0.0) -> Mesh:
+    """Sweep a (k, 2) section along a planar XZ path; u lies in the plane, v along +Y.
+
+    ``scale`` (and ``scale_v`` for the out-of-plane width) may vary per path point, and the
+    section may morph into ``blend_to`` by weight ``blend`` (0..1 per point). Capped ends.
+    """
+    p = np.asarray(path, float)
+    keep = np.r_[True, np.linalg.norm(np.diff(p, axis=0), axis=1) > 1e-9]
+    p = p[keep]
+    n = len(p)
+    su = np.broadcast_to(np.asarray(scale, float), (len(keep),))[keep]
+    sv = su if scale_v is None else np.broadcast_to(np.asarray(scale_v, float), (len(keep),))[keep]
+    w = np.broadcast_to(np.asarray(blend, float), (len(keep),))[keep]
+    sec = np.asarray(section, float)
+    other = sec if blend_to is None else np.asarray(blend_to, float)
+    t = np.gradient(p, axis=0)
+    t /= np.linalg.norm(t, axis=1, keepdims=True)
+    v = np.array([0.0, 1.0, 0.0])
+    u = np.cross(v, t)
+    shape = (1 - w)[:, None, None] * sec[None] + w[:, None, None] * other[None]
+    rings = (p[:, None, :] + (shape[:, :, :1] * su[:, None, None]) * u[:, None, :]
+             + (shape[:, :, 1:] * sv[:, None, None]) * v[None, None, :])
+    k = sec.shape[0]
+    verts = np.vstack([rings.reshape(-1, 3), p[:1], p[-1:]])
+    i, j = np.meshgrid(np.arange(n - 1), np.arange(k), indexing="ij")
+    a, b = i * k + j, i * k + (j + 1) % k
+    c, d = b + k, a + k
+    side = np.concatenate([np.stack([a, b, c], -1).reshape(-1, 3),
+                           np.stack([a, c, d], -1).reshape(-1, 3)])
+    jj = np.arange(k)
+    cap0 = np.column_stack([np.full(k, n * k), (jj + 1) % k, jj])
+    cap1 = np.column_stack([np.full(k, n * k + 1), (n - 1) * k + jj, (n - 1) * k + (jj + 1) % k])
+    mesh = Mesh(verts, np.vstack([side, cap0, cap1]), process=True)
+    if mesh.volume < 0:
+        mesh.invert()
+    return mesh
+
+
+def profile_along(path: np.ndarray, keys: Sequence[tuple[float, float]]) -> np.ndarray:
+    """Interpolate a value at fractions of the path length: keys are (fraction, value)."""
+    s = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
+    f, val = zip(*keys, strict=True)
+    return np.interp(s / max(s[-1], 1e-9), f, val)
+
+
+def point_at(path: np.ndarray, fraction: float) -> np.ndarray:
+    s = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
+    return np.array([np.interp(fraction * s[-1], s, path[:, i]) for i in range(3)])
+
+
+def breaks(moves: Sequence[Move]) -> np.ndarray:
+    """Path-length fractions at which each move ends (0 first)."""
+    lengths = [m[1] if m[0] == 0 else abs(np.radians(m[1])) * m[0] for m in moves]
+    c = np.r_[0.0, np.cumsum(lengths)]
+    return c / c[-1]
+
+
+# --- hook builders ----------------------------------------------------------------------------
+
+def _bend(rng: np.random.Generator, a: float, k: int) -> tuple[np.ndarray, float, float]:
+    """Section for the bend: round, or a rounded trapezoid wide on the load side."""
+    if rng.random() < 0.3:
+        return round_section(k), 1.0, 1.0
+    inner, outer = rng.uniform(0.55, 0.8), rng.uniform(0.25, 0.5)
+    return trapezoid_section(k, inner, outer, rng.uniform(0.1, 0.3)), inner, outer
+
+
+def _crane_hook(rng: np.random.Generator, top: str) -> Mesh:
+    """Single crane hook (DIN 15401 / eye hook): round shank, thick tapering bend, pointed tip."""
+    k = sh.sections(rng, 12, 48)
+    a = rng.uniform(12, 70)  # seat radius
+    big = a * rng.uniform(1.2, 1.8)  # radial section height at the bend
+    rs = a * rng.uniform(0.45, 0.7)
+    rc = a + big / 2
+    theta = rng.uniform(50, 70)
+    rho = rc / (2 * (1 - np.cos(np.radians(theta))))
+    beta = rng.uniform(10, 45)
+    moves: list[Move] = [(0, rs * rng.uniform(0.5, 2.0)), (rho, -theta), (rho, theta),
+                         (0, a * rng.uniform(0.0, 0.6)), (rc, 180 + beta),
+                         (0, a * rng.uniform(0.0, 0.5))]
+    path = turtle((0, 0), -90, moves, rc * np.pi / k * 1.5)
+    f = breaks(moves)
+    mid = (f[4] + f[5]) / 2
+    scale = profile_along(path, [(0, rs), (f[1], rs), (f[3], big * 0.4), (mid, big / 2),
+                                 (f[5], big * 0.35), (1, big * rng.uniform(0.12, 0.2))])
+    sec, _, outer = _bend(rng, a, k)
+    blend = profile_along(path, [(0, 0), (f[1], 0), (f[3], 1), (f[5], 1), (1, 0.6)])
+    body = section_sweep(path, round_section(k), scale, blend_to=sec, blend=blend)
+    parts, loose = [body], []
+    if top == "eye":
+        re = rs * rng.uniform(0.6, 0.9)
+        ring_r = a * rng.uniform(0.7, 1.1) + re
+        eye = sh.torus(ring_r, re, k * 2, max(8, k // 2))
+        eye = sh.rotated(eye, np.pi / 2, [1, 0, 0] if rng.random() < 0.6 else [0, 1, 0])
+        parts.append(sh.moved(eye, [0, 0, ring_r + re * 0.2]))
+        parts.append(sh.cylinder(rs * 1.1, re * 1.5, k, -re))
+    else:
+        length = rs * rng.uniform(2.5, 6)
+        thread = length * rng.uniform(0.3, 0.6)
+        parts.append(sh.cylinder(rs, length - thread + rs, k, -rs))
+        parts.append(threaded_rod(rs * 0.9, thread, rng, k, length - thread))
+        nut_z = length - thread * rng.uniform(0.6, 0.9)
+        nut_h = rs * rng.uniform(1.2, 1.8)
+        if rng.random() < 0.5:
+            loose.append(hex_nut(rs * 3.2, nut_h, rs * 0.85, k, nut_z))
+        else:  # round crosshead nut
+            loose.append(sh.tube(rs * 0.85, rs * rng.uniform(1.6, 2.2), nut_h, k, nut_z))
+        if rng.random() < 0.5:  # thrust collar beneath the nut
+            loose.append(sh.tube(rs * 0.95, rs * 2.4, rs * 0.5, k, nut_z - rs * 0.5))
+    if rng.random() < 0.5:  # spring safety latch across the throat
+        p0 = point_at(path, (f[1] + f[2]) / 2) + np.array([rs * 0.9, 0, 0])
+        p1 = path[-1] + np.array([-big * 0.12, 0, big * 0.05])
+        width = big * outer * rng.uniform(0.6, 1.0)
+        loose.append(bar_between(p0, p1, width, max(1.0, a * 0.08)))
+        loose.append(sh.moved(sh.aligned(sh.cylinder(a * 0.1, width * 1.4, k, -width * 0.7),
+                                         [0, 1, 0]), p0))
+    return sh.combine(sh.union(*parts), *loose)
+
+
+def eye_hook(rng: np.random.Generator) -> Mesh:
+    return centred(_crane_hook(rng, "eye"), "eye_hook")
+
+
+def shank_hook(rng: np.random.Generator) -> Mesh:
+    return centred(_crane_hook(rng, "shank"), "shank_hook")
+
+
+def ramshorn_hook(rng: np.random.Generator) -> Mesh:
+    """Double (ramshorn) hook, DIN 15402: two seats either side of a threaded shank."""
+    k = sh.sections(rng, 12, 40)
+    a = rng.uniform(15, 60)
+    big = a * rng.uniform(1.1, 1.5)
+    rs = a * rng.uniform(0.5, 0.7)
+    rc = a + big / 2
+    moves: list[Move] = [(0, a + rs - rc + big * 0.2), (rc, 90 + rng.uniform(20, 60)),
+                         (0, a * rng.uniform(0.0, 0.3))]
+    path = turtle((0, 0), 0, moves, rc * np.pi / k * 1.5)
+    f = breaks(moves)
+    scale = profile_along(path, [(0, big / 2), (f[1] + 0.1, big / 2 * 0.95), (f[2], big * 0.3),
+                                 (1, big * 0.15)])
+    sec, _, _ = _bend(rng, a, k)
+    horn = section_sweep(path, sec, scale, scale_v=scale * 1.1, blend_to=round_section(k),
+                         blend=profile_along(path, [(0, 0), (f[2], 0.3), (1, 0.7)]))
+    other = horn.copy()
+    other.apply_transform(np.diag([-1.0, 1, 1, 1]))
+    if other.volume < 0:
+        other.invert()
+    length = rc + big + rs * rng.uniform(1.5, 4)
+    shank = sh.cylinder(rs, length, k, 0)
+    thread = threaded_rod(rs * 0.9, rs * rng.uniform(1.5, 3), rng, k, length)
+    hub = sh.moved(sh.aligned(sh.cylinder(big / 2 * 1.05, big * 1.1, k, -big * 0.55),
+                              [0, 1, 0]), [0, 0, big * 0.1])
+    nut = hex_nut(rs * 3.2, rs * 1.6, rs * 0.85, k, length + rs * 0.5)
+    return centred(sh.combine(sh.union(horn, other, hub, shank, thread), nut), "ramshorn_hook")
+
+
+def _rod_ends(path: np.ndarray, r: float, taper: float) -> np.ndarray:
+    """Wire radius along a path whose ends are ground to ``taper`` of the radius."""
+    s = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
+    end = np.minimum(s, s[-1] - s) / (2.5 * r)
+    return r * (taper + (1 - taper) * np.clip(end, 0, 1))
+
+
+def j_hook(rng: np.random.Generator) -> Mesh:
+    """J-bolt / J-hook: straight threaded leg, a round bend and a short return."""
+    k = sh.sections(rng, 10, 32)
+    r = rng.uniform(2, 10)
+    rb = r * rng.uniform(2.2, 6)
+    leg = rb * rng.uniform(1.5, 5)
+    moves: list[Move] = [(0, leg), (rb, rng.uniform(170, 210)), (0, rb * rng.uniform(0.3, 1.5))]
+    path = turtle((0, 0), -90, moves, rb * np.pi / k)
+    body = section_sweep(path, round_section(k), _rod_ends(path, r, rng.uniform(0.6, 1.0)))
+    length = leg * rng.uniform(0.3, 0.6)
+    parts = [sh.union(body, threaded_rod(r, length, rng, k, -r * 0.5))]
+    for z in sorted(rng.uniform(0.2, 0.8, size=int(rng.integers(0, 3))) * length):
+        parts.append(hex_nut(3.2 * r, 1.6 * r, 0.9 * r, k, z))
+    return centred(sh.combine(*parts), "j_hook")
+
+
+def s_hook(rng: np.random.Generator) -> Mesh:
+    """S-hook from round wire: two opposed loops of different size, blunt or pointed ends."""
+    k = sh.sections(rng, 10, 32)
+    r = rng.uniform(1.5, 8)
+    r1, r2 = r * rng.uniform(2.5, 6, size=2)
+    b1, b2 = rng.uniform(10, 60, size=2)
+    moves: list[Move] = [(r1, -(180 + b1)), (0, r * rng.uniform(0, 6)), (r2, 180 + b2)]
+    path = turtle((0, 0), 90 + b1, moves, min(r1, r2) * np.pi / k)
+    body = section_sweep(path, round_section(k), _rod_ends(path, r, rng.uniform(0.4, 1.0)))
+    return centred(body, "s_hook")
+
+
+def wire_hook(rng: np.random.Generator) -> Mesh:
+    """Open wire hook with a formed eye loop on top (a hook bent from one wire)."""
+    k = sh.sections(rng, 10, 32)
+    r = rng.uniform(1.5, 6)
+    re, rb = r * rng.uniform(2.0, 4, size=1)[0], r * rng.uniform(2.5, 6)
+    gamma = rng.uniform(15, 50)
+    moves: list[Move] = [(re, 270 + gamma), (re * 0.8, -gamma), (0, rb * rng.uniform(1, 4)),
+                         (rb, rng.uniform(160, 220)), (0, rb * rng.uniform(0.2, 1.2))]
+    path = turtle((re * 0.3, 0), 0, moves, min(re, rb) * np.pi / k)
+    body = section_sweep(path, round_section(k), _rod_ends(path, r, rng.uniform(0.5, 1.0)))
+    return centred(body, "wire_hook")
+
+
+def plate_hook(rng: np.random.Generator) -> Mesh:
+    """Flat hook cut from plate (or laminated plates riveted together), with an eye hole."""
+    from shapely.geometry import Point
+    from shapely.ops import unary_union
+
+    quad = max(3, sh.sections(rng, 12, 48) // 4)
+    a = rng.uniform(10, 60)
+    big = a * rng.uniform(1.0, 1.6)
+    rc = a + big / 2
+    moves: list[Move] = [(0, a * rng.uniform(0.8, 2)), (rc, 180 + rng.uniform(10, 45)),
+                         (0, a * rng.uniform(0.0, 0.5))]
+    path = turtle((-rc, 0), -90, moves, rc * 0.25)
+    f = breaks(moves)
+    w = profile_along(path, [(0, big * 0.4), (f[1], big * 0.45), ((f[1] + f[2]) / 2, big / 2),
+                             (1, big * 0.2)])
+    discs = [Point(p[0], p[2]).buffer(ri, quad_segs=quad) for p, ri in zip(path, w, strict=True)]
+    outline = unary_union([discs[i].union(discs[i + 1]).convex_hull
+                           for i in range(len(discs) - 1)])
+    ro = big * rng.uniform(0.6, 0.9)
+    eye_c = (-rc * rng.uniform(0.0, 0.8), ro * 0.8)
+    eye = Point(*eye_c).buffer(ro, quad_segs=quad)
+    neck = discs[0].union(eye).convex_hull
+    shape = unary_union([outline, eye, neck]).difference(
+        Point(*eye_c).buffer(ro * rng.uniform(0.4, 0.6), quad_segs=quad))
+    thick = big * rng.uniform(0.3, 0.8)
+    layers = int(rng.choice([1, 1, 2, 3, 4]))
+    parts = []
+    for i in range(layers):
+        plate = trimesh.creation.extrude_polygon(shape, thick / layers)
+        parts.append(sh.moved(plate, [0, 0, i * thick / layers]))
+    if layers > 1:  # rivets through the stack
+        for frac in (0.1, 0.45, 0.75):
+            p = point_at(path, frac)
+            parts.append(sh.cylinder(big * 0.08, thick + big * 0.1, 12, -big * 0.05))
+            parts[-1].apply_translation([p[0], p[2], 0])
+    mesh = sh.rotated(sh.combine(*parts), np.pi / 2, [1, 0, 0])
+    return centred(mesh, "plate_hook")
+
+
+BUILDERS: dict[str, Builder] = {"Hook": one_of(
+    [eye_hook, shank_hook, ramshorn_hook, j_hook, s_hook, wire_hook, plate_hook],
+    [0.2, 0.18, 0.1, 0.14, 0.12, 0.12, 0.14])}
