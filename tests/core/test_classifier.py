@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import trimesh
+
+from pointcam_gui.core import Classifier
+from pointcam_gui.core.errors import PointCAMError
+
+
+@pytest.fixture
+def clf(tiny_weights: Path) -> Classifier:
+    return Classifier.load(tiny_weights, device="cpu")
+
+
+def test_explain_gives_probabilities_and_every_class_map(clf: Classifier) -> None:
+    points = clf.sample(trimesh.creation.annulus(r_min=1, r_max=2, height=1), seed=0)
+    assert points.shape == (128, 3) and points.dtype == np.float32
+    ex = clf.explain(points)
+    assert ex.probabilities.shape == (4,)
+    assert ex.probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+    assert ex.predicted == int(np.argmax(ex.probabilities))
+    assert ex.cams.shape == ex.raw_cams.shape == (4, 128)
+    assert ex.cams.min() >= 0 and ex.cams.max() <= 1
+    for row in ex.cams:
+        assert row.max() in (0.0, pytest.approx(1.0))
+    assert {"forward", "gradcam"} <= set(ex.timings_ms)
+
+
+def test_analyse_is_deterministic_for_a_seed(clf: Classifier) -> None:
+    mesh = trimesh.creation.cylinder(radius=3, height=10)
+    a, b = clf.analyse(mesh, seed=4), clf.analyse(mesh, seed=4)
+    np.testing.assert_array_equal(a.probabilities, b.probabilities)
+    np.testing.assert_array_equal(a.vertex_heat, b.vertex_heat)
+
+
+def test_analysis_holds_heat_for_every_class_on_the_display_mesh(clf: Classifier) -> None:
+    box = trimesh.creation.box(extents=(30, 10, 5))
+    analysis = clf.analyse(box, source="box.stl")
+    n_vertices = len(analysis.display_mesh.vertices)
+    assert n_vertices > len(box.vertices)  # a 12-triangle box gets refined for painting
+    assert analysis.vertex_heat.shape == (4, n_vertices)
+    assert analysis.points.shape == (128, 3)
+    # Sampled points are in the part's own coordinates (30 mm long), not the model's unit sphere.
+    assert np.ptp(analysis.points[:, 0]) > 20
+    for target in range(4):
+        assert np.shares_memory(analysis.heat(target), analysis.vertex_heat)  # no copy, no compute
+    assert analysis.source == "box.stl" and analysis.device == "cpu"
+    assert {"sample", "forward", "gradcam", "heatmap", "total"} <= set(analysis.timings_ms)
+
+
+def test_points_override_changes_what_is_sampled(tiny_weights: Path) -> None:
+    clf = Classifier.load(tiny_weights, device="cpu", num_points=64)
+    assert clf.sample(trimesh.creation.icosphere(), seed=0).shape == (64, 3)
+    with pytest.raises(PointCAMError, match="at least 32"):
+        Classifier.load(tiny_weights, device="cpu", num_points=8)
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    (0, 0), ("2", 2), ("gamma", 3), ("ALPHA PART", 0), ("al", 0), ("beta b", 2),
+])
+def test_class_index_accepts_index_name_and_unique_prefix(clf: Classifier, target: object,
+                                                          expected: int) -> None:
+    assert clf.class_index(target) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("beta", "ambiguous"), ("delta", "unknown class"), (7, "out of range"), ("", "unknown class"),
+])
+def test_class_index_rejects_ambiguous_or_unknown(clf: Classifier, target: object,
+                                                  message: str) -> None:
+    with pytest.raises(PointCAMError, match=message):
+        clf.class_index(target)  # type: ignore[arg-type]
+
+
+def test_explain_rejects_bad_point_arrays(clf: Classifier) -> None:
+    with pytest.raises(PointCAMError, match="N >= 32"):
+        clf.explain(np.zeros((10, 3)))
+    bad = np.zeros((64, 3))
+    bad[3, 1] = np.nan
+    with pytest.raises(PointCAMError, match="NaN"):
+        clf.explain(bad)
+
+
+def test_shipped_model_loads_with_the_twelve_part_classes() -> None:
+    from pointcam_gui.core.classes import PART_CLASSES
+
+    clf = Classifier.load(device="cpu")
+    assert clf.class_names == PART_CLASSES

@@ -1,0 +1,35 @@
+"""core must stay Qt-free: importing every core module loads neither Qt nor pyvista nor VTK."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pointcam_gui.core as core
+
+
+def _core_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.walk_packages(core.__path__, prefix="pointcam_gui.core."))
+
+
+def test_every_core_module_imports_without_qt_pyvista_or_vtk() -> None:
+    modules = _core_modules()
+    assert "pointcam_gui.core.classifier" in modules and len(modules) >= 10
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "banned = ('PySide6', 'PyQt5', 'PyQt6', 'pyvista', 'pyvistaqt', 'vtk', 'vtkmodules')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(banned)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_loading_a_mesh_does_not_import_torch() -> None:
+    script = ("import sys\nfrom pointcam_gui.core import load_mesh, SUPPORTED_SUFFIXES\n"
+              "print('torch' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "False"

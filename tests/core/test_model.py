@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+import torch
+
+from pointcam_gui.core.model import PointNet, PointNetConfig
+from tests.core.conftest import tiny_model
+
+
+@pytest.mark.parametrize("n", [32, 100, 1024])
+def test_forward_gives_logits_for_any_point_count_from_32(n: int) -> None:
+    assert tiny_model()(torch.randn(3, 3, n)).shape == (3, 4)
+
+
+def test_forward_rejects_too_few_points_and_wrong_layout() -> None:
+    model = tiny_model()
+    with pytest.raises(ValueError, match="at least 32"):
+        model(torch.randn(1, 3, 31))
+    with pytest.raises(ValueError, match=r"\(B, 3, N\)"):
+        model(torch.randn(1, 100, 3))
+
+
+def test_cam_layer_output_is_what_gets_max_pooled() -> None:
+    model = tiny_model()
+    seen: list[torch.Tensor] = []
+    model.cam_layer.register_forward_hook(lambda _m, _i, out: seen.append(out))
+    x = torch.randn(2, 3, 50)
+    logits = model(x)
+    assert seen[0].shape == (2, 64, 50)
+    torch.testing.assert_close(model.head(seen[0].amax(dim=2)), logits)
+
+
+def test_config_round_trips_through_dict_and_rejects_unknown_keys() -> None:
+    cfg = PointNetConfig(widths=(8, 16), head=(8,), feature_transform=True)
+    assert PointNetConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ValueError, match="unknown"):
+        PointNetConfig.from_dict({**cfg.to_dict(), "wings": 2})
+
+
+def test_t_nets_start_as_identity_and_regularizer_is_zero_then() -> None:
+    model = PointNet(PointNetConfig(num_classes=3, widths=(8, 16), head=(8,),
+                                    input_transform=True, feature_transform=True)).eval()
+    model(torch.randn(2, 3, 40))
+    assert model.transform_regularizer().item() == pytest.approx(0.0, abs=1e-10)
+    assert tiny_model().transform_regularizer().item() == 0.0

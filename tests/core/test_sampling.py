@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import trimesh
+
+from pointcam_gui.core.sampling import normalize, prepare, sample_surface
+
+
+def test_points_lie_on_the_surface_and_follow_area() -> None:
+    # A 10 x 10 x 1 slab: the two big faces hold 200 of its 240 area units.
+    slab = trimesh.creation.box(extents=(10, 10, 1))
+    pts, faces = sample_surface(slab, 4000, seed=1)
+    assert pts.shape == (4000, 3) and faces.shape == (4000,)
+    _, distance, _ = trimesh.proximity.closest_point(slab, pts)
+    assert distance.max() < 1e-9
+    on_big_faces = np.isclose(np.abs(pts[:, 2]), 0.5).mean()
+    assert on_big_faces == pytest.approx(200 / 240, abs=0.03)
+
+
+def test_sampling_is_deterministic_for_a_seed_and_differs_across_seeds() -> None:
+    mesh = trimesh.creation.cylinder(radius=2, height=5)
+    a, _ = sample_surface(mesh, 256, seed=7)
+    b, _ = sample_surface(mesh, 256, seed=7)
+    c, _ = sample_surface(mesh, 256, seed=8)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_normalize_centres_and_fits_unit_sphere_regardless_of_units() -> None:
+    mesh_mm = trimesh.creation.box(extents=(40, 20, 10))
+    mesh_mm.apply_translation([500, -20, 3])
+    mesh_m = mesh_mm.copy()
+    mesh_m.apply_scale(0.001)
+    a, world = prepare(mesh_mm, 512, seed=0)
+    b, _ = prepare(mesh_m, 512, seed=0)
+    assert a.dtype == np.float32 and a.shape == (512, 3)
+    assert np.linalg.norm(a, axis=1).max() == pytest.approx(1.0, abs=1e-6)
+    np.testing.assert_allclose(0.5 * (a.min(0) + a.max(0)), 0, atol=1e-6)
+    np.testing.assert_allclose(a, b, atol=1e-5)
+    _, norm = normalize(world)
+    np.testing.assert_allclose(norm.invert(a), world, atol=1e-3)
+
+
+def test_a_mesh_without_area_cannot_be_sampled() -> None:
+    flat = trimesh.Trimesh(vertices=[[0, 0, 0], [1, 0, 0], [2, 0, 0]], faces=[[0, 1, 2]],
+                           process=False)
+    with pytest.raises(ValueError, match="area"):
+        sample_surface(flat, 10)
