@@ -16,7 +16,7 @@ from typing import Any
 
 from pointcam_gui.core.errors import WeightsError
 from pointcam_gui.core.model import PointNet, PointNetConfig
-from pointcam_gui.core.sampling import NORMALIZATION
+from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,9 @@ def read_metadata(path: str | Path) -> ModelMetadata:
         meta = ModelMetadata.from_json(header)
     except (ValueError, KeyError, TypeError) as exc:
         raise WeightsError(f"{p.name}: corrupt PointCAM metadata ({_reason(exc)})") from None
+    if meta.normalization not in NORMALIZATIONS:
+        raise WeightsError(f"{p.name}: unknown point normalization {meta.normalization!r}; "
+                           "upgrade PointCAM")
     if meta.format_version > FORMAT_VERSION:
         raise WeightsError(f"{p.name}: weights format {meta.format_version} is newer than this "
                            f"PointCAM understands ({FORMAT_VERSION}); upgrade PointCAM")

@@ -148,7 +148,7 @@ class Classifier:
             world, _ = sample_surface(mesh, self.num_points, seed)
         except ValueError as exc:
             raise PointCAMError(f"cannot sample the part: {exc}") from None
-        model_points, _ = normalize(world)
+        model_points, _ = normalize(world, self.metadata.normalization)
         return model_points, world.astype(np.float32)
 
     def explain(self, points: np.ndarray) -> Explanation:

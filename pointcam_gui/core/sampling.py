@@ -1,7 +1,11 @@
 """Mesh -> the (N, 3) points a model is fed: area-weighted surface samples, centred, unit sphere.
 
 Normalization removes units and position: the bounding-box centre goes to the origin and the
-farthest point to radius 1, so millimetre and metre parts look the same to the model.
+farthest point to radius 1, so millimetre and metre parts look the same to the model. The default
+also removes pose: CAD parts arrive in any orientation, so the points are turned into their
+principal-axis frame (largest spread first), each axis signed so that its third moment is
+positive. What remains ambiguous (symmetric parts, equal spreads) is covered by training with
+random rotations. A weights file records which normalization it was trained with.
 """
 
 from __future__ import annotations
@@ -11,19 +15,22 @@ from dataclasses import dataclass
 import numpy as np
 import trimesh
 
-NORMALIZATION = "bbox_center_unit_sphere"
+NORMALIZATIONS: tuple[str, ...] = ("pca_unit_sphere", "bbox_center_unit_sphere")
+NORMALIZATION = NORMALIZATIONS[0]
 
 
 @dataclass(frozen=True)
 class Normalization:
-    center: np.ndarray
+    center: np.ndarray  # (3,) in the part's coordinates
     scale: float
+    rotation: np.ndarray  # (3, 3), columns = the model frame's axes in part coordinates
 
     def apply(self, points: np.ndarray) -> np.ndarray:
-        return ((points - self.center) / self.scale).astype(np.float32)
+        return ((np.asarray(points, np.float64) - self.center) @ self.rotation
+                / self.scale).astype(np.float32)
 
     def invert(self, points: np.ndarray) -> np.ndarray:
-        return np.asarray(points, dtype=np.float64) * self.scale + self.center
+        return np.asarray(points, np.float64) * self.scale @ self.rotation.T + self.center
 
 
 class SurfaceSampler:
@@ -58,17 +65,37 @@ def sample_surface(mesh: trimesh.Trimesh, n: int,
     return SurfaceSampler(mesh).sample(n, rng)
 
 
-def normalize(points: np.ndarray) -> tuple[np.ndarray, Normalization]:
-    """Centre on the bounding-box centre and scale into the unit sphere."""
+def principal_frame(points: np.ndarray) -> np.ndarray:
+    """(3, 3) rotation whose columns are the principal axes, largest spread first, signed so
+    that the points' third moment along each is non-negative."""
+    centred = points - points.mean(axis=0)
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    frame = vectors[:, ::-1]
+    skew = ((centred @ frame) ** 3).mean(axis=0)
+    frame = frame * np.where(skew < 0, -1.0, 1.0)
+    if np.linalg.det(frame) < 0:  # keep a rotation, not a mirror: flip the least-spread axis
+        frame[:, 2] *= -1
+    return frame
+
+
+def normalize(points: np.ndarray,
+              method: str = NORMALIZATION) -> tuple[np.ndarray, Normalization]:
+    """Into the model's frame: centred on the bounding box, inside the unit sphere."""
+    if method not in NORMALIZATIONS:
+        raise ValueError(f"unknown normalization {method!r}")
     pts = np.asarray(points, dtype=np.float64)
-    center = 0.5 * (pts.min(axis=0) + pts.max(axis=0))
-    radius = float(np.linalg.norm(pts - center, axis=1).max())
-    norm = Normalization(center=center, scale=radius if radius > 0 else 1.0)
+    rotation = principal_frame(pts) if method == "pca_unit_sphere" else np.eye(3)
+    turned = pts @ rotation
+    center_turned = 0.5 * (turned.min(axis=0) + turned.max(axis=0))
+    radius = float(np.linalg.norm(turned - center_turned, axis=1).max())
+    norm = Normalization(center=rotation @ center_turned,
+                         scale=radius if radius > 0 else 1.0, rotation=rotation)
     return norm.apply(pts), norm
 
 
-def prepare(mesh: trimesh.Trimesh, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def prepare(mesh: trimesh.Trimesh, n: int, seed: int = 0,
+            method: str = NORMALIZATION) -> tuple[np.ndarray, np.ndarray]:
     """Exactly what the model is fed (normalized float32) and the same points in mesh space."""
     world, _ = sample_surface(mesh, n, seed)
-    model_points, _ = normalize(world)
+    model_points, _ = normalize(world, method)
     return model_points, world

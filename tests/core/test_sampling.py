@@ -46,3 +46,36 @@ def test_a_mesh_without_area_cannot_be_sampled() -> None:
                            process=False)
     with pytest.raises(ValueError, match="area"):
         sample_surface(flat, 10)
+
+
+def _asymmetric_part() -> trimesh.Trimesh:
+    body = trimesh.creation.box(extents=(40, 20, 8))
+    lug = trimesh.creation.cylinder(radius=4, height=12)
+    lug.apply_translation([14, 5, 6])
+    return trimesh.util.concatenate([body, lug])
+
+
+def test_default_normalization_removes_the_part_orientation() -> None:
+    part = _asymmetric_part()
+    turned = part.copy()
+    turned.apply_transform(trimesh.transformations.rotation_matrix(2.1, [0.3, -0.5, 0.8]))
+    turned.apply_translation([100, -3, 7])
+    a, _ = prepare(part, 2048, seed=3)
+    b, _ = prepare(turned, 2048, seed=3)  # same draws, so the same surface points, turned
+    np.testing.assert_allclose(a, b, atol=1e-4)
+    spread = a.var(axis=0)
+    assert spread[0] >= spread[1] >= spread[2]  # largest spread first
+
+
+def test_bbox_normalization_keeps_the_orientation() -> None:
+    part = _asymmetric_part()
+    a, _ = prepare(part, 512, seed=0, method="bbox_center_unit_sphere")
+    world, _ = sample_surface(part, 512, seed=0)
+    _, norm = normalize(world, "bbox_center_unit_sphere")
+    np.testing.assert_array_equal(norm.rotation, np.eye(3))
+    np.testing.assert_allclose(norm.invert(a), world, atol=1e-4)
+
+
+def test_unknown_normalization_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown normalization"):
+        normalize(np.zeros((10, 3)), "spherical-harmonics")
