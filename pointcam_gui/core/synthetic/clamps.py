@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import manifold3d
 import numpy as np
 import trimesh
 from numpy.typing import ArrayLike
@@ -15,6 +16,38 @@ from pointcam_gui.core.synthetic import shapes as sh
 
 Mesh = trimesh.Trimesh
 Builder = Callable[[np.random.Generator], Mesh]
+
+
+# --- booleans straight on manifold3d --------------------------------------------------------------
+# trimesh's wrapper re-checks every operand's volume and mass properties on each call, which
+# cost more than the boolean itself; our operands are watertight by construction.
+
+def _m(mesh: Mesh) -> manifold3d.Manifold:
+    return manifold3d.Manifold(manifold3d.Mesh(
+        vert_properties=np.asarray(mesh.vertices, np.float32),
+        tri_verts=np.asarray(mesh.faces, np.uint32)))
+
+
+def _t(solid: manifold3d.Manifold) -> Mesh:
+    out = solid.to_mesh()
+    return Mesh(np.asarray(out.vert_properties[:, :3], float), np.asarray(out.tri_verts),
+                process=False)
+
+
+def fuse(*meshes: Mesh) -> Mesh:
+    parts = [_m(m) for m in meshes if len(m.faces)]
+    return _t(manifold3d.Manifold.batch_boolean(parts, manifold3d.OpType.Add))
+
+
+def cut(base: Mesh, *cutters: Mesh) -> Mesh:
+    tools = [_m(c) for c in cutters if len(c.faces)]
+    if not tools:
+        return base
+    return _t(_m(base) - manifold3d.Manifold.batch_boolean(tools, manifold3d.OpType.Add))
+
+
+def common(a: Mesh, b: Mesh) -> Mesh:
+    return _t(_m(a) ^ _m(b))
 
 
 # --- shared fastener bits -----------------------------------------------------------------------
@@ -66,25 +99,24 @@ def threaded_rod(radius: float, length: float, rng: np.random.Generator, section
         return core
     ridge = sh.helix_thread(radius - depth, pitch, length - 2 * pitch, depth,
                             sections_per_turn=min(sections, 16), z0=z0 + pitch)
-    return sh.union(core, ridge)
+    return fuse(core, ridge)
 
 
 def hex_nut(across_flats: float, height: float, bore: float, sections: int,
             z0: float = 0.0) -> Mesh:
     """ISO-style hex nut on +Z with 30-degree chamfered corners and a plain bore."""
-    body = sh.hex_prism(across_flats, height, z0)
     rc = across_flats / np.sqrt(3.0)
-    c = (rc - across_flats / 2) * 1.2
-    cone = sh.revolve([(0, z0), (rc - c, z0), (rc + 0.3, z0 + c + 0.3), (rc + 0.3, z0 + height
-                       - c - 0.3), (rc - c, z0 + height), (0, z0 + height)], sections)
-    hole = sh.cylinder(bore, height * 3, sections, z0 - height)
-    return sh.difference(sh.intersection(body, cone), hole)
+    c = min((rc - across_flats / 2) * 1.5, height * 0.2)
+    # A six-sided revolve is a hex prism; its chamfer cone becomes the bevelled corners.
+    body = sh.revolve([(0, z0), (rc - c, z0), (rc, z0 + c), (rc, z0 + height - c),
+                       (rc - c, z0 + height), (0, z0 + height)], 6)
+    return cut(body, sh.cylinder(bore, height * 3, sections, z0 - height))
 
 
 def hex_bolt(d: float, length: float, sections: int, rng: np.random.Generator) -> Mesh:
     """Hex-head bolt on +Z, head below z = 0 (ISO 4017 proportions)."""
     head = hex_nut(1.6 * d, 0.65 * d, 0.01, sections, -0.65 * d)
-    return sh.union(head, threaded_rod(d / 2, length, rng, sections, -0.05 * d))
+    return fuse(head, threaded_rod(d / 2, length, rng, sections, -0.05 * d))
 
 
 def _flat(shape: object, thickness: float, z0: float = 0.0) -> Mesh:
@@ -115,11 +147,11 @@ def c_clamp(rng: np.random.Generator) -> Mesh:
         rib = w * rng.uniform(0.15, 0.25)
         inner = line.buffer(w / 2 - rib, join_style="round", cap_style="flat")
         pocket = _flat(inner, t * 0.35)
-        frame = sh.difference(frame, sh.moved(pocket, [0, t * 0.45, 0]),
+        frame = cut(frame, sh.moved(pocket, [0, t * 0.45, 0]),
                               sh.moved(pocket, [0, -t * 0.45, 0]))
     boss = sh.cylinder(d * rng.uniform(0.9, 1.3), w * 1.1, k, zt - w * 0.55)
     anvil = sh.cylinder(d * rng.uniform(1.0, 1.6), w * 0.9, k, zb - w * 0.45)
-    frame = sh.union(frame, boss, anvil)
+    frame = fuse(frame, boss, anvil)
     pad_z = -gap / 2 + rng.uniform(0.05, 0.8) * gap
     screw_len = zt + w + d * rng.uniform(2, 5) - pad_z
     screw = threaded_rod(d / 2, screw_len, rng, k, pad_z + d * 0.3)
@@ -132,7 +164,7 @@ def c_clamp(rng: np.random.Generator) -> Mesh:
     bar = sh.cylinder_between([off - bar_len / 2, 0, top - d * 0.6],
                               [off + bar_len / 2, 0, top - d * 0.6], d * 0.3, k)
     knobs = [sh.sphere(d * 0.45, [off + s * bar_len / 2, 0, top - d * 0.6], 1) for s in (-1, 1)]
-    mesh = sh.combine(frame, sh.union(screw, hub), pad, bar, *knobs)
+    mesh = sh.combine(frame, fuse(screw, hub), pad, bar, *knobs)
     return centred(mesh, "c_clamp")
 
 
@@ -162,13 +194,13 @@ def pipe_clamp(rng: np.random.Generator) -> Mesh:
                                  d * 0.55, 12) for s in (-1, 1)]
     parts = []
     for sign in (1, -1):
-        half_m = sh.difference(upper, *holes)
+        half_m = cut(upper, *holes)
         if sign < 0:
             half_m = sh.rotated(half_m, np.pi, [0, 0, 1])
         parts.append(half_m)
     if rng.random() < 0.5:  # welded mounting nut on top for a threaded rod
         nut = hex_nut(d * 2.2, d * 1.1, d * 0.5, k, 0)
-        parts[0] = sh.union(parts[0], sh.moved(sh.aligned(nut, [0, 1, 0]),
+        parts[0] = fuse(parts[0], sh.moved(sh.aligned(nut, [0, 1, 0]),
                                                 [0, ri + t * 0.7, band_w / 2]))
     if liner:
         parts.append(sh.tube(r, ri + 0.01, band_w * 0.98, k, band_w * 0.01))
@@ -190,17 +222,17 @@ def hose_clamp(rng: np.random.Generator) -> Mesh:
     band = sh.tube(r, r + t, w, k, -w / 2)
     wrap = sh.revolve([(r + t, -w * 0.45), (r + 2 * t, -w * 0.45), (r + 2 * t, w * 0.45),
                        (r + t, w * 0.45)], k)
-    cut = sh.box([4 * r, 4 * r, 2 * w], [0, -2 * r * rng.uniform(0.2, 1.0), 0])
-    wrap = sh.difference(wrap, cut)
+    window = sh.box([4 * r, 4 * r, 2 * w], [0, -2 * r * rng.uniform(0.2, 1.0), 0])
+    wrap = cut(wrap, window)
     hl, hw, hh = w * rng.uniform(1.5, 2.0), w * rng.uniform(1.1, 1.3), w * rng.uniform(0.6, 0.8)
-    house = sh.difference(sh.box([hl, hh, hw], [0, r + t + hh / 2, 0]),
+    house = cut(sh.box([hl, hh, hw], [0, r + t + hh / 2, 0]),
                           sh.box([hl * 1.2, hh * 0.6, hw * 0.8], [0, r + t + hh * 0.45, 0]))
     sd = hh * 0.5
     screw = threaded_rod(sd / 2, hl * 1.1, rng, 12, -hl * 0.55)
-    head = sh.difference(hex_nut(sd * 1.6, sd * 0.8, 0.01, 12, hl * 0.55),
+    head = cut(hex_nut(sd * 1.6, sd * 0.8, 0.01, 12, hl * 0.55),
                          sh.box([sd * 2, sd * 0.25, sd * 0.6], [0, 0, hl * 0.55 + sd * 0.8]))
-    worm = sh.moved(sh.aligned(sh.union(screw, head), [1, 0, 0]), [0, r + t + hh * 0.5, 0])
-    parts = [sh.union(band, wrap, house), worm]
+    worm = sh.moved(sh.aligned(fuse(screw, head), [1, 0, 0]), [0, r + t + hh * 0.5, 0])
+    parts = [fuse(band, wrap, house), worm]
     return centred(sh.combine(*parts), "hose_clamp")
 
 
@@ -221,13 +253,13 @@ def u_bolt(rng: np.random.Generator) -> Mesh:
     rod = section_sweep(path, round_section(k), r)
     thread = min(leg * rng.uniform(0.3, 0.7), leg - r)
     for s in (-1, 1):
-        rod = sh.union(rod, threaded_rod(r * 1.01, thread, rng, k, leg - thread - r * 0.01)
+        rod = fuse(rod, threaded_rod(r * 1.01, thread, rng, k, leg - thread - r * 0.01)
                        .apply_translation([s * rb, 0, 0]))
     z = leg - thread + thread * rng.uniform(0.0, 0.4)
     bt = r * rng.uniform(1.0, 2.0)
     bw = r * rng.uniform(2.5, 5)
     bar = sh.box([2 * rb + 5 * r, bw, bt], [0, 0, z - bt / 2])
-    bar = sh.difference(bar, *[sh.cylinder(r * 1.1, bt * 3, 12, z - 2 * bt)
+    bar = cut(bar, *[sh.cylinder(r * 1.1, bt * 3, 12, z - 2 * bt)
                                .apply_translation([s * rb, 0, 0]) for s in (-1, 1)])
     parts = [rod, bar]
     for s in (-1, 1):
@@ -249,7 +281,7 @@ def toggle_clamp(rng: np.random.Generator) -> Mesh:
     base = sh.box([lb, wb, tb], [0, 0, tb / 2])
     holes = [sh.cylinder(2.5 * s, tb * 3, 12, -tb).apply_translation([x, y, 0])
              for x in (-lb * 0.35, lb * 0.05) for y in (-wb * 0.3, wb * 0.3)]
-    parts = [sh.difference(base, *holes)]
+    parts = [cut(base, *holes)]
     for y in (-1, 1):
         plate = sh.box([lb * 0.45, pt, h], [-lb * 0.1, y * (gap / 2 + pt / 2), tb + h / 2])
         parts.append(plate)
@@ -260,7 +292,7 @@ def toggle_clamp(rng: np.random.Generator) -> Mesh:
     arm_t = 6 * s
     arm = sh.box([arm_len, gap * 0.95, arm_t], [arm_len / 2, 0, 0])
     if rng.random() < 0.6:  # U-bar arm: a slot for the spindle to slide along
-        arm = sh.difference(arm, sh.box([arm_len * 0.6, gap * 0.35, arm_t * 3],
+        arm = cut(arm, sh.box([arm_len * 0.6, gap * 0.35, arm_t * 3],
                                         [arm_len * 0.65, 0, 0]))
     parts.append(sh.moved(sh.rotated(arm, -lift, [0, 1, 0]), pivot))
     hang = np.radians(rng.uniform(100, 170))
@@ -269,7 +301,7 @@ def toggle_clamp(rng: np.random.Generator) -> Mesh:
     hend = hp + hl * np.array([np.cos(hang), 0, np.sin(hang)])
     parts.append(bar_between(hp, hend, gap * 0.8, 5 * s))
     grip = sh.cylinder_between(hp + 0.5 * (hend - hp), hend, 6 * s * rng.uniform(0.9, 1.3), k)
-    parts.append(sh.union(grip, sh.sphere(6 * s, hend, 1)))
+    parts.append(fuse(grip, sh.sphere(6 * s, hend, 1)))
     axle = np.array([0, wb * 0.5, 0])
     parts.append(sh.cylinder_between(pivot - axle, pivot + axle, 2 * s, k))
     sd = 4 * s * rng.uniform(0.8, 1.5)

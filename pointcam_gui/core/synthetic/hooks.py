@@ -18,6 +18,7 @@ from pointcam_gui.core.synthetic.clamps import (
     Builder,
     bar_between,
     centred,
+    fuse,
     hex_nut,
     one_of,
     threaded_rod,
@@ -196,7 +197,7 @@ def _crane_hook(rng: np.random.Generator, top: str) -> Mesh:
         loose.append(bar_between(p0, p1, width, max(1.0, a * 0.08)))
         loose.append(sh.moved(sh.aligned(sh.cylinder(a * 0.1, width * 1.4, k, -width * 0.7),
                                          [0, 1, 0]), p0))
-    return sh.combine(sh.union(*parts), *loose)
+    return sh.combine(fuse(*parts), *loose)
 
 
 def eye_hook(rng: np.random.Generator) -> Mesh:
@@ -233,7 +234,7 @@ def ramshorn_hook(rng: np.random.Generator) -> Mesh:
     hub = sh.moved(sh.aligned(sh.cylinder(big / 2 * 1.05, big * 1.1, k, -big * 0.55),
                               [0, 1, 0]), [0, 0, big * 0.1])
     nut = hex_nut(rs * 3.2, rs * 1.6, rs * 0.85, k, length + rs * 0.5)
-    return centred(sh.combine(sh.union(horn, other, hub, shank, thread), nut), "ramshorn_hook")
+    return centred(sh.combine(fuse(horn, other, hub, shank, thread), nut), "ramshorn_hook")
 
 
 def _rod_ends(path: np.ndarray, r: float, taper: float) -> np.ndarray:
@@ -253,7 +254,7 @@ def j_hook(rng: np.random.Generator) -> Mesh:
     path = turtle((0, 0), -90, moves, rb * np.pi / k)
     body = section_sweep(path, round_section(k), _rod_ends(path, r, rng.uniform(0.6, 1.0)))
     length = leg * rng.uniform(0.3, 0.6)
-    parts = [sh.union(body, threaded_rod(r, length, rng, k, -r * 0.5))]
+    parts = [fuse(body, threaded_rod(r, length, rng, k, -r * 0.5))]
     for z in sorted(rng.uniform(0.2, 0.8, size=int(rng.integers(0, 3))) * length):
         parts.append(hex_nut(3.2 * r, 1.6 * r, 0.9 * r, k, z))
     return centred(sh.combine(*parts), "j_hook")
