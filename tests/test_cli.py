@@ -1,0 +1,127 @@
+"""The `pointcam` command: output, JSON, exit codes, one-line errors, and its real entry point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import trimesh
+
+from pointcam_gui.cli import main
+from tests.core.conftest import TINY_CLASSES
+from tests.malformed import malformed_corpus
+
+pytest_plugins = ["tests.core.conftest"]
+
+
+@pytest.fixture
+def part(tmp_path: Path) -> Path:
+    path = tmp_path / "washer.stl"
+    trimesh.creation.annulus(r_min=4, r_max=9, height=2).export(path)
+    return path
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own exits (--help, bad arguments)
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_explain_prints_prediction_top5_device_and_timings(part: Path, tiny_weights: Path,
+                                                           capsys) -> None:
+    code, out, err = run(["explain", str(part), "--weights", str(tiny_weights),
+                          "--device", "cpu"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("washer.stl: ") and lines[0].endswith("%)")
+    assert sum(1 for line in lines if line.startswith("  ") and "%" in line) == 4  # 4 classes < 5
+    assert "device cpu" in out and "total" in out and "ms" in out
+
+
+def test_explain_json_has_the_documented_fields(part: Path, tiny_weights: Path, capsys) -> None:
+    code, out, _ = run(["explain", str(part), "--weights", str(tiny_weights), "--json",
+                        "--target", "gamma", "--points", "64", "--seed", "2"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["file"] == str(part)
+    assert set(data["predicted"]) == {"index", "name", "probability"}
+    assert list(data["probabilities"]) == list(TINY_CLASSES)
+    assert sum(data["probabilities"].values()) == pytest.approx(1.0, abs=1e-4)
+    assert data["target"] == {"index": 3, "name": "Gamma"}
+    assert data["num_points"] == 64 and data["device"] in ("cpu", "cuda:0")
+    assert {"load", "sample", "forward", "gradcam", "heatmap", "total"} <= set(data["timings_ms"])
+
+
+def test_classes_lists_the_model_classes_in_order(tiny_weights: Path, capsys) -> None:
+    code, out, _ = run(["classes", "--weights", str(tiny_weights)], capsys)
+    assert code == 0
+    assert [line.split(None, 1)[1] for line in out.splitlines()] == list(TINY_CLASSES)
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["explain", "{part}", "--target", "beta"], "ambiguous"),
+    (["explain", "{part}", "--target", "17"], "out of range"),
+    (["explain", "{part}", "--device", "tpu"], "invalid choice"),
+    (["explain", "{part}", "--points", "5"], "at least 32"),
+    (["explain", "{part}", "--colormap", "rainbow"], "unknown colormap"),
+    (["explain", "{part}", "--weights", "{missing}"], "not found"),
+    (["explain", "{part}", "--export-mesh", "{out}.docx"], "docx"),
+    (["explain"], "required"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_exit_2_with_exactly_one_line(argv: list[str], fragment: str, part: Path,
+                                                    tiny_weights: Path, tmp_path: Path,
+                                                    capsys) -> None:
+    args = [a.format(part=part, missing=tmp_path / "nope.safetensors", out=tmp_path / "x")
+            for a in argv]
+    if args[0] == "explain" and "--weights" not in args and len(args) > 1:
+        args += ["--weights", str(tiny_weights)]
+    code, _, err = run(args, capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert fragment in err and "Traceback" not in err
+
+
+def test_every_malformed_file_exits_2_with_one_line_naming_it(tmp_path: Path, tiny_weights: Path,
+                                                              capsys) -> None:
+    corpus = malformed_corpus(tmp_path)
+    assert len(corpus) >= 25
+    for case_id, path in corpus:
+        code, out, err = run(["explain", str(path), "--weights", str(tiny_weights)], capsys)
+        assert code == 2, f"{case_id}: exit {code}: {err}"
+        assert len(err.strip().splitlines()) == 1, f"{case_id}: {err}"
+        assert path.name in err and "Traceback" not in err, f"{case_id}: {err}"
+        assert out == ""
+
+
+def test_unexpected_errors_exit_1_with_traceback_only_when_verbose(part: Path, tiny_weights: Path,
+                                                                   monkeypatch, capsys) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("pointcam_gui.core.classifier.Classifier.analyse", boom)
+    argv = ["explain", str(part), "--weights", str(tiny_weights)]
+    code, _, err = run(argv, capsys)
+    assert code == 1 and "kaboom" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run(["-v", *argv], capsys)
+    assert code == 1 and "Traceback" in err
+
+
+def test_installed_console_script_runs_end_to_end(part: Path, tiny_weights: Path) -> None:
+    exe = shutil.which("pointcam", path=str(Path(sys.executable).parent))
+    assert exe, "the pointcam console script is not installed next to this Python"
+    ok = subprocess.run([exe, "explain", str(part), "--weights", str(tiny_weights), "--json"],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["num_points"] == 128
+    bad = subprocess.run([exe, "explain", str(part.with_name("absent.stl"))],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "absent.stl" in bad.stderr
