@@ -256,8 +256,9 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
         log.warning("training interrupted after %d epoch(s)", len(history))
     finally:
         torch.set_num_threads(old_threads)
-    write_log(log_csv, history)
-    write_curves(curves_png, history, best[2])
+    if interrupted or not history:  # otherwise the last epoch already wrote them
+        write_log(log_csv, history)
+        write_curves(curves_png, history, best[2])
     if best_state is not None:  # the best weights again, now with the whole run's provenance
         model.load_state_dict(best_state)
         save_checkpoint(out, model, metadata(final=True))

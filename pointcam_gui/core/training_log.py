@@ -51,7 +51,8 @@ def write_curves(path: Path, history: list[EpochStats], best_epoch: int = 0) -> 
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(10, 4), dpi=100, layout="constrained")
+    fig = Figure(figsize=(10, 4), dpi=100)  # a fixed layout: constrained costs ~0.5 s a draw
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.92, wspace=0.2)
     FigureCanvasAgg(fig)
     ax_loss, ax_acc = fig.subplots(1, 2)
     epochs = [s.epoch for s in history]

@@ -1,0 +1,126 @@
+"""Training: augmentation ending in inference's normalization, split, checkpoints, logs, Ctrl-C."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import trimesh
+
+from pointcam_gui.core.checkpoint import load_checkpoint
+from pointcam_gui.core.errors import DatasetError
+from pointcam_gui.core.sampling import SurfaceSampler, normalize
+from pointcam_gui.core.training import (
+    TrainConfig,
+    TrainProgress,
+    _point_sets,
+    random_rotations,
+    stratified_split,
+    train,
+)
+from pointcam_gui.core.training_log import COLUMNS, read_log
+
+TINY = TrainConfig(epochs=2, points=64, batch_size=4, widths=(8, 16), head=(8,), seed=3,
+                   device="cpu", val_fraction=0.25, threads=1)
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("shapes")
+    makers = {"box": lambda k: trimesh.creation.box((1, 2 + k, 3)),
+              "ring": lambda k: trimesh.creation.torus(2 + k, 0.5),
+              "rod": lambda k: trimesh.creation.cylinder(0.3, 4 + k)}
+    for name, make in makers.items():
+        (root / name).mkdir()
+        for k in range(4):
+            make(k).export(root / name / f"{name}{k}.ply")
+    return root
+
+
+def test_random_rotations_are_proper_rotations() -> None:
+    r = random_rotations(50, np.random.default_rng(0))
+    assert np.allclose(r @ r.transpose(0, 2, 1), np.eye(3), atol=1e-9)
+    assert np.allclose(np.linalg.det(r), 1.0)
+    assert not np.allclose(r[0], r[1])
+
+
+def test_augmented_points_end_normalized_exactly_as_inference_does() -> None:
+    sampler = SurfaceSampler(trimesh.creation.box((10, 20, 300)))
+    sets = _point_sets([sampler] * 3, 256, np.random.default_rng(1), TrainConfig(jitter=0.02))
+    for pts in sets:
+        again, norm = normalize(pts)
+        assert np.allclose(again, pts, atol=1e-5)
+        assert np.allclose(norm.center, 0, atol=1e-5) and norm.scale == pytest.approx(1, abs=1e-5)
+    assert not np.allclose(sets[0], sets[1])  # fresh samples and orientations per copy
+
+
+def test_split_is_stratified_and_disjoint() -> None:
+    labels = np.repeat([0, 1, 2], [10, 20, 2])
+    train_idx, val_idx = stratified_split(labels, 0.2, np.random.default_rng(0))
+    assert not set(train_idx) & set(val_idx)
+    assert len(train_idx) + len(val_idx) == len(labels)
+    assert np.bincount(labels[val_idx]).tolist() == [2, 4, 1]
+
+
+def test_training_saves_a_loadable_checkpoint_with_provenance_log_and_curves(
+        shapes: Path, tmp_path: Path) -> None:
+    events: list[TrainProgress] = []
+    result = train(shapes, tmp_path / "w.safetensors", TINY, progress=events.append,
+                   command="pointcam train shapes")
+    _, meta = load_checkpoint(tmp_path / "w.safetensors")
+    assert meta.class_names == ("box", "ring", "rod")
+    assert meta.num_points == 64 and meta.architecture["widths"] == [8, 16]
+    prov = meta.provenance
+    assert prov["command"] == "pointcam train shapes" and prov["seed"] == 3
+    assert prov["epochs_run"] == 2 and prov["best_epoch"] == result.best_epoch
+    assert prov["dataset"]["num_parts"] == 12 and prov["torch"] == torch.__version__
+    assert {"training_time_s", "trained_at", "val_accuracy", "config"} <= set(prov)
+    assert [s.epoch for s in read_log(result.log_csv)] == [1, 2]
+    assert result.log_csv.read_text().splitlines()[0] == ",".join(COLUMNS)
+    assert result.curves_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [e.done for e in events if e.stage == "epoch"] == [1, 2]
+    assert events[0].stage == "load" and events[0].total == 12
+
+
+def test_same_seed_trains_the_same_weights(shapes: Path, tmp_path: Path) -> None:
+    once = replace(TINY, epochs=1)
+    a = train(shapes, tmp_path / "a.safetensors", once)
+    b = train(shapes, tmp_path / "b.safetensors", once)
+    c = train(shapes, tmp_path / "c.safetensors", replace(once, seed=4))
+    wa, wb, wc = (load_checkpoint(r.weights)[0].state_dict() for r in (a, b, c)
+                  if r.weights is not None)
+    assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert not all(torch.equal(wa[k], wc[k]) for k in wa)
+    assert [s.train_loss for s in a.history] == [s.train_loss for s in b.history]
+
+
+def test_ctrl_c_keeps_the_best_checkpoint_and_writes_the_log(shapes: Path,
+                                                             tmp_path: Path) -> None:
+    def interrupt_in_epoch_two(event: TrainProgress) -> None:
+        if event.stage == "batch" and event.epoch == 2:
+            raise KeyboardInterrupt
+
+    result = train(shapes, tmp_path / "w.safetensors", replace(TINY, epochs=5),
+                   progress=interrupt_in_epoch_two)
+    assert result.interrupted and result.best_epoch == 1
+    _, meta = load_checkpoint(tmp_path / "w.safetensors")
+    assert meta.provenance["interrupted"] is True and meta.provenance["epochs_run"] == 1
+    assert len(read_log(result.log_csv)) == 1 and result.curves_png.exists()
+
+
+def test_unreadable_parts_are_skipped_not_fatal(shapes: Path, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(shapes, root)
+    (root / "rod" / "broken.stl").write_bytes(b"not a mesh")
+    result = train(root, tmp_path / "w.safetensors", replace(TINY, epochs=1))
+    assert [s.path.name for s in result.skipped] == ["broken.stl"]
+
+
+def test_too_small_settings_are_refused(shapes: Path, tmp_path: Path) -> None:
+    with pytest.raises(DatasetError):
+        train(shapes, tmp_path / "w.safetensors", replace(TINY, batch_size=1))
