@@ -1,0 +1,149 @@
+"""File > Save Screenshot, Copy Image and the heat exports: dialogs here, writing in the core.
+
+Every file is written to a temporary name and then renamed, so an interrupted export never
+leaves a half-written file; QFileDialog asks before overwriting.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+
+from pointcam_gui.core.errors import PointCAMError
+from pointcam_gui.gui.dialogs import ScreenshotDialog, ScreenshotOptions, show_error
+
+if TYPE_CHECKING:
+    from pointcam_gui.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+IMAGE_FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg)"
+MESH_FILTER = "PLY with vertex colours (*.ply);;glTF binary (*.glb)"
+DATA_FILTER = "CSV table (*.csv);;JSON (*.json)"
+
+
+def _ask_path(window: MainWindow, title: str, suggested: str, filters: str) -> Path | None:
+    start = str(Path(window.settings.last_folder) / suggested)
+    path, chosen = QFileDialog.getSaveFileName(window, title, start, filters)
+    if not path:
+        return None
+    out = Path(path)
+    if not out.suffix:  # take the suffix from the chosen filter: "PNG image (*.png)" -> ".png"
+        out = out.with_suffix(chosen.split("*", 1)[1].split()[0].rstrip(")"))
+    window.settings.last_folder = str(out.parent)
+    return out
+
+
+def _stem(window: MainWindow) -> str:
+    analysis = window.analysis
+    source = Path(analysis.source) if analysis is not None and analysis.source else None
+    base = source.stem if source else "part"
+    if analysis is not None and window.target >= 0:
+        from pointcam_gui.core.classes import SLUGS
+
+        name = analysis.class_names[window.target]
+        base += "_" + SLUGS.get(name, name.lower().replace(" ", "_"))
+    return base
+
+
+def save_qimage_atomic(image: QImage, path: Path) -> Path:
+    """Write a QImage as PNG/JPG: temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        if not image.save(tmp):
+            raise OSError(f"{path.name}: the image could not be encoded")
+        Path(tmp).chmod(0o644)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_screenshot(window: MainWindow, path: Path, options: ScreenshotOptions) -> Path:
+    """Render the viewport at `options.scale` and write it atomically."""
+    from pointcam_gui.scene import write_image_atomic
+
+    transparent = options.transparent and path.suffix.lower() == ".png"
+    image = window.viewport.screenshot(options.scale, transparent)
+    write_image_atomic(image, path)
+    log.info("saved screenshot %s", path)
+    return path
+
+
+def save_screenshot(window: MainWindow) -> None:
+    if window.analysis is None:
+        return
+    dialog = ScreenshotDialog(window.viewport.width(), window.viewport.height(), window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    path = _ask_path(window, "Save Screenshot", f"{_stem(window)}.png", IMAGE_FILTER)
+    if path is None:
+        return
+    _guarded(window, lambda: write_screenshot(window, path, dialog.options()))
+
+
+def copy_image(window: MainWindow) -> None:
+    if window.analysis is None:
+        return
+    array = np.ascontiguousarray(window.viewport.screenshot(1, False)[..., :3])
+    h, w = array.shape[:2]
+    image = QImage(array.data, w, h, array.strides[0], QImage.Format.Format_RGB888).copy()
+    QApplication.clipboard().setImage(image)
+    window.status.flash(f"Copied a {w} × {h} picture of the part")
+
+
+def export_mesh(window: MainWindow) -> None:
+    analysis = window.analysis
+    if analysis is None:
+        return
+    path = _ask_path(window, "Export Heat Mesh", f"{_stem(window)}.ply", MESH_FILTER)
+    if path is None:
+        return
+
+    def write() -> Path:
+        from pointcam_gui.core import export
+
+        export.export_heat_mesh(analysis, window.target, path, cmap=window.scene_style.cmap)
+        return path
+
+    _guarded(window, write)
+
+
+def export_data(window: MainWindow) -> None:
+    analysis = window.analysis
+    if analysis is None:
+        return
+    path = _ask_path(window, "Export Heat Data", f"{_stem(window)}.csv", DATA_FILTER)
+    if path is None:
+        return
+
+    def write() -> Path:
+        from pointcam_gui.core import export
+
+        export.export_point_heat(analysis, path)
+        return path
+
+    _guarded(window, write)
+
+
+def _guarded(window: MainWindow, write: object) -> None:
+    """Run a write; expected errors get the one-line dialog, others a log entry and a flash."""
+    try:
+        path = write()  # type: ignore[operator]
+    except (PointCAMError, OSError, ValueError) as exc:
+        show_error(window, "Cannot save", str(exc))
+    except Exception as exc:
+        log.exception("export failed")
+        window.status.flash(f"Unexpected error while saving: {exc} (details in the log)")
+    else:
+        window.status.flash(f"Saved {path}")

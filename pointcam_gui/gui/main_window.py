@@ -1,0 +1,326 @@
+"""Wiring: menus, side panel, viewport and worker. Drops stale results by request id.
+
+The window holds the current Analysis and target; everything it shows comes from the core's one
+pipeline through the worker. Switching the target is a lookup in that Analysis.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QPoint, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QFileDialog, QHBoxLayout, QMainWindow, QWidget
+
+from pointcam_gui import resources
+from pointcam_gui.gui import dialogs, exporting
+from pointcam_gui.gui.actions import build_menus
+from pointcam_gui.gui.panels import SidePanel
+from pointcam_gui.gui.settings import Settings
+from pointcam_gui.gui.status import StatusBar
+from pointcam_gui.gui.theme import apply_theme, theme_for
+from pointcam_gui.gui.viewport import Viewport, install_gl_format
+from pointcam_gui.gui.welcome import WelcomePage, sample_title
+from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisService, ModelInfo
+from pointcam_gui.scene_style import SceneStyle
+
+if TYPE_CHECKING:
+    from pointcam_gui.core.classifier import Analysis
+
+log = logging.getLogger(__name__)
+DEFAULT_SIZE = (1400, 900)
+
+
+class MainWindow(QMainWindow):
+    analysis_shown = Signal(object)  # AnalysisResult, after the viewport and panel show it
+    analysis_failed = Signal(str, bool)  # the current request's one-line message, expected?
+
+    def __init__(self, settings: Settings | None = None, weights: str | Path | None = None,
+                 device: str | None = None, *, remember: bool = True,
+                 dark: bool | None = None) -> None:
+        install_gl_format()  # before this top-level window exists
+        super().__init__()
+        self.settings = settings or Settings()
+        self.remember = remember  # False: leave settings alone (--screenshot runs)
+        self.suppress_dialogs = False  # True: report failures by signal only (automation)
+        self.device = device or self.settings.device
+        self.analysis: Analysis | None = None
+        self.target = -1
+        self.model_info: ModelInfo | None = None
+        self._pending: AnalysisRequest | None = None
+        self._shown: AnalysisRequest | None = None
+        self._style = SceneStyle(cmap=self.settings.colormap,
+                                 dark=self.settings.dark if dark is None else dark)
+
+        self.setWindowTitle("PointCAM")
+        icon = resources.icon_path()
+        if icon.is_file():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.service = AnalysisService(weights, self)
+        worker = self.service.worker
+        worker.finished.connect(self._on_result)
+        worker.failed.connect(self._on_failed)
+        worker.progress.connect(self._on_progress)
+        worker.model_loaded.connect(self._on_model_loaded)
+
+        self.panel = SidePanel(self._style)
+        self.welcome = WelcomePage(QIcon(str(icon)).pixmap(128, 128) if icon.is_file() else None,
+                                   _samples())
+        self.viewport = Viewport(self.welcome)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.viewport, 1)
+        row.addWidget(self.panel)
+        self.setCentralWidget(central)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.status.set_device(self.device, confirmed=False)
+        self.menu_actions = build_menus(self)
+        self._wire()
+        self.setAcceptDrops(True)
+        self._apply_theme()
+        self.resize(*DEFAULT_SIZE)
+        if remember and (geometry := self.settings.geometry) is not None:
+            self.restoreGeometry(geometry)
+        self._set_analysis_actions(False)
+        QTimer.singleShot(0, self._after_first_paint)
+
+    def _wire(self) -> None:
+        a = self.menu_actions
+        a.open.triggered.connect(self.open_dialog)
+        a.quit.triggered.connect(self.close)
+        a.save_screenshot.triggered.connect(lambda: exporting.save_screenshot(self))
+        a.copy_image.triggered.connect(lambda: exporting.copy_image(self))
+        a.export_mesh.triggered.connect(lambda: exporting.export_mesh(self))
+        a.export_data.triggered.connect(lambda: exporting.export_data(self))
+        a.next_class.triggered.connect(lambda: self.panel.class_list.step(+1))
+        a.previous_class.triggered.connect(lambda: self.panel.class_list.step(-1))
+        for preset, action in a.cameras.items():
+            action.triggered.connect(lambda _=False, p=preset: self.set_camera(p))
+        a.fit.triggered.connect(self.viewport.fit)
+        a.parallel.setChecked(self._style.parallel)
+        a.parallel.toggled.connect(self._on_parallel)
+        a.points.toggled.connect(lambda on: self.set_style(replace(self._style, show_points=on)))
+        a.edges.toggled.connect(lambda on: self.set_style(replace(self._style, show_edges=on)))
+        a.dark.setChecked(self._style.dark)
+        a.dark.toggled.connect(lambda on: self.set_style(replace(self._style, dark=on)))
+        for name, action in a.devices.items():
+            action.setChecked(name == self.device)
+            action.triggered.connect(lambda _=False, n=name: self.set_device(n))
+        a.rerun.triggered.connect(self.rerun)
+        a.about.triggered.connect(lambda: dialogs.show_about(self))
+        self.panel.target_changed.connect(self.set_target)
+        self.panel.style_changed.connect(self.set_style)
+        self.welcome.open_requested.connect(self.open_dialog)
+        self.welcome.sample_requested.connect(self.open_path)
+        self._fill_samples_menu()
+        self._fill_recent_menu()
+
+    def _after_first_paint(self) -> None:
+        # The 3D stack takes about a second to import: do it once the window is on screen.
+        self.viewport.ensure_plotter()
+        self.viewport.set_style(self._style)
+
+    # opening ------------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        from pointcam_gui.core.mesh_io import FILE_FILTER
+
+        path, _ = QFileDialog.getOpenFileName(self, "Open a CAD part", self.settings.last_folder,
+                                              f"{FILE_FILTER};;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, target: str | None = None) -> AnalysisRequest:
+        """Analyse `path` on the worker; the newest request wins, older results are dropped."""
+        request = self.service.submit(path, self.device, target)
+        self._pending = request
+        self.status.busy(f"Opening {Path(path).name}…")
+        return request
+
+    def rerun(self) -> None:
+        if self._shown is not None:
+            self.open_path(self._shown.path)
+
+    def set_device(self, name: str) -> None:
+        if name == self.device:
+            return
+        self.device = name
+        if self.remember:
+            self.settings.device = name
+        self.menu_actions.devices[name].setChecked(True)
+        self.status.set_device(name, confirmed=False)
+        self.rerun()
+
+    # results ------------------------------------------------------------------------------
+    def _on_result(self, result: AnalysisResult) -> None:
+        if self._pending is None or result.request.id != self._pending.id:
+            log.debug("dropping stale result %d", result.request.id)
+            return
+        self._pending = None
+        self._shown = result.request
+        self.analysis, self.target = result.analysis, result.target
+        a = result.analysis
+        path = Path(result.request.path)
+        t0 = time.perf_counter()
+        self.viewport.show_analysis(a, self.target, self._style)
+        display_ms = (time.perf_counter() - t0) * 1000.0
+        self.panel.set_analysis(a.class_names, [float(p) for p in a.probabilities], a.predicted,
+                                self.target, _describe(path, a))
+        self.setWindowTitle(f"{path.name} — PointCAM")
+        self.status.idle(f"{path.name}: {a.predicted_name} "
+                         f"({100.0 * float(a.probabilities[a.predicted]):.1f} %)")
+        self.status.set_device(a.device, confirmed=True)
+        self.status.set_timings({"load": result.load_ms, **a.timings_ms, "display": display_ms})
+        if self.remember:
+            self.settings.last_folder = str(path.parent)
+            self.settings.add_recent(path)
+            self._fill_recent_menu()
+        self._set_analysis_actions(True)
+        self.analysis_shown.emit(result)
+
+    def _on_failed(self, request_id: int, message: str, expected: bool) -> None:
+        if self._pending is None or request_id != self._pending.id:
+            return
+        self._pending = None
+        self.status.idle("")
+        if expected:
+            if not self.suppress_dialogs:
+                dialogs.show_error(self, "Cannot analyse the part", message)
+        else:
+            self.status.flash(f"Unexpected error: {message} (details in the log)")
+        self.analysis_failed.emit(message, expected)
+
+    def _on_progress(self, request_id: int, text: str) -> None:
+        if self._pending is not None and request_id == self._pending.id:
+            self.status.busy(text)
+
+    def _on_model_loaded(self, info: ModelInfo) -> None:
+        self.model_info = info
+        cuda = self.menu_actions.devices["cuda"]
+        cuda.setEnabled(info.cuda_available)
+        cuda.setToolTip("Run the model on the GPU" if info.cuda_available
+                        else "No CUDA GPU is available to PyTorch on this machine")
+
+    # target and view ----------------------------------------------------------------------
+    @property
+    def scene_style(self) -> SceneStyle:
+        return self._style
+
+    def set_target(self, target: int) -> None:
+        """Paint another class's heat from the cached maps: no new inference."""
+        if self.analysis is None or target == self.target:
+            return
+        self.target = target
+        self.viewport.set_target(self.analysis, target)
+        self.panel.set_target(target)
+
+    def set_style(self, style: SceneStyle) -> None:
+        dark_changed = style.dark != self._style.dark
+        self._style = style
+        for action, on in ((self.menu_actions.points, style.show_points),
+                           (self.menu_actions.edges, style.show_edges),
+                           (self.menu_actions.dark, style.dark)):
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+        self.panel.set_style(style)
+        self.viewport.set_style(style)
+        if self.remember:
+            self.settings.colormap = style.cmap
+            self.settings.dark = style.dark
+        if dark_changed:
+            self._apply_theme()
+
+    def set_camera(self, preset: str) -> None:
+        self._style = replace(self._style, camera=preset)
+        self.viewport.set_camera(preset, self._style.parallel)
+
+    def _on_parallel(self, on: bool) -> None:
+        self._style = replace(self._style, parallel=on)
+        self.viewport.set_parallel(on)
+
+    def _apply_theme(self) -> None:
+        theme = theme_for(self._style.dark)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self.panel.set_theme(theme)
+
+    # pictures -----------------------------------------------------------------------------
+    def grab_window(self) -> QImage:
+        """The whole window (panel and viewport with its heat colours) as one image."""
+        image = self.grab().toImage()
+        painter = QPainter(image)
+        ratio = image.devicePixelRatio()
+        origin: QPoint = self.viewport.origin_in(self)
+        view = self.viewport.image()
+        painter.drawImage(origin, view.scaled(int(self.viewport.width() * ratio),
+                                              int(self.viewport.height() * ratio)))
+        painter.end()
+        return image
+
+    # menus --------------------------------------------------------------------------------
+    def _fill_samples_menu(self) -> None:
+        menu = self.menu_actions.samples_menu
+        menu.clear()
+        for path in _samples():
+            menu.addAction(sample_title(path), partial(self.open_path, str(path)))
+        menu.setEnabled(not menu.isEmpty())
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.menu_actions.recent_menu
+        menu.clear()
+        for entry in self.settings.recent_files:
+            menu.addAction(Path(entry).name, partial(self.open_path, entry)).setStatusTip(entry)
+        if not menu.isEmpty():
+            menu.addSeparator()
+            menu.addAction("Clear Recent Files", self._clear_recent)
+        menu.setEnabled(not menu.isEmpty())
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self._fill_recent_menu()
+
+    def _set_analysis_actions(self, enabled: bool) -> None:
+        for action in self.menu_actions.needs_analysis:
+            action.setEnabled(enabled)
+
+    # drag and drop, closing ---------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.open_path(urls[0].toLocalFile())
+            event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.remember:
+            self.settings.geometry = QByteArray(self.saveGeometry())
+            self.settings.sync()
+        self.service.shutdown()
+        self.viewport.shutdown()
+        super().closeEvent(event)
+
+
+def _samples() -> list[Path]:
+    try:
+        return resources.samples()
+    except (FileNotFoundError, OSError):
+        return []
+
+
+def _describe(path: Path, analysis: Analysis) -> str:
+    mesh = analysis.display_mesh
+    return (f"{path.name}  ·  {len(mesh.vertices):,} display vertices  ·  "
+            f"{len(analysis.points):,} points")

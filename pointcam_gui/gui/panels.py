@@ -1,0 +1,232 @@
+"""The side panel: what the model says (prediction, class list, target) and how the part is drawn.
+
+It holds no analysis logic; it shows what it is given and emits intent signals
+(`target_changed`, `style_changed`) that the main window turns into viewport calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pointcam_gui.gui.class_list import ClassList
+from pointcam_gui.gui.theme import Theme
+from pointcam_gui.scene_style import COLORMAP_STOPS, COLORMAPS, SceneStyle
+
+PANEL_WIDTH = 340
+
+
+def colormap_icon(name: str, width: int = 56, height: int = 14) -> QIcon:
+    """A small gradient swatch, drawn from a few stops so matplotlib is not needed at startup."""
+    size = QSize(width, height)
+    pixmap = QPixmap(size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    gradient = QLinearGradient(0, 0, size.width(), 0)
+    stops = COLORMAP_STOPS[name]
+    for i, color in enumerate(stops):
+        gradient.setColorAt(i / (len(stops) - 1), QColor(color))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(gradient)
+    painter.drawRoundedRect(0, 0, size.width(), size.height(), 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setObjectName("Caption")
+    return label
+
+
+def _separator() -> QFrame:
+    line = QFrame()
+    line.setObjectName("Separator")
+    line.setFrameShape(QFrame.Shape.NoFrame)
+    return line
+
+
+class SidePanel(QWidget):
+    target_changed = Signal(int)
+    style_changed = Signal(object)  # SceneStyle
+
+    def __init__(self, style: SceneStyle, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("SidePanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFixedWidth(PANEL_WIDTH)
+        self._style = style
+        self._names: tuple[str, ...] = ()
+        self._probs: Sequence[float] = ()
+        self._predicted = -1
+
+        self.predicted_name = QLabel("No part open")
+        self.predicted_name.setObjectName("PredictedName")
+        self.predicted_name.setWordWrap(True)
+        self.predicted_prob = QLabel("Open a part to classify it")
+        self.predicted_prob.setObjectName("PredictedProb")
+        self.source_label = QLabel("")
+        self.source_label.setObjectName("Muted")
+        self.source_label.setWordWrap(True)
+        self.target_line = QLabel("")
+        self.target_line.setObjectName("TargetLine")
+        self.target_line.setWordWrap(True)
+        self.target_line.setTextFormat(Qt.TextFormat.RichText)
+
+        self.target_combo = QComboBox()
+        self.target_combo.setToolTip("The class whose Grad-CAM evidence is painted on the part")
+        self.target_combo.currentIndexChanged.connect(self._on_combo)
+        self.class_list = ClassList()
+        self.class_list.target_changed.connect(self._on_list)
+
+        self.colormap_combo = QComboBox()
+        for name in COLORMAPS:
+            self.colormap_combo.addItem(colormap_icon(name), name)
+        self.colormap_combo.setIconSize(QSize(56, 14))
+        self.points_check = QCheckBox("Sampled points")
+        self.points_check.setToolTip("Show the points the model was fed, coloured by their heat")
+        self.edges_check = QCheckBox("Edges")
+        self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
+        self.opacity_slider.setRange(10, 100)
+        self.opacity_slider.setToolTip("Opacity of the part")
+        self.set_style(style)
+        self.colormap_combo.currentTextChanged.connect(
+            lambda name: self._emit_style(cmap=name))
+        self.points_check.toggled.connect(lambda on: self._emit_style(show_points=on))
+        self.edges_check.toggled.connect(lambda on: self._emit_style(show_edges=on))
+        self.opacity_slider.valueChanged.connect(lambda v: self._emit_style(opacity=v / 100.0))
+        self._layout()
+        self.set_enabled_for_analysis(False)
+
+    def _layout(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(18, 18, 18, 14)
+        root.setSpacing(6)
+        root.addWidget(_caption("Predicted class"))
+        root.addWidget(self.predicted_name)
+        root.addWidget(self.predicted_prob)
+        root.addWidget(self.source_label)
+        root.addSpacing(8)
+        root.addWidget(_separator())
+        root.addSpacing(8)
+        root.addWidget(_caption("Grad-CAM target"))
+        root.addWidget(self.target_combo)
+        root.addWidget(self.target_line)
+        root.addWidget(self.class_list, 1)
+        root.addWidget(_separator())
+        root.addSpacing(6)
+        root.addWidget(_caption("Display"))
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Colormap"))
+        row.addWidget(self.colormap_combo, 1)
+        root.addLayout(row)
+        checks = QHBoxLayout()
+        checks.addWidget(self.points_check)
+        checks.addWidget(self.edges_check)
+        checks.addStretch(1)
+        root.addLayout(checks)
+        opacity = QHBoxLayout()
+        opacity.addWidget(QLabel("Opacity"))
+        opacity.addWidget(self.opacity_slider, 1)
+        root.addLayout(opacity)
+
+    # what the window tells the panel ------------------------------------------------------
+    def set_theme(self, theme: Theme) -> None:
+        self.class_list.set_theme(theme)
+        self._theme = theme
+        self._update_target_line(self.current_target())
+
+    def set_style(self, style: SceneStyle) -> None:
+        """Show `style` in the controls without emitting."""
+        self._style = style
+        widgets = (self.colormap_combo, self.points_check, self.edges_check,
+                   self.opacity_slider)
+        for w in widgets:
+            w.blockSignals(True)
+        self.colormap_combo.setCurrentText(style.cmap)
+        self.points_check.setChecked(style.show_points)
+        self.edges_check.setChecked(style.show_edges)
+        self.opacity_slider.setValue(round(style.opacity * 100))
+        for w in widgets:
+            w.blockSignals(False)
+
+    def set_analysis(self, names: Sequence[str], probabilities: Sequence[float],
+                     predicted: int, target: int, source: str) -> None:
+        self._names, self._probs, self._predicted = tuple(names), probabilities, predicted
+        self.predicted_name.setText(names[predicted])
+        self.predicted_prob.setText(f"{100.0 * float(probabilities[predicted]):.1f} % "
+                                    "probability")
+        self.source_label.setText(source)
+        self.target_combo.blockSignals(True)
+        self.target_combo.clear()
+        for i, name in enumerate(names):
+            self.target_combo.addItem(name, i)
+        self.target_combo.blockSignals(False)
+        self.class_list.set_classes(names, probabilities, predicted, target)
+        self.set_target(target)
+        self.set_enabled_for_analysis(True)
+
+    def set_target(self, target: int) -> None:
+        """Select `target` in the list and the combo box without emitting."""
+        self.class_list.select_class(target)
+        self.target_combo.blockSignals(True)
+        self.target_combo.setCurrentIndex(self.target_combo.findData(target))
+        self.target_combo.blockSignals(False)
+        self._update_target_line(target)
+
+    def current_target(self) -> int:
+        data = self.target_combo.currentData()
+        return int(data) if data is not None else -1
+
+    def set_enabled_for_analysis(self, enabled: bool) -> None:
+        self.target_combo.setEnabled(enabled)
+        self.class_list.setEnabled(enabled)
+
+    # intents ------------------------------------------------------------------------------
+    def _on_combo(self, _row: int) -> None:
+        target = self.current_target()
+        if target >= 0:
+            self.class_list.select_class(target)
+            self._update_target_line(target)
+            self.target_changed.emit(target)
+
+    def _on_list(self, target: int) -> None:
+        self.target_combo.blockSignals(True)
+        self.target_combo.setCurrentIndex(self.target_combo.findData(target))
+        self.target_combo.blockSignals(False)
+        self._update_target_line(target)
+        self.target_changed.emit(target)
+
+    def _emit_style(self, **changes: object) -> None:
+        self._style = replace(self._style, **changes)  # type: ignore[arg-type]
+        self.style_changed.emit(self._style)
+
+    def _update_target_line(self, target: int) -> None:
+        if target < 0 or not self._names:
+            self.target_line.setText("")
+            return
+        theme = getattr(self, "_theme", None)
+        muted = theme.muted if theme else "#6a7282"
+        if target == self._predicted:
+            text = f"<span style='color:{muted}'>Showing the evidence for the predicted class"
+            text += "</span>"
+        else:
+            prob = 100.0 * float(self._probs[target])
+            text = (f"<span style='color:{muted}'>Showing the evidence for</span> "
+                    f"<b>{self._names[target]}</b> <span style='color:{muted}'>"
+                    f"({prob:.1f} %), not the predicted class</span>")
+        self.target_line.setText(text)

@@ -1,0 +1,89 @@
+"""Light and dark looks: one palette per theme, shared by Qt's palette, the style sheet and the
+hand-painted class rows, so every widget agrees on its colours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+@dataclass(frozen=True)
+class Theme:
+    dark: bool
+    window: str
+    panel: str
+    text: str
+    muted: str
+    border: str
+    accent: str
+    accent_soft: str  # the target row's background
+    bar: str  # probability bars
+    bar_track: str
+    badge: str  # the "predicted" badge
+
+
+LIGHT = Theme(dark=False, window="#eef0f3", panel="#ffffff", text="#1d2330", muted="#6a7282",
+              border="#d9dde3", accent="#2563eb", accent_soft="#e3ecfd", bar="#5b8def",
+              bar_track="#eceff3", badge="#0f9d58")
+DARK = Theme(dark=True, window="#1b1e24", panel="#23272f", text="#e5e8ee", muted="#98a1b0",
+             border="#343a45", accent="#5b9cff", accent_soft="#2a3a57", bar="#5b8def",
+             bar_track="#2e333d", badge="#34c27a")
+
+
+def theme_for(dark: bool) -> Theme:
+    return DARK if dark else LIGHT
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Fusion style with the theme's palette and a small style sheet for the side panel."""
+    app.setStyle("Fusion")
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: theme.window,
+        QPalette.ColorRole.WindowText: theme.text,
+        QPalette.ColorRole.Base: theme.panel,
+        QPalette.ColorRole.AlternateBase: theme.window,
+        QPalette.ColorRole.Text: theme.text,
+        QPalette.ColorRole.Button: theme.panel,
+        QPalette.ColorRole.ButtonText: theme.text,
+        QPalette.ColorRole.Highlight: theme.accent,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: theme.panel,
+        QPalette.ColorRole.ToolTipText: theme.text,
+        QPalette.ColorRole.PlaceholderText: theme.muted,
+        QPalette.ColorRole.Mid: theme.border,
+        QPalette.ColorRole.Midlight: theme.border,
+    }
+    for role, color in roles.items():
+        palette.setColor(role, QColor(color))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(theme.muted))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText,
+                     QColor(theme.muted))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
+                     QColor(theme.muted))
+    app.setPalette(palette)
+    app.setStyleSheet(style_sheet(theme))
+
+
+def style_sheet(t: Theme) -> str:
+    return f"""
+    #SidePanel {{ background: {t.panel}; border-left: 1px solid {t.border}; }}
+    #SidePanel QLabel {{ background: transparent; }}
+    #Caption {{ color: {t.muted}; font-size: 8.5pt; font-weight: 600; letter-spacing: 1px; }}
+    #PredictedName {{ color: {t.text}; font-size: 16pt; font-weight: 600; }}
+    #PredictedProb {{ color: {t.accent}; font-size: 12pt; font-weight: 600; }}
+    #Muted {{ color: {t.muted}; }}
+    #TargetLine {{ color: {t.text}; }}
+    #Separator {{ background: {t.border}; max-height: 1px; min-height: 1px; border: none; }}
+    QListView#ClassList {{ background: {t.panel}; border: none; outline: none; }}
+    #Welcome {{ background: {t.window}; }}
+    #WelcomeTitle {{ color: {t.text}; font-size: 18pt; font-weight: 600; }}
+    #WelcomeText {{ color: {t.muted}; font-size: 10.5pt; }}
+    QStatusBar {{ background: {t.panel}; border-top: 1px solid {t.border}; color: {t.muted}; }}
+    QStatusBar QLabel {{ color: {t.muted}; padding: 0 6px; }}
+    QStatusBar::item {{ border: none; }}
+    QComboBox, QPushButton {{ padding: 4px 8px; }}
+    QToolTip {{ color: {t.text}; background: {t.panel}; border: 1px solid {t.border}; }}
+    """

@@ -1,0 +1,178 @@
+"""The only GUI module that talks to pyvista/VTK, always on the GUI thread.
+
+The 3D widget (pyvistaqt's QtInteractor) is created after the window first paints, because
+importing the VTK stack takes about a second; until then, and until a part is open, the viewport
+shows the welcome page. The scene itself comes from `pointcam_gui.scene`, as in the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QImage, QSurfaceFormat
+from PySide6.QtWidgets import QStackedLayout, QWidget
+
+from pointcam_gui.scene_style import SceneStyle
+
+if TYPE_CHECKING:
+    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.scene import SceneActors
+
+log = logging.getLogger(__name__)
+
+
+def install_gl_format() -> None:
+    """Make the process-wide GL format the one pyvistaqt's widget needs (desktop GL 3.2 core).
+
+    It must be set before the top-level window is created, and the 3D widget is created only
+    after the window first paints, so the window sets it up front (same values as pyvistaqt's
+    ``rwi._default_format``; importing that module would pull in VTK at startup).
+    """
+    fmt = QSurfaceFormat()
+    fmt.setRenderableType(QSurfaceFormat.RenderableType.OpenGL)
+    fmt.setProfile(QSurfaceFormat.OpenGLContextProfile.CoreProfile)
+    fmt.setVersion(3, 2)
+    fmt.setSwapBehavior(QSurfaceFormat.SwapBehavior.DoubleBuffer)
+    for setter in (fmt.setRedBufferSize, fmt.setGreenBufferSize, fmt.setBlueBufferSize,
+                   fmt.setDepthBufferSize, fmt.setAlphaBufferSize):
+        setter(8)
+    fmt.setStencilBufferSize(0)
+    fmt.setSamples(0)  # multisampling happens in VTK's framebuffers
+    QSurfaceFormat.setDefaultFormat(fmt)
+
+
+class _SwallowKeys(QObject):
+    """VTK's own keys ('q' closes, 'w' wireframe, '3' stereo...) would fight the menus."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        return event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+
+
+class Viewport(QWidget):
+    def __init__(self, placeholder: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(placeholder)
+        self.plotter: Any = None  # pyvistaqt.QtInteractor once created
+        self._actors: SceneActors | None = None
+        self._style = SceneStyle()
+        self._key_filter = _SwallowKeys(self)
+
+    # lifecycle ----------------------------------------------------------------------------
+    def ensure_plotter(self) -> Any:
+        """Create the 3D widget (imports pyvista on first use)."""
+        if self.plotter is None:
+            from pyvistaqt import QtInteractor
+
+            plotter: Any = QtInteractor(self, auto_update=False, multi_samples=4)
+            plotter.setAcceptDrops(False)  # drops go to the window, which opens the part
+            plotter.installEventFilter(self._key_filter)
+            if plotter.iren is not None:
+                plotter.iren.clear_key_event_callbacks()
+            self._stack.addWidget(plotter)
+            self.plotter = plotter
+            from pointcam_gui.scene import apply_background
+
+            apply_background(plotter, self._style.dark)
+            log.debug("3D viewport ready")
+        return self.plotter
+
+    def shutdown(self) -> None:
+        if self.plotter is not None:
+            self.plotter.close()
+            self.plotter = None
+            self._actors = None
+
+    @property
+    def has_scene(self) -> bool:
+        return self._actors is not None
+
+    # scene --------------------------------------------------------------------------------
+    def show_analysis(self, analysis: Analysis, target: int, style: SceneStyle) -> None:
+        """Replace the scene with a new part; the camera goes to the style's preset."""
+        from pointcam_gui.scene import build_scene
+
+        plotter = self.ensure_plotter()
+        plotter.clear_actors()
+        for title in list(plotter.scalar_bars.keys()):
+            plotter.remove_scalar_bar(title, render=False)
+        self._style = style
+        self._actors = build_scene(plotter, analysis, target, style)
+        self._stack.setCurrentWidget(plotter)
+        plotter.render()
+
+    def set_target(self, analysis: Analysis, target: int) -> None:
+        """Recolour from the cached maps: no new actor, no inference."""
+        if self._actors is None:
+            return
+        from pointcam_gui.scene import recolour
+
+        recolour(self._actors, analysis, target)
+        self.plotter.render()
+
+    def set_style(self, style: SceneStyle) -> None:
+        from pointcam_gui.scene import apply_background, apply_style
+
+        self._style = style
+        if self.plotter is None:
+            return
+        if self._actors is not None:
+            apply_style(self.plotter, self._actors, style)
+        else:
+            apply_background(self.plotter, style.dark)
+        self.plotter.render()
+
+    def set_camera(self, preset: str, parallel: bool) -> None:
+        from pointcam_gui.scene import apply_camera
+
+        if self._actors is not None:
+            apply_camera(self.plotter, preset, parallel=parallel)
+            self.plotter.render()
+
+    def set_parallel(self, parallel: bool) -> None:
+        if self.plotter is not None:
+            if parallel:
+                self.plotter.enable_parallel_projection()
+            else:
+                self.plotter.disable_parallel_projection()
+            self.plotter.render()
+
+    def fit(self) -> None:
+        if self._actors is not None:
+            self.plotter.reset_camera()
+            self.plotter.render()
+
+    def heat_scalars(self) -> np.ndarray | None:
+        """The scalars the part is painted with now (what a test compares with the core)."""
+        if self._actors is None:
+            return None
+        return np.asarray(self._actors.mesh.point_data["heat"])
+
+    # pictures -----------------------------------------------------------------------------
+    def screenshot(self, scale: int = 1, transparent: bool = False) -> np.ndarray:
+        """The rendered part as an (H,W,3|4) uint8 array, `scale` times the widget's size."""
+        plotter = self.ensure_plotter()
+        image = plotter.screenshot(None, transparent_background=transparent,
+                                   return_img=True, scale=int(scale))
+        return np.ascontiguousarray(image)
+
+    def image(self) -> QImage:
+        """The viewport as a QImage at its on-screen size (for the whole-window grab)."""
+        current = self._stack.currentWidget()
+        if self.plotter is None or current is not self.plotter:
+            return current.grab().toImage() if current is not None else QImage()
+        array = self.screenshot()
+        h, w = array.shape[:2]
+        fmt = QImage.Format.Format_RGBA8888 if array.shape[2] == 4 else QImage.Format.Format_RGB888
+        qimage = QImage(array.data, w, h, array.strides[0], fmt).copy()
+        if (w, h) != (self.width(), self.height()):
+            qimage = qimage.scaled(self.width(), self.height(),
+                                   Qt.AspectRatioMode.IgnoreAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+        return qimage
+
+    def origin_in(self, ancestor: QWidget) -> QPoint:
+        return self.mapTo(ancestor, QPoint(0, 0))

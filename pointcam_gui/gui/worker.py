@@ -1,0 +1,153 @@
+"""The only place that crosses threads: one long-lived worker thread owns the Classifier.
+
+The GUI thread captures a frozen request with an id and hands it over through a queued signal;
+the worker loads the part, runs the core pipeline and sends back the frozen Analysis. Requests
+that became stale while waiting in the queue are skipped, and the window drops stale results
+(napari's slicer does the same). The worker never touches widgets or the plotter.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from pointcam_gui.core.errors import PointCAMError
+
+if TYPE_CHECKING:
+    from pointcam_gui.core.classifier import Analysis, Classifier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AnalysisRequest:
+    id: int
+    path: str
+    device: str = "auto"
+    target: str | None = None  # a class name, prefix or index; None means the predicted class
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    request: AnalysisRequest
+    analysis: Analysis
+    target: int  # the resolved Grad-CAM target
+    load_ms: float
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the About box and the Device menu need to know about the loaded model."""
+
+    weights: str
+    device: str
+    cuda_available: bool
+    class_names: tuple[str, ...]
+    num_points: int
+    provenance: dict[str, Any]
+
+
+class AnalysisWorker(QObject):
+    """Lives on the worker thread; every slot runs there."""
+
+    progress = Signal(int, str)  # request id, stage text
+    finished = Signal(object)  # AnalysisResult
+    failed = Signal(int, str, bool)  # request id, one-line message, expected (PointCAMError)?
+    model_loaded = Signal(object)  # ModelInfo
+
+    def __init__(self, weights: str | Path | None = None) -> None:
+        super().__init__()
+        self._weights = weights
+        self._classifier: Classifier | None = None
+        self._device_choice: str | None = None
+        self.latest_id = 0  # written by the GUI thread; an int store is atomic under the GIL
+
+    @Slot(object)
+    def run(self, request: AnalysisRequest) -> None:
+        if request.id < self.latest_id:
+            log.debug("skipping stale request %d", request.id)
+            return
+        try:
+            self.finished.emit(self._analyse(request))
+        except PointCAMError as exc:
+            self.failed.emit(request.id, str(exc), True)
+        except Exception as exc:  # a bug, not bad input: keep the traceback in the log
+            log.exception("analysis of %s failed", request.path)
+            self.failed.emit(request.id, f"{type(exc).__name__}: {exc}", False)
+
+    def _analyse(self, request: AnalysisRequest) -> AnalysisResult:
+        import time
+
+        from pointcam_gui.core.mesh_io import load_mesh
+
+        name = Path(request.path).name
+        self.progress.emit(request.id, f"Loading {name}…")
+        t0 = time.perf_counter()
+        mesh = load_mesh(request.path)
+        load_ms = (time.perf_counter() - t0) * 1000.0
+        classifier = self._classifier_for(request)
+        self.progress.emit(request.id, f"Analysing {name}…")
+        analysis = classifier.analyse(mesh, request.seed, source=request.path)
+        target = analysis.predicted
+        if request.target is not None:
+            target = classifier.class_index(request.target)
+        # Warm trimesh's cached normals here, so the GUI thread only copies arrays.
+        _ = analysis.display_mesh.vertex_normals
+        return AnalysisResult(request, analysis, target, load_ms)
+
+    def _classifier_for(self, request: AnalysisRequest) -> Classifier:
+        if self._classifier is None or self._device_choice != request.device:
+            self.progress.emit(request.id, "Loading the model…")
+            from pointcam_gui.core.classifier import Classifier
+            from pointcam_gui.core.device import cuda_available
+            from pointcam_gui.resources import model_path
+
+            self._classifier = None  # a failed load must not leave the old device half-used
+            self._classifier = Classifier.load(self._weights, request.device)
+            self._device_choice = request.device
+            c = self._classifier
+            self.model_loaded.emit(ModelInfo(
+                weights=str(self._weights or model_path()), device=str(c.device),
+                cuda_available=cuda_available(), class_names=c.class_names,
+                num_points=c.num_points, provenance=dict(c.metadata.provenance)))
+        return self._classifier
+
+
+class AnalysisService(QObject):
+    """The GUI thread's handle on the worker: submit requests, receive results, shut down."""
+
+    submitted = Signal(object)  # AnalysisRequest, as sent (tests count these)
+    _dispatch = Signal(object)
+
+    def __init__(self, weights: str | Path | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._thread = QThread()
+        self._thread.setObjectName("pointcam-analysis")
+        self.worker = AnalysisWorker(weights)
+        self.worker.moveToThread(self._thread)
+        self._dispatch.connect(self.worker.run)  # queued: the receiver lives on the thread
+        self._thread.start()
+
+    def submit(self, path: str | Path, device: str = "auto", target: str | None = None,
+               seed: int = 0) -> AnalysisRequest:
+        request = AnalysisRequest(next(self._ids), str(path), device, target, seed)
+        self.worker.latest_id = request.id
+        self.submitted.emit(request)
+        self._dispatch.emit(request)
+        return request
+
+    def shutdown(self, timeout_ms: int = 30_000) -> None:
+        """Stop the thread after the request in progress (torch cannot be interrupted)."""
+        if self._thread.isRunning():
+            self.worker.latest_id = 1 << 62  # anything still queued is now stale
+            self._thread.quit()
+            if not self._thread.wait(timeout_ms):
+                log.warning("analysis thread did not stop within %d ms", timeout_ms)

@@ -1,0 +1,215 @@
+"""The heat-coloured scene of an Analysis, shared by the window's viewport and the CLI's screenshot.
+
+Qt-free; imports pyvista. Core never imports this module. The viewport builds its scene with
+these functions, so the CLI's picture and the window show the same mesh, colours and scalar bar.
+Recolouring for another target writes into the existing scalars array: no new actor, no copy of
+the geometry.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyvista as pv
+
+from pointcam_gui.core.errors import PointCAMError
+from pointcam_gui.scene_style import CAMERA_PRESETS, COLORMAPS, SceneStyle
+
+if TYPE_CHECKING:
+    from pointcam_gui.core.classifier import Analysis
+
+__all__ = ["CAMERA_PRESETS", "COLORMAPS", "SceneActors", "SceneStyle", "build_scene", "recolour",
+           "render_screenshot"]
+
+log = logging.getLogger(__name__)
+
+HEAT = "heat"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+# Direction from the focal point to the camera, and the camera's up vector (Z is up for parts).
+_CAMERAS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
+    "iso": ((1.0, -1.0, 0.8), (0.0, 0.0, 1.0)),
+    "front": ((0.0, -1.0, 0.0), (0.0, 0.0, 1.0)),
+    "top": ((0.0, 0.0, 1.0), (0.0, 1.0, 0.0)),
+    "right": ((1.0, 0.0, 0.0), (0.0, 0.0, 1.0)),
+}
+# Two-colour vertical gradients (bottom, top): calm enough that the heat colours stand out.
+BACKGROUNDS: dict[bool, tuple[str, str]] = {False: ("#d9dee6", "#ffffff"),
+                                            True: ("#15181d", "#2b313b")}
+TEXT_COLORS: dict[bool, str] = {False: "#1f2430", True: "#e6e9ef"}
+
+
+@dataclass
+class SceneActors:
+    """What `build_scene` added, kept so that a recolour touches arrays, not the pipeline."""
+
+    mesh: pv.PolyData
+    mesh_actor: Any
+    scalar_bar: Any
+    cloud: pv.PolyData
+    cloud_actor: Any
+
+
+def heat_polydata(analysis: Analysis, target: int) -> pv.PolyData:
+    """The display mesh with its vertex normals (smooth shading) and the target's heat."""
+    display = analysis.display_mesh
+    vertices: Any = np.asarray(display.vertices, dtype=np.float32)
+    mesh = pv.PolyData.from_regular_faces(vertices, np.asarray(display.faces))
+    # Normals from trimesh instead of pyvista's smooth-shading filter: that filter would sit in
+    # the pipeline and recompute normals on every recolour.
+    mesh.point_data["Normals"] = np.asarray(display.vertex_normals, dtype=np.float32)
+    mesh.point_data.active_normals_name = "Normals"
+    mesh.point_data[HEAT] = np.array(analysis.vertex_heat[target], dtype=np.float32)
+    mesh.point_data.active_scalars_name = HEAT
+    return mesh
+
+
+def point_cloud(analysis: Analysis, target: int) -> pv.PolyData:
+    """The sampled points (part coordinates) with the target's per-point Grad-CAM value."""
+    cloud = pv.PolyData(np.asarray(analysis.points, dtype=np.float32))
+    cloud.point_data[HEAT] = np.array(analysis.cams[target], dtype=np.float32)
+    return cloud
+
+
+def scalar_bar_title(class_name: str) -> str:
+    return f"Grad-CAM: {class_name}"
+
+
+def build_scene(plotter: Any, analysis: Analysis, target: int,
+                style: SceneStyle) -> SceneActors:
+    """Add the heat mesh, its scalar bar and the (maybe hidden) sampled points to `plotter`."""
+    text = TEXT_COLORS[style.dark]
+    mesh = heat_polydata(analysis, target)
+    bar_args: Any = {"title": scalar_bar_title(analysis.class_names[target]), "color": text,
+                "n_labels": 3, "fmt": "%.1f", "vertical": False, "position_x": 0.25,
+                "position_y": 0.04, "width": 0.5, "height": 0.06, "title_font_size": 16,
+                "label_font_size": 13, "bold": False, "shadow": False}
+    cmap: Any = style.cmap
+    mesh_actor = plotter.add_mesh(mesh, scalars=HEAT, cmap=cmap, clim=(0.0, 1.0),
+                                  show_edges=style.show_edges, edge_color="#3a3f4b",
+                                  opacity=style.opacity, smooth_shading=False,
+                                  scalar_bar_args=bar_args, name="part", specular=0.25,
+                                  specular_power=20.0, diffuse=0.85, ambient=0.15)
+    mesh_actor.prop.interpolation = "gouraud"
+    bar = plotter.scalar_bar
+    cloud = point_cloud(analysis, target)
+    cloud_actor = plotter.add_mesh(cloud, scalars=HEAT, cmap=cmap, clim=(0.0, 1.0),
+                                   render_points_as_spheres=True, point_size=7.0,
+                                   show_scalar_bar=False, name="points")
+    cloud_actor.SetVisibility(style.show_points)
+    apply_background(plotter, style.dark)
+    apply_camera(plotter, style.camera, parallel=style.parallel)
+    return SceneActors(mesh, mesh_actor, bar, cloud, cloud_actor)
+
+
+def recolour(actors: SceneActors, analysis: Analysis, target: int) -> None:
+    """Show another class's heat by writing into the existing arrays (no inference, no copy)."""
+    _assign(actors.mesh, analysis.vertex_heat[target])
+    _assign(actors.cloud, analysis.cams[target])
+    actors.scalar_bar.SetTitle(scalar_bar_title(analysis.class_names[target]))
+
+
+def _assign(data: pv.PolyData, values: np.ndarray) -> None:
+    array: Any = data.point_data[HEAT]
+    array[:] = values
+    data.GetPointData().GetArray(HEAT).Modified()
+
+
+def apply_style(plotter: Any, actors: SceneActors, style: SceneStyle) -> None:
+    """Apply colormap, edges, opacity, points and background to an existing scene."""
+    for actor in (actors.mesh_actor, actors.cloud_actor):
+        actor.mapper.lookup_table.cmap = style.cmap
+    actors.mesh_actor.prop.show_edges = style.show_edges
+    actors.mesh_actor.prop.opacity = style.opacity
+    actors.cloud_actor.SetVisibility(style.show_points)
+    color = TEXT_COLORS[style.dark]
+    actors.scalar_bar.GetTitleTextProperty().SetColor(pv.Color(color).float_rgb)
+    actors.scalar_bar.GetLabelTextProperty().SetColor(pv.Color(color).float_rgb)
+    apply_background(plotter, style.dark)
+
+
+def apply_background(plotter: Any, dark: bool) -> None:
+    bottom, top = BACKGROUNDS[dark]
+    plotter.set_background(bottom, top=top)
+
+
+def apply_camera(plotter: Any, preset: str, *, parallel: bool = False) -> None:
+    """Look at everything from one of CAMERA_PRESETS and fit it in view."""
+    direction, up = _CAMERAS[preset]
+    bounds = np.asarray(plotter.bounds, dtype=float)
+    center = (bounds[0::2] + bounds[1::2]) / 2.0
+    camera = plotter.camera
+    camera.focal_point = tuple(center)
+    camera.position = tuple(center + np.asarray(direction))
+    camera.up = up
+    if parallel:
+        plotter.enable_parallel_projection()
+    else:
+        plotter.disable_parallel_projection()
+    plotter.reset_camera()
+
+
+def render_screenshot(analysis: Analysis, target: int, path: str | Path, *, cmap: str = "jet",
+                      size: Sequence[int] = (1600, 1200), transparent: bool = False,
+                      style: SceneStyle | None = None) -> Path:
+    """Render the heat scene off-screen to a PNG/JPG at `path`, written atomically."""
+    out = Path(path)
+    style = style or SceneStyle(cmap=cmap)
+    if style.cmap not in COLORMAPS:
+        raise PointCAMError(f"unknown colormap {style.cmap!r}; "
+                            f"choose one of {', '.join(COLORMAPS)}")
+    if out.suffix.lower() not in IMAGE_SUFFIXES:
+        raise PointCAMError(f"{out.name}: a screenshot must be .png or .jpg")
+    plotter = pv.Plotter(off_screen=True, window_size=[int(size[0]), int(size[1])])
+    try:
+        build_scene(plotter, analysis, target, style)
+        plotter.add_text(_caption(analysis, target), position="upper_left", font_size=11,
+                         color=TEXT_COLORS[style.dark])
+        image: Any = plotter.screenshot(None, transparent_background=transparent,
+                                        return_img=True)
+    finally:
+        plotter.close()
+    write_image_atomic(np.asarray(image), out)
+    log.info("wrote %s (%dx%d)", out, image.shape[1], image.shape[0])
+    return out
+
+
+def _caption(analysis: Analysis, target: int) -> str:
+    predicted = analysis.predicted
+    lines = [f"Predicted: {analysis.class_names[predicted]} "
+             f"({100.0 * float(analysis.probabilities[predicted]):.1f} %)"]
+    if target != predicted:
+        lines.append(f"Explaining: {analysis.class_names[target]} "
+                     f"({100.0 * float(analysis.probabilities[target]):.1f} %)")
+    return "\n".join(lines)
+
+
+def write_image_atomic(image: np.ndarray, path: Path) -> None:
+    """Write an (H,W,3|4) uint8 image as PNG or JPG: temporary file, then rename."""
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_SUFFIXES:
+        raise PointCAMError(f"{path.name}: a screenshot must be .png or .jpg")
+    if suffix != ".png" and image.shape[-1] == 4:
+        image = image[..., :3]  # JPG has no alpha
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        _save(image, Path(tmp))
+        Path(tmp).chmod(0o644)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _save(image: np.ndarray, path: Path) -> None:
+    from PIL import Image  # pyvista's own dependency for image output
+
+    Image.fromarray(np.ascontiguousarray(image)).save(path)
