@@ -144,7 +144,7 @@ def save_confusion_png(report: EvaluationReport, path: str | Path) -> Path:
     rows = np.maximum(c.sum(axis=1, keepdims=True), 1)
     labels = [name if len(name) <= 28 else name[:27] + "…" for name in report.class_names]
     size = 2.5 + 0.55 * n
-    fig = Figure(figsize=(size + 2.5, size), dpi=110, layout="constrained")
+    fig = Figure(figsize=(size + 1.5, size), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     image = ax.imshow(c / rows, cmap="Blues", vmin=0, vmax=1)
@@ -162,5 +162,5 @@ def save_confusion_png(report: EvaluationReport, path: str | Path) -> Path:
     fig.colorbar(image, ax=ax, shrink=0.8, label="share of the true class")
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out)
+    fig.savefig(out, bbox_inches="tight", pad_inches=0.15)
     return out
