@@ -19,6 +19,7 @@ from pointcam_gui.core.synthetic import shapes as sh
 
 Mesh = trimesh.Trimesh
 _Y = np.array([0.0, 1.0, 0.0])
+Builder = Callable[[np.random.Generator], Mesh]
 
 
 def swept_tube(path: np.ndarray, radii: np.ndarray, sections: int) -> Mesh:
@@ -200,7 +201,7 @@ def _pick(rng: np.random.Generator, options: list[str]) -> str:
     return str(rng.choice(options))
 
 
-ELBOWS: dict[str, Callable[[np.random.Generator], Mesh]] = {
+ELBOWS: dict[str, Builder] = {
     "butt_weld_elbow": lambda g: elbow(g, "butt_weld_elbow", ("bevel", "bevel"), "arc",
                                        (15, 330), p_reduce=0.12,
                                        rb_factor=float(g.choice([1.0, 1.5, 1.5]))),
@@ -224,7 +225,7 @@ ELBOWS: dict[str, Callable[[np.random.Generator], Mesh]] = {
                                          _pick(g, ["cast", "arc"]), (4, 42), p_reduce=0.15),
 }
 
-TEES: dict[str, Callable[[np.random.Generator], Mesh]] = {
+TEES: dict[str, Builder] = {
     "butt_weld_tee": lambda g: tee(g, "butt_weld_tee", "bevel", (15, 330), p_reduce=0.35),
     "socket_tee": lambda g: tee(g, "socket_tee", "socket", (6, 160)),
     "threaded_tee": lambda g: tee(g, "threaded_tee", "female", (6, 115),
@@ -236,17 +237,20 @@ TEES: dict[str, Callable[[np.random.Generator], Mesh]] = {
 }
 
 
-def _chooser(family: dict[str, Callable[[np.random.Generator], Mesh]]
-             ) -> Callable[[np.random.Generator], Mesh]:
+def pick_subtype(rng: np.random.Generator, family: dict[str, Builder]) -> str:
+    """The sub-type a builder's generator draws first (uniform over the family)."""
     names = sorted(family)
+    return names[int(rng.integers(len(names)))]
 
+
+def _chooser(family: dict[str, Builder]) -> Builder:
     def build(rng: np.random.Generator) -> Mesh:
-        return family[names[int(rng.integers(len(names)))]](rng)
+        return family[pick_subtype(rng, family)](rng)
 
     return build
 
 
-BUILDERS: dict[str, Callable[[np.random.Generator], Mesh]] = {
+BUILDERS: dict[str, Builder] = {
     "Elbow fitting": _chooser(ELBOWS),
     "T-shape fitting": _chooser(TEES),
 }

@@ -31,9 +31,13 @@ def random_rotation(rng: np.random.Generator) -> np.ndarray:
 def _subdivide(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
     """Split long triangles, as exporters with a max-edge-length setting do."""
     diag = float(np.linalg.norm(mesh.extents))
-    target = diag / rng.uniform(12.0, 40.0)
-    verts, faces = trimesh.remesh.subdivide_to_size(mesh.vertices, mesh.faces, target,
-                                                    max_iter=4)
+    # At most three halvings of the longest edge: keeps the face count bounded.
+    target = max(diag / rng.uniform(12.0, 40.0), float(mesh.edges_unique_length.max()) / 7.9)
+    try:
+        verts, faces = trimesh.remesh.subdivide_to_size(mesh.vertices, mesh.faces, target,
+                                                        max_iter=4)
+    except ValueError:  # trimesh gives up when edges stay long; keep the coarse export
+        return mesh
     if len(faces) > MAX_FACES:
         return mesh
     return trimesh.Trimesh(verts, faces, process=False)
