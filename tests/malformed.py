@@ -14,6 +14,7 @@ import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import trimesh
@@ -23,6 +24,17 @@ _PLY_HEAD = (
     "ply\nformat {fmt} 1.0\nelement vertex {nv}\nproperty float x\nproperty float y\n"
     "property float z\nelement face {nf}\nproperty list uchar int vertex_indices\nend_header\n"
 )
+
+
+def export_bytes(
+    geometry: trimesh.Trimesh | trimesh.Scene, file_type: str, **options: Any
+) -> bytes:
+    """trimesh's export as bytes, whether it hands back bytes or text (single-file formats)."""
+    data = geometry.export(file_type=file_type, **options)
+    if isinstance(data, str):
+        return data.encode()
+    assert isinstance(data, bytes), f"{file_type} exports several files"
+    return data
 
 
 def _box() -> trimesh.Trimesh:
@@ -107,14 +119,14 @@ def _zip(members: dict[str, bytes]) -> bytes:
 def _line_drawing_glb() -> bytes:
     """A glTF holding only line segments: a 2-D drawing, no surface."""
     drawing = trimesh.load_path(np.array([[[0, 0, 0], [1, 0, 0]], [[1, 0, 0], [1, 1, 0]]], float))
-    return bytes(trimesh.Scene(drawing).export(file_type="glb"))
+    return export_bytes(trimesh.Scene(drawing), "glb")
 
 
 def _contents() -> dict[str, tuple[str, bytes | Callable[[], bytes]]]:
     """case id -> (file name, bytes or a function making them)."""
     box = _box()
-    box_stl = bytes(box.export(file_type="stl"))
-    box_obj = box.export(file_type="obj").encode()
+    box_stl = export_bytes(box, "stl")
+    box_obj = export_bytes(box, "obj")
     tri = np.array([[[0, 0, 0], [1, 0, 0], [0, 1, 0]]], dtype=np.float32)
     return {
         "empty": ("empty.stl", b""),
@@ -168,9 +180,9 @@ def _contents() -> dict[str, tuple[str, bytes | Callable[[], bytes]]]:
             .encode(),
         ),
         "obj_text_named_stl": ("really_an_obj.stl", box_obj),
-        "glb_truncated": ("truncated.glb", bytes(box.export(file_type="glb"))[:200]),
+        "glb_truncated": ("truncated.glb", export_bytes(box, "glb")[:200]),
         "text_named_glb": ("notes.glb", b"these are my notes, not a model\n"),
-        "binary_ply_truncated": ("truncated_binary.ply", bytes(box.export(file_type="ply"))[:-40]),
+        "binary_ply_truncated": ("truncated_binary.ply", export_bytes(box, "ply")[:-40]),
         "no_suffix": ("part", box_stl),
         "obj_face_index_zero": ("index_zero.obj", b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 0 1 2\n"),
         "glb_face_index_out_of_range": ("bad_index.glb", _glb_index_out_of_range),
@@ -180,7 +192,7 @@ def _contents() -> dict[str, tuple[str, bytes | Callable[[], bytes]]]:
             + np.zeros(9, "<f4").tobytes() + b"\x03" + np.arange(3, dtype="<i4").tobytes(),
         ),
         "off_claims_billions": ("billions.off", b"OFF\n4000000000 4000000000 0\n0 0 0\n"),
-        "ascii_stl_truncated": ("cut.stl", box.export(file_type="stl_ascii").encode()[:300]),
+        "ascii_stl_truncated": ("cut.stl", export_bytes(box, "stl_ascii")[:300]),
         "stl_header_says_zero": ("zero.stl", _binary_stl(tri[:0])),
     }
 
