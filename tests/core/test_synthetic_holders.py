@@ -18,7 +18,7 @@ SUBTYPES = {
     "Articulations, eyelets and other articulated joints": {
         "rod_end", "clevis", "ball_joint", "eye_bolt", "hinge", "universal_joint"},
 }
-SEEDS = range(30)
+SEEDS = range(20)
 
 
 def _build(name: str, seed: int) -> trimesh.Trimesh:
@@ -59,7 +59,7 @@ def test_every_subtype_is_reachable_and_labelled(
         built: tuple[str, list[trimesh.Trimesh]]) -> None:
     name, meshes = built
     seen = {m.metadata["subtype"] for m in meshes}
-    extra = {_build(name, s).metadata["subtype"] for s in range(100, 140)}
+    extra = {_build(name, s).metadata["subtype"] for s in range(100, 120)}
     assert seen | extra == SUBTYPES[name]
 
 

@@ -97,6 +97,7 @@ def threaded_rod(radius: float, length: float, rng: np.random.Generator, section
     core.apply_translation([0, 0, z0])
     if style == "plain" or length < 3 * pitch:
         return core
+    pitch = max(pitch, length / 40)  # a long fine thread would cost tens of thousands of faces
     ridge = sh.helix_thread(radius - depth, pitch, length - 2 * pitch, depth,
                             sections_per_turn=min(sections, 16), z0=z0 + pitch)
     return fuse(core, ridge)

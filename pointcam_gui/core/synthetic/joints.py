@@ -63,8 +63,9 @@ def rod_end(rng: np.random.Generator) -> Mesh:
     house = cut(ring, sh.sphere(rb, subdivisions=2),
                           _along(_pin(rb * 0.8, cw * 3, k), Y))
     h = d * rng.uniform(3.2, 4.5)
-    neck = sh.revolve([(0, -h + d), (d * 0.7, -h + d), (d * 0.6, -ro * 0.9), (d * 0.9, 0),
-                       (0, 0)], k)
+    top = -(rb + ro) / 2  # the neck stops short of the ball so the eye stays open
+    neck = sh.revolve([(0, -h + d), (d * 0.7, -h + d), (min(d * 0.6, cw / 2), -ro * 1.05),
+                       (cw / 2, top), (0, top)], k)
     body = fuse(house, neck, _shank(rng, d * rng.uniform(0.9, 1.3), h - d * 1.2, k,
                                          -h + d * 1.2))
     ball = cut(common(sh.sphere(rb * 0.995, subdivisions=2),
