@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
 import trimesh
@@ -228,16 +229,36 @@ def _centre(rng: Rng, rb: float, rh: float, r_rim: float, width: float, sec: int
     return body
 
 
-def _tread(rng: Rng, tyre: Mesh, r_out: float, depth: float, width: float) -> Mesh:
-    """Cut staggered transverse tread grooves into a tyre."""
-    n = int(np.clip(np.pi / rng.uniform(0.06, 0.14), 16, 56))
+def _tread(rng: Rng, tyre: Mesh, r_in: float, r_out: float, w_max: float, power: float,
+           depth: float) -> Mesh:
+    """Cut staggered, slanted lugs into a tyre, each lug following the section's curvature."""
+    rc = r_in + 0.45 * (r_out - r_in)
+    ar, az = r_out - rc, w_max / 2
+
+    def surface(z: float) -> float:
+        return rc + ar * max(0.0, 1 - abs(z / az) ** power) ** (1 / power)
+
+    n = int(np.clip(np.pi / rng.uniform(0.06, 0.14), 16, 48))
     gw = 2 * np.pi * r_out / n * rng.uniform(0.25, 0.45)
-    cutters = []
+    slant = np.radians(rng.uniform(0, 25))
+    edges = np.linspace(0.0, 0.62 * w_max, 4)
+    template = trimesh.creation.box(extents=[1.0, 1.0, 1.0])
+    rot = trimesh.transformations.rotation_matrix
+    verts: list[np.ndarray] = []
+    faces: list[np.ndarray] = []
+    # Transform the box corners in numpy: a trimesh copy per lug is the slow part otherwise.
     for k, a in enumerate(np.linspace(0, 2 * np.pi, n, endpoint=False)):
-        z = width * 0.3 * (1 if k % 2 else -1)
-        cut = S.box([2 * depth, gw, width * 0.62], [r_out, 0, z])
-        cutters.append(S.rotated(cut, a, [0, 0, 1]))
-    return S.difference(tyre, S.combine(*cutters))
+        side = 1 if k % 2 else -1
+        spin = rot(a, [0, 0, 1]) @ rot(side * slant, [1, 0, 0], [r_out, 0, 0])
+        for z0, z1 in pairwise(edges):
+            r_low = surface(z1) - depth
+            size = np.array([r_out - r_low + depth, gw, z1 - z0 + 0.2])
+            centre = np.array([(r_out + depth + r_low) / 2, 0, side * (z0 + z1) / 2])
+            pts = template.vertices * size + centre
+            faces.append(template.faces + 8 * len(verts))
+            verts.append(pts @ spin[:3, :3].T + spin[:3, 3])
+    cutters = trimesh.Trimesh(np.vstack(verts), np.vstack(faces), process=False)
+    return S.difference(tyre, cutters)
 
 
 def _wheel(rng: Rng) -> Mesh:
@@ -248,7 +269,7 @@ def _wheel(rng: Rng) -> Mesh:
     r_out = diameter / 2
     width = diameter * _loguniform(rng, 0.12, 0.5)
     rb = float(np.clip(r_out * rng.uniform(0.06, 0.16), 3.0, 40.0))
-    rh = rb * rng.uniform(1.5, 2.2) + 2
+    rh = max(rb * rng.uniform(1.5, 2.2) + 2, r_out * rng.uniform(0.1, 0.22))
     ext = width * rng.uniform(0.0, 0.4)
     z_hub = (-width / 2 - (ext if rng.random() < 0.6 else 0.0), width / 2 + ext)
     bodies: list[Mesh] = []
@@ -264,7 +285,8 @@ def _wheel(rng: Rng) -> Mesh:
         power = rng.uniform(2.0, 3.0) if pneumatic else rng.uniform(3.0, 8.0)
         tyre = S.revolve(_tyre_profile(r_rim, r_out, rim_w, width, power, max(6, sec // 4)), sec)
         if pneumatic or rng.random() < 0.3:
-            tyre = _tread(rng, tyre, r_out, tyre_h * rng.uniform(0.12, 0.25), width)
+            tyre = _tread(rng, tyre, r_rim, r_out, width, power,
+                          tyre_h * rng.uniform(0.12, 0.25))
         bodies.append(tyre)
     elif subtype == "v_pulley":
         n_g = int(rng.choice([1, 1, 2, 2, 3, 4]))
@@ -413,7 +435,8 @@ def _castor(rng: Rng) -> Mesh:
         plate_len = float(np.clip(0.45 * diameter + 45, 50, 200))
         tp = float(np.clip(0.02 * diameter + 2, 2.5, 8))
         if swivel:
-            rs = max(a * 1.05, 0.42 * plate_len)
+            plated = subtype not in ("swivel_stem", "swivel_bolt_hole")
+            rs = max(a * 1.05, 0.42 * plate_len) if plated else a * rng.uniform(1.0, 1.25)
             hs = float(np.clip(0.08 * diameter + 4, 6, 22))
             race = S.union(S.cylinder(rs, 0.35 * hs, sec, z_y),
                            S.moved(S.torus(0.72 * rs, 0.3 * hs, sec, max(8, sec // 4)),
@@ -447,7 +470,7 @@ def _castor(rng: Rng) -> Mesh:
     # axle: a bolt with a hex head on one side and a nut on the other
     bodies.append(S.cylinder_between([offset, -y_ax - 1.5 * r_axle, zc],
                                      [offset, y_ax + 0.8 * r_axle, zc], r_axle, max(10, sec // 3)))
-    for y0, h in ((y_ax, 1.6 * r_axle), (-y_ax - 1.4 * r_axle, 1.4 * r_axle)):
+    for y0, h in ((y_ax, 1.6 * r_axle), (-y_ax - 1.4 * r_axle, 1.4 * r_axle))[:0 if chair else 2]:
         nut = S.rotated(S.hex_prism(3.2 * r_axle, h), -np.pi / 2, [1, 0, 0])
         bodies.append(S.moved(nut, [offset, y0, zc]))
     if subtype == "swivel_plate_brake" or (swivel and not chair and rng.random() < 0.2):
