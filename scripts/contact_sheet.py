@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
 
     rows, cols = len(PART_CLASSES), args.per_row
     plotter = pv.Plotter(off_screen=True, shape=(rows, cols), border=False,
-                         window_size=(cols * args.cell, rows * args.cell))
-    plotter.set_background("#f4f4f0")
+                         window_size=[cols * args.cell, rows * args.cell])
+    plotter.set_background("#f4f4f0")  # type: ignore[arg-type]  # pyvista stubs
     for r, name in enumerate(PART_CLASSES):
         for c in range(cols):
             mesh = generate_part(name, args.seed + c, vary=args.vary)
@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
             plotter.add_text(f"{SLUGS[name]}\n{mesh.metadata.get('subtype', '')}  "
                              f"{size:.3g} {mesh.metadata.get('units', 'mm')}",
                              font_size=6, color="#202020")
-            plotter.view_isometric()
-            plotter.reset_camera()
+            plotter.view_isometric()  # type: ignore[call-arg]
+            plotter.reset_camera()  # type: ignore[call-arg]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     plotter.screenshot(str(args.out))
     plotter.close()
