@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import trimesh
 from scipy import sparse
-from scipy.spatial import cKDTree
+from scipy.spatial import Delaunay, cKDTree
 
 from pointcam_gui.core.errors import PointCAMError
 
@@ -25,7 +25,7 @@ EDGE_FRACTION = 1.0 / 80.0  # target edge length as a fraction of the bounding-b
 COLORMAPS: tuple[str, ...] = ("jet", "turbo", "viridis", "inferno", "coolwarm")
 DEFAULT_COLORMAP = "jet"
 
-_MAX_PASSES = 40  # each pass halves the longest edges; 40 halvings is beyond float precision
+_ROW = float(np.sqrt(3.0) / 2.0)  # row spacing of the unit triangular lattice
 _CHUNK = 1 << 17  # vertices per k-d tree query: bounds the (chunk, k) float64/int64 scratch
 
 
@@ -34,92 +34,191 @@ def refine_for_display(
     vertex_budget: int = DISPLAY_VERTEX_BUDGET,
     max_edge: float | None = None,
 ) -> trimesh.Trimesh:
-    """A copy of `mesh` whose edges are at most `max_edge` long (default diag/80), within budget.
+    """A copy of `mesh` with edges about `max_edge` long (default diag/80), within the budget.
 
-    Every edge longer than the target is split at its midpoint, shared by both neighbouring
-    triangles, so the result stays conforming (no T-junctions) and every new vertex lies on an
-    original triangle. Original vertices keep their indices and the winding is kept. A mesh
-    already at or above the budget comes back as an untouched copy; when the budget runs out
-    mid-pass the longest edges are split first.
+    Each long edge is cut into equal segments, the same for both of its triangles, so the
+    result stays conforming; each triangle is then re-triangulated from a template shared by
+    all triangles with the same segment counts: a ladder for a long thin triangle (no wasted
+    vertices across it), a lattice for a fat one. New vertices lie on the original triangles,
+    original vertices keep their indices, winding is kept. At or above the budget: a plain copy.
     """
     vertices = np.asarray(mesh.vertices, dtype=np.float64)
     faces = np.asarray(mesh.faces, dtype=np.int64)
-    if len(vertices) >= vertex_budget or len(faces) == 0:
-        return trimesh.Trimesh(vertices.copy(), faces.copy(), process=False)
-    if max_edge is None:
-        max_edge = float(np.linalg.norm(np.ptp(vertices, axis=0))) * EDGE_FRACTION
-    chunks = [vertices]
-    count = len(vertices)
-    for _ in range(_MAX_PASSES):
-        all_vertices = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
-        chunks = [all_vertices]
-        faces, midpoints = _split_pass(all_vertices, faces, max_edge, vertex_budget - count)
-        if midpoints is None:
-            break
-        chunks.append(midpoints)
-        count += len(midpoints)
-    all_vertices = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
-    log.debug("refined %d -> %d vertices", len(mesh.vertices), len(all_vertices))
-    return trimesh.Trimesh(all_vertices, faces, process=False)
-
-
-def _split_pass(
-    vertices: np.ndarray, faces: np.ndarray, max_edge: float, room: int
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """One conforming pass: split edges longer than `max_edge` (at most `room` of them)."""
-    if room <= 0:
-        return faces, None
+    plain = trimesh.Trimesh(vertices.copy(), faces.copy(), process=False)
+    room = vertex_budget - len(vertices)
+    if room <= 0 or len(faces) == 0:
+        return plain
+    target = max_edge or float(np.linalg.norm(np.ptp(vertices, axis=0))) * EDGE_FRACTION
+    span = np.linalg.norm(vertices[np.roll(faces, -1, axis=1)] - vertices[faces], axis=2)
+    long = span > target  # (F,3): edge k runs from f[k] to f[k+1]
+    if not target > 0 or not long.any():
+        return plain
+    ends = np.stack([faces[long], np.roll(faces, -1, axis=1)[long]], axis=1)
     n = len(vertices)
-    ends = np.stack([faces, np.roll(faces, -1, axis=1)], axis=2)  # edge k = (f[k], f[k+1])
-    keys = ends.min(axis=2) * n + ends.max(axis=2)
-    unique, inverse = np.unique(keys.ravel(), return_inverse=True)
-    lo, hi = unique // n, unique % n
-    length = np.linalg.norm(vertices[lo] - vertices[hi], axis=1)
-    split = np.flatnonzero(length > max_edge)
-    if len(split) == 0:
-        return faces, None
-    if len(split) > room:  # spend what is left of the budget on the longest edges
-        split = split[np.argpartition(-length[split], room - 1)[:room]]
-    new_index = np.full(len(unique), -1, dtype=np.int64)
-    new_index[split] = n + np.arange(len(split))
-    midpoints = 0.5 * (vertices[lo[split]] + vertices[hi[split]])
-    mid = new_index[inverse].reshape(-1, 3)  # per face and edge: midpoint index or -1
-    return _retriangulate(vertices, midpoints, faces, mid), midpoints
+    unique, inverse = np.unique(ends.min(axis=1) * n + ends.max(axis=1), return_inverse=True)
+    length = np.linalg.norm(vertices[unique % n] - vertices[unique // n], axis=1)
+    try:
+        return _refine(vertices, faces, long, unique, inverse, length, target, room)
+    except _TemplateError as exc:  # never expected; a coarse display beats no display
+        log.warning("%s; showing the mesh unrefined", exc)
+        return plain
 
 
-def _retriangulate(
-    vertices: np.ndarray, midpoints: np.ndarray, faces: np.ndarray, mid: np.ndarray
-) -> np.ndarray:
-    """Replace each face by its children, by how many of its edges were split (0 to 3)."""
-    split = mid >= 0
-    nsplit = split.sum(axis=1)
-    rows = np.arange(len(faces))[:, None]
-    # Rotate every face so that its pattern is canonical: the split edge first (one split) or
-    # the kept edge second (two splits). Rotation keeps the winding.
-    first = np.where(nsplit == 1, np.argmax(split, axis=1), (np.argmin(split, axis=1) + 2) % 3)
-    order = (first[:, None] + np.arange(3)) % 3
-    f, m = faces[rows, order], mid[rows, order]
-    a, b, c = f[:, 0], f[:, 1], f[:, 2]
-    mab, mbc, mca = m[:, 0], m[:, 1], m[:, 2]
-    out = [faces[nsplit == 0]]
-    one = nsplit == 1
-    out += [np.stack(t, axis=1)[one] for t in ((a, mab, c), (mab, b, c))]
-    two = np.flatnonzero(nsplit == 2)
-    if len(two):
-        a2, b2, c2, ab2, ca2 = a[two], b[two], c[two], mab[two], mca[two]
-        points = np.concatenate([vertices, midpoints])
-        # the quad (mab, b, c, mca) is cut along its shorter diagonal
-        short = np.linalg.norm(points[ab2] - points[c2], axis=1) <= np.linalg.norm(
-            points[b2] - points[ca2], axis=1
-        )
-        out.append(np.stack([a2, ab2, ca2], axis=1))
-        cut = short[:, None]
-        out.append(np.where(cut, np.stack([ab2, b2, c2], 1), np.stack([ab2, b2, ca2], 1)))
-        out.append(np.where(cut, np.stack([ab2, c2, ca2], 1), np.stack([b2, c2, ca2], 1)))
-    three = nsplit == 3
-    quads = ((a, mab, mca), (mab, b, mbc), (mca, mbc, c), (mab, mbc, mca))
-    out += [np.stack(t, axis=1)[three] for t in quads]
-    return np.concatenate(out)
+class _TemplateError(RuntimeError):
+    """A refinement template failed its own tiling check."""
+
+
+def _refine(
+    vertices: np.ndarray, faces: np.ndarray, long: np.ndarray, unique: np.ndarray,
+    inverse: np.ndarray, length: np.ndarray, target: float, room: int,
+) -> trimesh.Trimesh:
+    a, b, c = (vertices[faces[:, k]] for k in range(3))
+    area = 0.5 * np.linalg.norm(np.cross(b - a, c - a), axis=1)
+    for _ in range(24):  # coarsen the target until the result fits the budget
+        counts = np.maximum(np.ceil(length / target), 1).astype(np.int64)
+        face_counts = np.ones(faces.shape, dtype=np.int64)
+        face_counts[long] = counts[inverse]
+        fat = face_counts.min(axis=1) > 1  # only these get interior points
+        need = int((counts - 1).sum()) + int((area[fat] / (_ROW * target**2)).sum())
+        if need <= 4 * room:  # a rough bound first: templates for absurd targets cost time
+            keys, group = _face_keys(face_counts)
+            sizes = np.bincount(group, minlength=len(keys))
+            need = int((counts - 1).sum()) + sum(
+                len(_template(key)[0]) * int(c) for key, c in zip(keys, sizes, strict=True))
+            if need <= room:
+                break
+        target *= max(1.05, float(np.sqrt(need / room)))
+    else:
+        return trimesh.Trimesh(vertices.copy(), faces.copy(), process=False)
+    edge = np.full(faces.shape, -1, dtype=np.int64)
+    edge[long] = inverse
+    return _assemble(vertices, faces, edge, unique, counts, keys, group)
+
+
+def _face_keys(face_counts: np.ndarray) -> tuple[list[tuple[int, int, int]], np.ndarray]:
+    """Each face's segment counts as a pattern up to rotation (smallest rotation first)."""
+    big = int(face_counts.max()) + 1
+    codes = np.stack([(c[:, 0] * big + c[:, 1]) * big + c[:, 2]
+                      for c in (np.roll(face_counts, -r, axis=1) for r in range(3))], axis=1)
+    unique, group = np.unique(codes.min(axis=1), return_inverse=True)
+    return [(int(c) // big // big, int(c) // big % big, int(c) % big) for c in unique], group
+
+
+def _assemble(
+    vertices: np.ndarray, faces: np.ndarray, edge: np.ndarray, unique: np.ndarray,
+    counts: np.ndarray, keys: list[tuple[int, int, int]], group: np.ndarray,
+) -> trimesh.Trimesh:
+    n = len(vertices)
+    # edge e's inner points lo + j/n_e (hi - lo), j = 1..n_e-1, are numbered from base[e]
+    inner = counts - 1
+    base = n + np.cumsum(inner) - inner
+    owner = np.repeat(np.arange(len(counts)), inner)
+    step = np.arange(len(owner)) + n - base[owner] + 1
+    frac = (step / counts[owner])[:, None]
+    lo, hi = vertices[unique[owner] // n], vertices[unique[owner] % n]
+    chunks, out_faces = [vertices, lo + (hi - lo) * frac], []
+    total = n + len(owner)
+    face_counts = np.where(edge >= 0, counts[edge], 1)
+    for g, key in enumerate(keys):
+        rows = np.flatnonzero(group == g)
+        if key == (1, 1, 1):
+            out_faces.append(faces[rows])
+            continue
+        # rotate these faces so that their counts read exactly as the key
+        rolled = np.stack([np.roll(face_counts[rows], -r, axis=1) for r in range(3)], axis=1)
+        shift = np.argmax((rolled == np.asarray(key)).all(axis=2), axis=1)
+        order = (shift[:, None] + np.arange(3)) % 3
+        f, e = faces[rows[:, None], order], edge[rows[:, None], order]
+        bary, tris = _template(key)
+        table = [f]
+        for k in range(3):
+            j = np.arange(1, key[k])
+            forward = (f[:, k] < f[:, (k + 1) % 3])[:, None]  # does the face walk lo -> hi?
+            table.append(base[e[:, k]][:, None] + np.where(forward, j, key[k] - j) - 1)
+        chunks.append(np.einsum("pk,gkd->gpd", bary, vertices[f]).reshape(-1, 3))
+        table.append(total + np.arange(len(rows) * len(bary)).reshape(len(rows), len(bary)))
+        total += len(rows) * len(bary)
+        out_faces.append(np.concatenate(table, axis=1)[:, tris].reshape(-1, 3))
+    return trimesh.Trimesh(np.concatenate(chunks), np.concatenate(out_faces), process=False)
+
+
+@lru_cache(maxsize=2048)
+def _template(key: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Interior points (barycentric (P,3)) and triangles (local ids) for one count pattern.
+
+    Local ids: the 3 corners, then each edge's inner points in order, then interior points.
+    """
+    lengths = np.maximum(np.asarray(key, dtype=np.float64) - 0.5, 0.5)
+    longest = int(np.argmax(lengths))  # rounded counts may break the triangle inequality
+    lengths[longest] = min(lengths[longest], lengths.sum() - lengths[longest] - 0.1)
+    l0, l1, l2 = lengths
+    x = (l0**2 + l2**2 - l1**2) / (2 * l0)
+    corners = np.array([[0.0, 0.0], [l0, 0.0], [x, np.sqrt(max(l2**2 - x**2, 1e-12))]])
+    points = [corners]
+    for k in range(3):
+        t = (np.arange(1, key[k]) / key[k])[:, None]
+        points.append(corners[k] * (1 - t) + corners[(k + 1) % 3] * t)
+    boundary = np.concatenate(points)
+    interior = _lattice(corners)
+    if len(interior) == 0:
+        tris = _ladder(key)
+    else:
+        tris = Delaunay(np.concatenate([boundary, interior])).simplices.astype(np.int64)
+    allp = np.concatenate([boundary, interior])
+    signed = _area2(allp[tris[:, 0]], allp[tris[:, 1]], allp[tris[:, 2]])
+    tris = np.where((signed < 0)[:, None], tris[:, [0, 2, 1]], tris)
+    _check_tiling(key, tris, np.abs(signed), _area2(*corners[:, None]).item())
+    bary = np.linalg.solve(np.vstack([corners.T, np.ones(3)]),
+                           np.vstack([interior.T, np.ones(len(interior))])).T
+    return bary, tris
+
+
+def _check_tiling(key: tuple[int, int, int], tris: np.ndarray, areas: np.ndarray,
+                  whole: float) -> None:
+    """Triangles that cover the whole triangle once and meet its boundary at every point."""
+    ends = np.stack([tris, np.roll(tris, -1, axis=1)], axis=2).reshape(-1, 2)
+    seen = np.bincount(np.unique(ends.min(1) * len(tris) * 3 + ends.max(1), return_inverse=True)[1])
+    if (areas.min() <= 1e-9 * whole or not np.isclose(areas.sum(), whole, rtol=1e-9)
+            or (seen == 1).sum() != sum(key) or seen.max() > 2):
+        raise _TemplateError(f"refinement template {key} does not tile its triangle")
+
+
+def _ladder(key: tuple[int, int, int]) -> np.ndarray:
+    """Zip a triangle with no interior points from the corner opposite its shortest edge 0.
+
+    One side walks edge 1 then edge 0, the other walks edge 2; every triangle joins the two
+    walks, so none is degenerate and the fan of diagonals never crosses (the polygon is convex).
+    """
+    n0, n1, n2 = key
+    a = np.r_[2, 3 + n0 + n1 - 3 - np.arange(n1 - 1), 1, 3 + n0 - 2 - np.arange(n0 - 1)]
+    b = np.r_[2, 3 + n0 + n1 - 2 + np.arange(n2 - 1), 0]
+    params = np.r_[np.arange(2, len(a)) / (len(a) - 1), np.arange(2, len(b)) / (len(b) - 1)]
+    side_a = np.r_[np.ones(len(a) - 2, bool), np.zeros(len(b) - 2, bool)]
+    along_a = side_a[np.argsort(params, kind="stable")]  # walk both sides at an even pace
+    i = 1 + np.cumsum(along_a)  # position on each side after every step
+    j = 1 + np.cumsum(~along_a)
+    steps = np.where(along_a[:, None], np.stack([a[i - 1], a[i], b[j]], 1),
+                     np.stack([a[i], b[j - 1], b[j]], 1))
+    return np.concatenate([[[2, a[1], b[1]]], steps]).astype(np.int64)
+
+
+def _area2(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Signed areas of 2-D triangles (positive: counter-clockwise)."""
+    u, v = b - a, c - a
+    return 0.5 * (u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0])
+
+
+def _lattice(corners: np.ndarray, margin: float = 0.5) -> np.ndarray:
+    """Unit triangular-lattice points inside a triangle, at least `margin` from its edges."""
+    ys = np.arange(margin, corners[2, 1] - margin + 1e-9, _ROW)
+    xs = np.arange(corners[:, 0].min(), corners[:, 0].max() + 1.0, 1.0)
+    gx = xs[None, :] + 0.5 * (np.arange(len(ys)) % 2)[:, None]
+    pts = np.stack([gx.ravel(), np.repeat(ys, len(xs))], axis=1)
+    keep = np.ones(len(pts), dtype=bool)
+    for k in range(3):
+        p, d = corners[k], corners[(k + 1) % 3] - corners[k]
+        keep &= (d[0] * (pts[:, 1] - p[1]) - d[1] * (pts[:, 0] - p[0])) / np.hypot(*d) >= margin
+    return pts[keep]
 
 
 def heat_per_vertex(
@@ -179,14 +278,19 @@ def _weights(dist: np.ndarray, k: int, query_k: int, eps: float) -> np.ndarray:
     return weights
 
 
-@lru_cache(maxsize=len(COLORMAPS))
 def colormap_lut(cmap: str = DEFAULT_COLORMAP) -> np.ndarray:
-    """The 256-entry (256,4) uint8 RGBA table of a colormap in COLORMAPS (low value first)."""
-    if cmap not in COLORMAPS:
+    """The (256,4) uint8 RGBA table of a colormap in COLORMAPS (any case), low values first."""
+    name = str(cmap).lower()
+    if name not in COLORMAPS:
         raise PointCAMError(f"unknown colormap {cmap!r}; choose one of {', '.join(COLORMAPS)}")
+    return _lut(name)
+
+
+@lru_cache(maxsize=len(COLORMAPS))
+def _lut(name: str) -> np.ndarray:
     import matplotlib  # lazily: only colour lookups need it, and it is slow to import
 
-    table = matplotlib.colormaps[cmap].resampled(256)(np.linspace(0.0, 1.0, 256))
+    table = matplotlib.colormaps[name].resampled(256)(np.linspace(0.0, 1.0, 256))
     lut = np.round(np.asarray(table) * 255.0).astype(np.uint8)
     lut.setflags(write=False)
     return lut
