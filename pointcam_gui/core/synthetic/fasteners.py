@@ -28,6 +28,15 @@ ST_TABLE = np.array([(2.2, 0.8), (2.9, 1.1), (3.5, 1.3), (3.9, 1.3), (4.2, 1.4),
                      (5.5, 1.8), (6.3, 1.8), (8.0, 2.1), (9.5, 2.1)])
 PIN_DIAMETERS = np.array([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, 30, 40])
 
+# Sub-types and how often each is drawn; every builder also takes one of these as ``kind``.
+NUT_KINDS = {"plain": 0.5, "double_chamfer": 1.5, "single_chamfer": 1, "flanged": 1,
+             "nylon_insert": 1, "castle": 1, "jam": 1, "cap": 0.6}
+WASHER_KINDS = {"plain_flat": 1, "thrust": 1.2, "oil_grooved": 1.3, "located": 1, "half": 0.5,
+                "raceway": 0.6}
+PIN_KINDS = {"dowel": 1.5, "grooved": 1, "clevis": 1.2, "taper": 0.8, "spring": 1, "hollow": 0.6}
+SCREW_HEADS = {"pan": 1.5, "countersunk": 1.3, "raised_countersunk": 0.6, "hex_washer": 1,
+               "round": 0.7, "wafer": 0.5, "cheese": 0.5}
+
 
 def _pick(rng: np.random.Generator, options: dict[str, float]) -> str:
     names = list(options)
@@ -124,11 +133,10 @@ def _bore_cutter(d: float, pitch: float, z0: float, z1: float, threaded: bool, s
     return sh.union(cutter, ridge)
 
 
-def hexagonal_nut(rng: np.random.Generator) -> Mesh:
+def hexagonal_nut(rng: np.random.Generator, kind: str | None = None) -> Mesh:
+    kind = kind or _pick(rng, NUT_KINDS)
     d, pitch, s, m = NUT_TABLE[rng.integers(len(NUT_TABLE))]
     s *= rng.choice([1.0, 1.0, rng.uniform(0.95, 1.12)])  # DIN/ISO/heavy-series across-flats
-    kind = _pick(rng, {"plain": 0.5, "double_chamfer": 1.5, "single_chamfer": 1, "flanged": 1,
-                       "nylon_insert": 1, "castle": 1, "jam": 1, "cap": 0.6})
     sec = sh.sections(rng, 16)
     per_turn = int(rng.choice([12, 16, 24, 32]))
     threaded = bool(rng.random() < 0.45) and d >= 3
@@ -159,7 +167,7 @@ def hexagonal_nut(rng: np.random.Generator) -> Mesh:
 
 def _flange_nut(d: float, s: float, rng: np.random.Generator, sec: int) -> tuple[Mesh, float]:
     h = d * rng.uniform(0.9, 1.05)
-    rf = d * rng.uniform(1.05, 1.15)
+    rf = max(d * rng.uniform(1.05, 1.18), s / 2 * rng.uniform(1.25, 1.4))
     c = d * rng.uniform(0.1, 0.16)
     rise = (rf - s * 0.45) * rng.uniform(0.25, 0.45)
     flange = sh.revolve([(0, 0), (rf, 0), (rf, c), (s * 0.45, c + rise), (0, c + rise)], sec)
@@ -233,6 +241,8 @@ def _oil_grooves(ri: float, ro: float, t: float, rng: np.random.Generator,
     w = (ro - ri) * rng.uniform(0.12, 0.3)
     dep = t * rng.uniform(0.15, 0.35)
     rounded = rng.random() < 0.5
+    if rounded:  # a round groove deeper than its radius would be a tunnel
+        dep = min(dep, 0.45 * w)
     cut = []
     for face in ([t, 0.0] if both else [t]):
         for k in range(n):
@@ -247,9 +257,8 @@ def _oil_grooves(ri: float, ro: float, t: float, rng: np.random.Generator,
     return sh.union(*cut)
 
 
-def thrust_washer(rng: np.random.Generator) -> Mesh:
-    kind = _pick(rng, {"plain_flat": 1, "thrust": 1.2, "oil_grooved": 1.3, "located": 1,
-                       "half": 0.5, "raceway": 0.6})
+def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
+    kind = kind or _pick(rng, WASHER_KINDS)
     sec = sh.sections(rng, 16)
     if kind == "plain_flat":  # ISO 7092 small / 7089 normal / 7093 large series
         d = float(NUT_TABLE[rng.integers(len(NUT_TABLE)), 0])
@@ -270,7 +279,7 @@ def thrust_washer(rng: np.random.Generator) -> Mesh:
         half = np.sqrt(max(rb**2 - (zc - t) ** 2, 1e-9))
         a0, a1 = np.arctan2(t - zc, half), np.arctan2(t - zc, -half)
         arc = [(rm + rb * np.cos(a), zc + rb * np.sin(a))
-               for a in np.linspace(a0, a1 - 2 * np.pi, 12)]
+               for a in np.linspace(a0, a1, 12)]
         body = sh.revolve([(ri, 0), (ro, 0), (ro, t), *arc, (ri, t)], sec)
         return _finish(body, "raceway_washer")
     body = sh.revolve(_ring_profile(ri, ro, t, c), sec)
@@ -284,7 +293,7 @@ def thrust_washer(rng: np.random.Generator) -> Mesh:
         body = _locate(body, ri, ro, t, rng)
     elif kind == "half":  # crankshaft half thrust washer: half ring, two grooves, a tab
         body = sh.intersection(body, sh.box([4 * ro, 2 * ro, 4 * t], [0, ro, t / 2]))
-        body = sh.difference(body, _oil_grooves(ri, ro, t, rng, 2, False, np.pi / 4))
+        body = sh.difference(body, _oil_grooves(ri, ro, t, rng, 4, False, np.pi / 4))
         body = sh.union(body, sh.box([ro * 0.25, ro * 0.25, t], [0, ro * 1.08, t / 2]))
     return _finish(body, f"{kind}_washer")
 
@@ -331,9 +340,8 @@ def _pin_profile(r_bot: float, r_top: float, length: float, d: float, styles: tu
     return bottom + _pin_top(styles[1], r_top, d, length, rng)
 
 
-def cylindrical_pin(rng: np.random.Generator) -> Mesh:
-    kind = _pick(rng, {"dowel": 1.5, "grooved": 1, "clevis": 1.2, "taper": 0.8,
-                       "spring": 1, "hollow": 0.6})
+def cylindrical_pin(rng: np.random.Generator, kind: str | None = None) -> Mesh:
+    kind = kind or _pick(rng, PIN_KINDS)
     d = float(rng.choice(PIN_DIAMETERS))
     length = d * _loguniform(rng, 2.0, 12.0)
     r = d / 2
@@ -348,7 +356,7 @@ def cylindrical_pin(rng: np.random.Generator) -> Mesh:
             body = sh.difference(body, sh.cylinder(r * rng.uniform(0.4, 0.55), depth + 1, 16,
                                                    length - depth))
         elif kind == "grooved":  # ISO 8740/8741/8744: three pressed grooves
-            w = d * rng.uniform(0.1, 0.17)
+            w = d * rng.uniform(0.14, 0.22)
             glen = length * float(rng.choice([1.0, rng.uniform(0.4, 0.6)]))
             g = sh.rotated(sh.box([w, w, glen], [0, 0, 0]), np.pi / 4, [0, 0, 1])
             g = sh.moved(g, [r, 0, length - glen / 2 + (0.01 * d if glen < length else 0)])
@@ -466,11 +474,11 @@ def _recess(kind: str, d: float, top: float, rk: float, rng: np.random.Generator
     return sh.prism(poly, up - top + depth, top - depth)
 
 
-def tapping_screw(rng: np.random.Generator) -> Mesh:
+def tapping_screw(rng: np.random.Generator, kind: str | None = None) -> Mesh:
+    head = kind or _pick(rng, SCREW_HEADS)
     d, pitch = ST_TABLE[rng.integers(len(ST_TABLE))]
-    length = float(np.clip(d * _loguniform(rng, 2.0, 11.0), 4.5, 100.0))
-    head = _pick(rng, {"pan": 1.5, "countersunk": 1.3, "raised_countersunk": 0.6,
-                       "hex_washer": 1, "round": 0.7, "wafer": 0.5, "cheese": 0.5})
+    shortest = 2.6 if head in ("countersunk", "raised_countersunk", "wafer") else 2.0
+    length = float(np.clip(d * _loguniform(rng, shortest, 11.0), 4.5, 100.0))
     recess = _pick(rng, {"none": 2, "slot": 1, "cross": 1} if head == "hex_washer" else
                    {"cross": 3, "slot": 1.3, "hex": 0.8, "star": 0.7})
     tip = _pick(rng, {"cone": 3, "flat": 1, "drill": 1.2})
@@ -484,11 +492,11 @@ def tapping_screw(rng: np.random.Generator) -> Mesh:
         lt = d * rng.uniform(0.7, 1.2)
         r_end = r1 * rng.uniform(0.0, 0.15)
         core = [(0, z_tip), (r_end, z_tip), (r1, z_tip + lt)]
-        thr0 = z_tip + lt * 0.12
+        thr0 = z_tip + max(lt * 0.12, 0.4 * pitch)
     elif tip == "flat":  # type F: short chamfered dog end
         lt = pitch * rng.uniform(0.6, 1.2)
         core = [(0, z_tip), (r1 * 0.85, z_tip), (r1, z_tip + lt)]
-        thr0 = z_tip + 0.05 * lt
+        thr0 = z_tip + 0.4 * pitch
     else:  # ISO 15480 self-drilling point
         rp = d * rng.uniform(0.36, 0.42)
         lp = d * rng.uniform(1.0, 1.8)
@@ -497,7 +505,12 @@ def tapping_screw(rng: np.random.Generator) -> Mesh:
         thr0 = z_tip + lp
     unthreaded = length * rng.uniform(0.15, 0.45) if length > 8 * d and rng.random() < 0.5 else 0.0
     thr1 = min(float(head_mesh.bounds[0, 2]), 0.0) - unthreaded - 0.3 * pitch
-    core_mesh = sh.revolve([*core, (r1, 0.5 * top), (0, 0.5 * top)], sec)
+    if unthreaded:  # a plain shank near full diameter between the thread and the head
+        rs = d / 2 * rng.uniform(0.82, 0.95)
+        core += [(r1, thr1 - 0.5 * pitch), (rs, thr1 + 0.5 * pitch)]
+    else:
+        rs = r1
+    core_mesh = sh.revolve([*core, (rs, 0.5 * top), (0, 0.5 * top)], sec)
 
     def base(z: np.ndarray) -> np.ndarray:
         if tip == "cone":
