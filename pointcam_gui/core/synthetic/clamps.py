@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import manifold3d
 import numpy as np
 import trimesh
 from numpy.typing import ArrayLike
@@ -18,36 +17,10 @@ Mesh = trimesh.Trimesh
 Builder = Callable[[np.random.Generator], Mesh]
 
 
-# --- booleans straight on manifold3d --------------------------------------------------------------
-# trimesh's wrapper re-checks every operand's volume and mass properties on each call, which
-# cost more than the boolean itself; our operands are watertight by construction.
-
-def _m(mesh: Mesh) -> manifold3d.Manifold:
-    return manifold3d.Manifold(manifold3d.Mesh(
-        vert_properties=np.asarray(mesh.vertices, np.float32),
-        tri_verts=np.asarray(mesh.faces, np.uint32)))
-
-
-def _t(solid: manifold3d.Manifold) -> Mesh:
-    out = solid.to_mesh()
-    return Mesh(np.asarray(out.vert_properties[:, :3], float), np.asarray(out.tri_verts),
-                process=False)
-
-
-def fuse(*meshes: Mesh) -> Mesh:
-    parts = [_m(m) for m in meshes if len(m.faces)]
-    return _t(manifold3d.Manifold.batch_boolean(parts, manifold3d.OpType.Add))
-
-
-def cut(base: Mesh, *cutters: Mesh) -> Mesh:
-    tools = [_m(c) for c in cutters if len(c.faces)]
-    if not tools:
-        return base
-    return _t(_m(base) - manifold3d.Manifold.batch_boolean(tools, manifold3d.OpType.Add))
-
-
-def common(a: Mesh, b: Mesh) -> Mesh:
-    return _t(_m(a) ^ _m(b))
+# Short names the holder families use for the shared booleans.
+fuse = sh.union
+cut = sh.difference
+common = sh.intersection
 
 
 # --- shared fastener bits -----------------------------------------------------------------------

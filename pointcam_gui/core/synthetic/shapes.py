@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import manifold3d
 import numpy as np
 import trimesh
 from numpy.typing import ArrayLike
@@ -17,23 +18,40 @@ Mesh = trimesh.Trimesh
 
 
 # --- booleans ---------------------------------------------------------------------------------
+# Straight on manifold3d: trimesh's wrapper re-checks every operand's volume and mass properties
+# on each call, which costs more than the boolean itself; our operands are watertight by
+# construction.
+
+def _solid(mesh: Mesh) -> manifold3d.Manifold:
+    return manifold3d.Manifold(manifold3d.Mesh(
+        vert_properties=np.asarray(mesh.vertices, np.float32),
+        tri_verts=np.asarray(mesh.faces, np.uint32)))
+
+
+def _mesh(solid: manifold3d.Manifold) -> Mesh:
+    out = solid.to_mesh()
+    return Mesh(np.asarray(out.vert_properties[:, :3], float), np.asarray(out.tri_verts),
+                process=False)
+
 
 def union(*meshes: Mesh) -> Mesh:
     parts = [m for m in meshes if m is not None and len(m.faces)]
     if len(parts) == 1:
         return parts[0]
-    return trimesh.boolean.union(parts, engine="manifold")
+    return _mesh(manifold3d.Manifold.batch_boolean([_solid(m) for m in parts],
+                                                   manifold3d.OpType.Add))
 
 
 def difference(base: Mesh, *cutters: Mesh) -> Mesh:
-    cut = [c for c in cutters if c is not None and len(c.faces)]
-    if not cut:
+    tools = [_solid(c) for c in cutters if c is not None and len(c.faces)]
+    if not tools:
         return base
-    return trimesh.boolean.difference([base, *cut], engine="manifold")
+    return _mesh(_solid(base) - manifold3d.Manifold.batch_boolean(tools, manifold3d.OpType.Add))
 
 
 def intersection(*meshes: Mesh) -> Mesh:
-    return trimesh.boolean.intersection(list(meshes), engine="manifold")
+    return _mesh(manifold3d.Manifold.batch_boolean([_solid(m) for m in meshes],
+                                                   manifold3d.OpType.Intersect))
 
 
 def combine(*meshes: Mesh) -> Mesh:
