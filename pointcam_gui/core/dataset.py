@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -123,7 +124,7 @@ def iter_meshes(dataset: Dataset, skipped: list[Skipped],
                 raise ValueError("no surface area or non-finite vertices")
         except Exception as exc:  # one bad part must not stop a 2,400-part run
             reason = " ".join(str(exc).split()) or type(exc).__name__
-            log.warning("skipping %s: %s", path, reason)
+            log.info("skipping %s: %s", path, reason)  # callers report the list
             skipped.append(Skipped(path, reason))
         else:
             yield label, path, mesh
@@ -145,13 +146,16 @@ def check_readable(dataset: Dataset, labels_read: Sequence[int], *, min_classes:
 # --- class names on the command line ----------------------------------------------------------
 
 def resolve_classes(requested: Sequence[str]) -> list[str]:
-    """Shipped class names from full names, slugs or unique prefixes (case-insensitive)."""
+    """Shipped class names from full names, slugs or unique prefixes of them or of a word."""
     out: list[str] = []
     for text in requested:
         key = text.strip().lower()
         exact = [c for c in PART_CLASSES if key in (c.lower(), SLUGS[c])]
         hits = exact or [c for c in PART_CLASSES
                          if c.lower().startswith(key) or SLUGS[c].startswith(key)]
+        if not hits:  # "washer", "nut": the start of any word of a name
+            hits = [c for c in PART_CLASSES
+                    if any(w.startswith(key) for w in re.split(r"[^a-z0-9]+", c.lower()))]
         if len(hits) != 1:
             what = "matches several classes" if hits else "is not a class"
             raise DatasetError(f"{text!r} {what}; choose from: {', '.join(SLUGS.values())}")
@@ -204,7 +208,10 @@ def generate_dataset(out: str | Path, per_class: int, seed: int,
         raise DatasetError("--per-class must be at least 1")
     if fmt not in ("ply", "stl"):
         raise DatasetError(f"unknown mesh format {fmt!r}: choose ply or stl")
-    names = list(classes) if classes else list(PART_CLASSES)
+    unknown = [c for c in classes or () if c not in PART_CLASSES]
+    if unknown:
+        raise DatasetError(f"the generator has no class {unknown[0]!r}")
+    names = sorted(set(classes), key=PART_CLASSES.index) if classes else list(PART_CLASSES)
     root = Path(out)
     if (root / MANIFEST).exists() or (root.is_dir() and any(root.iterdir())):
         raise DatasetError(f"{root}: folder exists and is not empty; choose a new folder")

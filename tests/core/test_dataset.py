@@ -88,10 +88,12 @@ def test_a_class_with_no_readable_part_or_no_parts_at_all_is_an_error(tmp_path: 
 
 
 def test_classes_resolve_by_name_slug_or_unique_prefix() -> None:
-    assert ds.resolve_classes(["hook", "WHEEL", "radial", "t_fitting", "Hook"]) == [
-        "Hook", "Wheel", "Radial contact ball bearings", "T-shape fitting"]
+    assert ds.resolve_classes(["hook", "WHEEL", "radial", "t_fitting", "Hook", "washer"]) == [
+        "Hook", "Wheel", "Radial contact ball bearings", "T-shape fitting", "Thrust washers"]
     with pytest.raises(DatasetError, match="several"):
         ds.resolve_classes(["t"])
+    with pytest.raises(DatasetError, match="several"):
+        ds.resolve_classes(["fitting"])
     with pytest.raises(DatasetError, match="not a class"):
         ds.resolve_classes(["gearbox"])
 

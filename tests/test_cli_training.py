@@ -1,0 +1,88 @@
+"""`pointcam dataset generate`, `train` and `evaluate` end to end on a tiny dataset, as in CI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import trimesh
+
+from pointcam_gui.cli import main
+from pointcam_gui.core.checkpoint import read_metadata
+from pointcam_gui.core.training import TrainConfig
+
+TINY_NET = ["--points", "64", "--batch-size", "4", "--widths", "8,16", "--head", "8",
+            "--device", "cpu", "--threads", "1"]
+
+
+def test_generate_train_evaluate_end_to_end(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    data, weights = tmp_path / "data", tmp_path / "w.safetensors"
+    assert main(["dataset", "generate", str(data), "--per-class", "4", "--seed", "3",
+                 "--classes", "nut", "thrust_washer", "--workers", "1"]) == 0
+    assert "wrote 8 parts of 2 classes" in capsys.readouterr().out
+    assert main(["train", str(data), "--out", str(weights), "--epochs", "1", *TINY_NET]) == 0
+    out = capsys.readouterr().out
+    assert f"log: {tmp_path / 'w_log.csv'}" in out and f"curves: {tmp_path / 'w_curves.png'}" in out
+    meta = read_metadata(weights)
+    assert meta.class_names == ("Hexagonal nuts", "Thrust washers")
+    assert meta.provenance["command"].startswith(f"pointcam train {data} --out {weights}")
+    assert meta.provenance["dataset"]["seed"] == 3
+    png = tmp_path / "confusion.png"
+    assert main(["evaluate", str(data), "--weights", str(weights), "--device", "cpu", "--json",
+                 "--confusion-png", str(png)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["class_names"] == ["Hexagonal nuts", "Thrust washers"]
+    assert report["num_parts"] == 8 and sum(map(sum, report["confusion"])) == 8
+    assert set(report["per_class"]) <= set(report["class_names"])
+    assert 0.0 <= report["accuracy"] <= 1.0 and png.is_file()
+
+
+def _folders(root: Path, counts: dict[str, int], content: bytes | None = None) -> Path:
+    for name, n in counts.items():
+        (root / name).mkdir(parents=True)
+        for k in range(n):
+            path = root / name / f"{name}{k}.stl"
+            if content is None:
+                trimesh.creation.box((1, 1 + k, 2)).export(path)
+            else:
+                path.write_bytes(content)
+    return root
+
+
+@pytest.mark.parametrize(("command", "counts", "content", "words"), [
+    ("train", {"hook": 2, "wheel": 0}, None, "no mesh files"),
+    ("train", {"hook": 3}, None, "only one class"),
+    ("train", {"hook": 2, "wheel": 2}, b"garbage", "none of the 4 parts"),
+    ("evaluate", {"hook": 2, "wheel": 0}, None, "no mesh files"),
+    ("evaluate", {"hook": 2, "wheel": 2}, b"garbage", "none of the 4 parts"),
+])
+def test_bad_datasets_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           command: str, counts: dict[str, int],
+                                           content: bytes | None, words: str) -> None:
+    data = _folders(tmp_path / "data", counts, content)
+    args = (["train", str(data), "--out", str(tmp_path / "w.safetensors"), *TINY_NET]
+            if command == "train" else ["evaluate", str(data), "--device", "cpu"])
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and "Traceback" not in err
+
+
+def test_unknown_class_and_missing_folder_exit_2(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dataset", "generate", str(tmp_path / "g"), "--per-class", "1",
+                 "--classes", "gearbox"]) == 2
+    assert main(["train", str(tmp_path / "nowhere"), "--out", str(tmp_path / "w")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and "gearbox" in lines[0] and "not found" in lines[1]
+
+
+def test_train_help_states_the_real_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    c = TrainConfig()
+    for value in (c.epochs, c.points, c.batch_size, c.lr, c.val_fraction, c.device,
+                  ",".join(map(str, c.widths)), ",".join(map(str, c.head))):
+        assert f"(default {value})" in text
