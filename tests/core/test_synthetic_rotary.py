@@ -40,7 +40,7 @@ def test_every_part_is_a_finite_non_empty_mesh_of_plausible_size(built: dict, na
         assert np.isfinite(mesh.vertices).all()
         assert mesh.area > 0
         assert low <= float(np.max(mesh.extents)) <= high
-        assert len(mesh.faces) < 40_000
+        assert len(mesh.faces) < 30_000
 
 
 @pytest.mark.parametrize("name", sorted(SUBTYPES))

@@ -283,7 +283,7 @@ def _wheel(rng: Rng) -> Mesh:
         rh = min(rh, rb + 0.45 * (r_rim - rb))
         bodies.append(_centre(rng, rb, rh, r_rim, rim_w, sec, z_hub, web))
         power = rng.uniform(2.0, 3.0) if pneumatic else rng.uniform(3.0, 8.0)
-        tyre = S.revolve(_tyre_profile(r_rim, r_out, rim_w, width, power, max(6, sec // 4)), sec)
+        tyre = S.revolve(_tyre_profile(r_rim, r_out, rim_w, width, power, max(4, sec // 6)), sec)
         if pneumatic or rng.random() < 0.3:
             tyre = _tread(rng, tyre, r_rim, r_out, width, power,
                           tyre_h * rng.uniform(0.12, 0.25))
@@ -329,7 +329,7 @@ def _wheel(rng: Rng) -> Mesh:
                               _centre(rng, rb, rh, rim_in * 1.02, width * 0.95, sec, z_hub, web)))
     else:  # moulded_solid: nylon / polyurethane wheel in one piece with hub recesses
         tyre = S.revolve(_tyre_profile(rb, r_out, width, width, rng.uniform(3.0, 10.0),
-                                       max(6, sec // 4)), sec)
+                                       max(4, sec // 6)), sec)
         rec_r = rh + (r_out - rh) * rng.uniform(0.3, 0.6)
         rec_d = width * rng.uniform(0.15, 0.3)
         cut = S.combine(S.tube(rh, rec_r, rec_d + 1, sec, width / 2 - rec_d),
@@ -352,10 +352,10 @@ def _castor_wheel(rng: Rng, diameter: float, width: float, r_axle: float, sec: i
         centre = _centre(rng, rb, rh, r_out - tyre_h, width * 0.95, sec,
                          (-width / 2, width / 2), str(rng.choice(["disc", "disc", "holes"])))
         tyre = S.revolve(_tyre_profile(r_out - tyre_h, r_out, width * 0.95, width,
-                                       rng.uniform(2.5, 8.0), max(5, sec // 4)), sec)
+                                       rng.uniform(2.5, 8.0), max(4, sec // 8)), sec)
         return S.combine(centre, tyre)
     body = S.revolve(_tyre_profile(rb, r_out, width, width, rng.uniform(3.0, 10.0),
-                                   max(5, sec // 4)), sec)
+                                   max(4, sec // 8)), sec)
     rec_r, rec_d = rh + (r_out - rh) * rng.uniform(0.3, 0.6), width * rng.uniform(0.1, 0.25)
     cut = S.combine(S.tube(rh, rec_r, rec_d + 1, sec, width / 2 - rec_d),
                     S.tube(rh, rec_r, rec_d + 1, sec, -width / 2 - 1))
