@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import manifold3d as m3
 import numpy as np
 import trimesh
 
@@ -86,19 +85,9 @@ def _bend(kind: str, theta: float, rb: float, s: int, rng: np.random.Generator) 
     return np.array(pts)
 
 
-def _manifold(mesh: Mesh) -> m3.Manifold:
-    return m3.Manifold(m3.Mesh(vert_properties=np.asarray(mesh.vertices, np.float32),
-                               tri_verts=np.asarray(mesh.faces, np.uint32)))
-
-
 def _hollow(outer: list[Mesh], cut: list[Mesh]) -> Mesh:
-    """Union of ``outer`` minus union of ``cut`` in one manifold evaluation (the hot spot)."""
-    add, sub = m3.OpType.Add, m3.OpType.Subtract
-    body = m3.Manifold.batch_boolean([_manifold(m) for m in outer], add)
-    holes = m3.Manifold.batch_boolean([_manifold(m) for m in cut], add)
-    result = m3.Manifold.batch_boolean([body, holes], sub).to_mesh()
-    return Mesh(np.asarray(result.vert_properties)[:, :3], np.asarray(result.tri_verts),
-                process=False)
+    """Union of ``outer`` minus ``cut``: the fitting's body with its bore."""
+    return sh.difference(sh.union(*outer), *cut)
 
 
 def _finish(mesh: Mesh, subtype: str, **info: object) -> Mesh:
