@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,9 +82,28 @@ def scalar_bar_title(class_name: str) -> str:
     return f"Grad-CAM: {class_name}"
 
 
+@contextmanager
+def one_render(plotter: Any) -> Iterator[None]:
+    """Batch scene changes: pyvista renders after each add/reset otherwise (slow in software GL)."""
+    before = plotter.suppress_rendering
+    plotter.suppress_rendering = True
+    try:
+        yield
+    finally:
+        plotter.suppress_rendering = before
+
+
 def build_scene(plotter: Any, analysis: Analysis, target: int,
                 style: SceneStyle) -> SceneActors:
-    """Add the heat mesh, its scalar bar and the (maybe hidden) sampled points to `plotter`."""
+    """Add the heat mesh, its scalar bar and the (maybe hidden) sampled points to `plotter`.
+
+    Renders nothing: the caller renders once when the scene is complete.
+    """
+    with one_render(plotter):
+        return _build(plotter, analysis, target, style)
+
+
+def _build(plotter: Any, analysis: Analysis, target: int, style: SceneStyle) -> SceneActors:
     text = TEXT_COLORS[style.dark]
     mesh = heat_polydata(analysis, target)
     bar_args: Any = {"title": scalar_bar_title(analysis.class_names[target]), "color": text,
@@ -122,37 +142,40 @@ def _assign(data: pv.PolyData, values: np.ndarray) -> None:
 
 
 def apply_style(plotter: Any, actors: SceneActors, style: SceneStyle) -> None:
-    """Apply colormap, edges, opacity, points and background to an existing scene."""
-    for actor in (actors.mesh_actor, actors.cloud_actor):
-        actor.mapper.lookup_table.cmap = style.cmap
-    actors.mesh_actor.prop.show_edges = style.show_edges
-    actors.mesh_actor.prop.opacity = style.opacity
-    actors.cloud_actor.SetVisibility(style.show_points)
-    color = TEXT_COLORS[style.dark]
-    actors.scalar_bar.GetTitleTextProperty().SetColor(pv.Color(color).float_rgb)
-    actors.scalar_bar.GetLabelTextProperty().SetColor(pv.Color(color).float_rgb)
-    apply_background(plotter, style.dark)
+    """Apply colormap, edges, opacity, points and background to an existing scene (no render)."""
+    with one_render(plotter):
+        for actor in (actors.mesh_actor, actors.cloud_actor):
+            actor.mapper.lookup_table.cmap = style.cmap
+        actors.mesh_actor.prop.show_edges = style.show_edges
+        actors.mesh_actor.prop.opacity = style.opacity
+        actors.cloud_actor.SetVisibility(style.show_points)
+        color = pv.Color(TEXT_COLORS[style.dark]).float_rgb
+        actors.scalar_bar.GetTitleTextProperty().SetColor(color)
+        actors.scalar_bar.GetLabelTextProperty().SetColor(color)
+        apply_background(plotter, style.dark)
 
 
 def apply_background(plotter: Any, dark: bool) -> None:
     bottom, top = BACKGROUNDS[dark]
-    plotter.set_background(bottom, top=top)
+    with one_render(plotter):
+        plotter.set_background(bottom, top=top)
 
 
 def apply_camera(plotter: Any, preset: str, *, parallel: bool = False) -> None:
-    """Look at everything from one of CAMERA_PRESETS and fit it in view."""
+    """Look at everything from one of CAMERA_PRESETS and fit it in view (no render)."""
     direction, up = _CAMERAS[preset]
-    bounds = np.asarray(plotter.bounds, dtype=float)
-    center = (bounds[0::2] + bounds[1::2]) / 2.0
-    camera = plotter.camera
-    camera.focal_point = tuple(center)
-    camera.position = tuple(center + np.asarray(direction))
-    camera.up = up
-    if parallel:
-        plotter.enable_parallel_projection()
-    else:
-        plotter.disable_parallel_projection()
-    plotter.reset_camera()
+    with one_render(plotter):
+        bounds = np.asarray(plotter.bounds, dtype=float)
+        center = (bounds[0::2] + bounds[1::2]) / 2.0
+        camera = plotter.camera
+        camera.focal_point = tuple(center)
+        camera.position = tuple(center + np.asarray(direction))
+        camera.up = up
+        if parallel:
+            plotter.enable_parallel_projection()
+        else:
+            plotter.disable_parallel_projection()
+        plotter.reset_camera()
 
 
 def render_screenshot(analysis: Analysis, target: int, path: str | Path, *, cmap: str = "jet",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pointcam_gui.scene import SceneActors
 
 log = logging.getLogger(__name__)
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swiftshader", "software")
 
 
 def install_gl_format() -> None:
@@ -60,6 +61,7 @@ class Viewport(QWidget):
         self._actors: SceneActors | None = None
         self._style = SceneStyle()
         self._key_filter = _SwallowKeys(self)
+        self.renderer: str | None = None  # the OpenGL renderer, known after the first frame
 
     # lifecycle ----------------------------------------------------------------------------
     def ensure_plotter(self) -> Any:
@@ -93,16 +95,34 @@ class Viewport(QWidget):
     # scene --------------------------------------------------------------------------------
     def show_analysis(self, analysis: Analysis, target: int, style: SceneStyle) -> None:
         """Replace the scene with a new part; the camera goes to the style's preset."""
-        from pointcam_gui.scene import build_scene
+        from pointcam_gui.scene import build_scene, one_render
 
         plotter = self.ensure_plotter()
-        plotter.clear_actors()
-        for title in list(plotter.scalar_bars.keys()):
-            plotter.remove_scalar_bar(title, render=False)
+        with one_render(plotter):
+            plotter.clear_actors()
+            for title in list(plotter.scalar_bars.keys()):
+                plotter.remove_scalar_bar(title, render=False)
         self._style = style
         self._actors = build_scene(plotter, analysis, target, style)
         self._stack.setCurrentWidget(plotter)
         plotter.render()
+        if self.renderer is None:
+            self._tune_for_renderer()
+
+    def _tune_for_renderer(self) -> None:
+        """Software OpenGL (llvmpipe in VMs, remote desktops, CI) renders multisampled frames
+        about five times slower: turn multisampling off there to keep the window responsive."""
+        try:
+            caps = str(self.plotter.ren_win.ReportCapabilities())
+        except Exception:  # a capability report is a nicety; never fail a display over it
+            log.debug("no OpenGL capability report", exc_info=True)
+            caps = ""
+        line = next((ln for ln in caps.splitlines() if "renderer string" in ln.lower()), "")
+        self.renderer = line.split(":", 1)[-1].strip() or "unknown"
+        if any(name in self.renderer.lower() for name in SOFTWARE_RENDERERS):
+            log.info("software OpenGL (%s): multisampling off", self.renderer)
+            self.plotter.ren_win.SetMultiSamples(0)
+            self.plotter.render()
 
     def set_target(self, analysis: Analysis, target: int) -> None:
         """Recolour from the cached maps: no new actor, no inference."""
