@@ -1,9 +1,9 @@
 """Sampled points' heat -> a refined display mesh's vertices, and the colormaps that paint it.
 
 Grad-CAM gives one value per sampled point (about a thousand of them); a viewer paints
-vertices. CAD meshes are coarse (a box is 12 triangles), so the display mesh is first refined
-by splitting long edges, then every vertex takes an inverse-distance blend of its nearest
-sampled points.
+vertices. CAD meshes are coarse (a box is 12 triangles, a nut hundreds of long slivers), so the
+display mesh is first refined by cutting long edges and re-triangulating each triangle from a
+cached template, then every vertex takes an inverse-distance blend of its nearest points.
 """
 
 from __future__ import annotations
@@ -170,6 +170,8 @@ def _template(key: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
     _check_tiling(key, tris, np.abs(signed), _area2(*corners[:, None]).item())
     bary = np.linalg.solve(np.vstack([corners.T, np.ones(3)]),
                            np.vstack([interior.T, np.ones(len(interior))])).T
+    bary.setflags(write=False)  # cached and shared between calls and threads
+    tris.setflags(write=False)
     return bary, tris
 
 
