@@ -9,8 +9,6 @@ the geometry.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -161,6 +159,25 @@ def apply_background(plotter: Any, dark: bool) -> None:
         plotter.set_background(bottom, top=top)
 
 
+def grab_image(plotter: Any, dark: bool, *, scale: int = 1,
+               transparent: bool = False) -> np.ndarray:
+    """The rendered scene as an (H,W,3|4) uint8 array, `scale` times the window's size.
+
+    VTK's gradient background is opaque, so a transparent picture is taken over the plain
+    background colour, which then comes out see-through.
+    """
+    if transparent:
+        with one_render(plotter):
+            plotter.set_background(BACKGROUNDS[dark][0])
+    try:
+        image: Any = plotter.screenshot(None, transparent_background=transparent,
+                                        return_img=True, scale=int(scale))
+    finally:
+        if transparent:
+            apply_background(plotter, dark)
+    return np.ascontiguousarray(image)
+
+
 def apply_camera(plotter: Any, preset: str, *, parallel: bool = False) -> None:
     """Look at everything from one of CAMERA_PRESETS and fit it in view (no render)."""
     direction, up = _CAMERAS[preset]
@@ -194,8 +211,7 @@ def render_screenshot(analysis: Analysis, target: int, path: str | Path, *, cmap
         build_scene(plotter, analysis, target, style)
         plotter.add_text(_caption(analysis, target), position="upper_left", font_size=11,
                          color=TEXT_COLORS[style.dark])
-        image: Any = plotter.screenshot(None, transparent_background=transparent,
-                                        return_img=True)
+        image = grab_image(plotter, style.dark, transparent=transparent)
     finally:
         plotter.close()
     write_image_atomic(np.asarray(image), out)
@@ -213,26 +229,17 @@ def _caption(analysis: Analysis, target: int) -> str:
     return "\n".join(lines)
 
 
-def write_image_atomic(image: np.ndarray, path: Path) -> None:
-    """Write an (H,W,3|4) uint8 image as PNG or JPG: temporary file, then rename."""
+def write_image_atomic(image: np.ndarray, path: Path) -> Path:
+    """Write an (H,W,3|4) uint8 image as PNG or JPG through core's atomic writer."""
+    from PIL import Image  # pyvista's own dependency for image output
+
+    from pointcam_gui.core.export import write_atomic
+
     suffix = path.suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
         raise PointCAMError(f"{path.name}: a screenshot must be .png or .jpg")
     if suffix != ".png" and image.shape[-1] == 4:
         image = image[..., :3]  # JPG has no alpha
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        _save(image, Path(tmp))
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _save(image: np.ndarray, path: Path) -> None:
-    from PIL import Image  # pyvista's own dependency for image output
-
-    Image.fromarray(np.ascontiguousarray(image)).save(path)
+    picture = Image.fromarray(np.ascontiguousarray(image))
+    fmt = "PNG" if suffix == ".png" else "JPEG"
+    return write_atomic(path, lambda stream: picture.save(stream, format=fmt))

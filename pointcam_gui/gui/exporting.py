@@ -7,12 +7,11 @@ leaves a half-written file; QFileDialog asks before overwriting.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 IMAGE_FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg)"
-MESH_FILTER = "PLY with vertex colours (*.ply);;glTF binary (*.glb)"
+MESH_FILTER = "PLY with vertex colours (*.ply);;glTF binary (*.glb);;Wavefront OBJ (*.obj)"
 DATA_FILTER = "CSV table (*.csv);;JSON (*.json)"
 
 
@@ -54,19 +53,18 @@ def _stem(window: MainWindow) -> str:
 
 
 def save_qimage_atomic(image: QImage, path: Path) -> Path:
-    """Write a QImage as PNG/JPG: temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        if not image.save(tmp):
-            raise OSError(f"{path.name}: the image could not be encoded")
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write a QImage as PNG/JPG through core's atomic writer (temporary file, then rename)."""
+    from pointcam_gui.core.export import write_atomic
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    fmt = "PNG" if path.suffix.lower() == ".png" else "JPG"
+    if not image.save(buffer, fmt):  # type: ignore[call-overload]  # PySide6 takes a str
+        raise PointCAMError(f"{path.name}: the picture could not be encoded as {fmt}")
+    buffer.close()
+    payload = bytes(data.data())
+    return write_atomic(path, lambda stream: stream.write(payload))
 
 
 def write_screenshot(window: MainWindow, path: Path, options: ScreenshotOptions) -> Path:

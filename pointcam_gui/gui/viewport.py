@@ -174,10 +174,12 @@ class Viewport(QWidget):
     # pictures -----------------------------------------------------------------------------
     def screenshot(self, scale: int = 1, transparent: bool = False) -> np.ndarray:
         """The rendered part as an (H,W,3|4) uint8 array, `scale` times the widget's size."""
-        plotter = self.ensure_plotter()
-        image = plotter.screenshot(None, transparent_background=transparent,
-                                   return_img=True, scale=int(scale))
-        return np.ascontiguousarray(image)
+        from pointcam_gui.scene import grab_image
+
+        image = grab_image(self.ensure_plotter(), self._style.dark, scale=scale,
+                           transparent=transparent)
+        self.plotter.render()  # back to the on-screen background
+        return image
 
     def image(self) -> QImage:
         """The viewport as a QImage at its on-screen size (for the whole-window grab)."""

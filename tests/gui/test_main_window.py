@@ -98,7 +98,7 @@ def test_bad_file_shows_one_line_error_and_keeps_previous_part(
         qtbot, window: MainWindow, parts: dict[str, Path],
         monkeypatch: pytest.MonkeyPatch) -> None:
     errors: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, message: errors.append(message))
+    monkeypatch.setattr(dialogs, "show_error", lambda _p, _t, message: errors.append(message))
     good = open_and_wait(qtbot, window, parts["torus"]).analysis
     with qtbot.waitSignal(window.analysis_failed, timeout=RESULT_TIMEOUT_MS):
         window.open_path(parts["broken"])
