@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -18,8 +19,6 @@ from typing import Any, NoReturn
 from pointcam_gui import __version__
 from pointcam_gui.core.device import DEVICE_CHOICES
 from pointcam_gui.core.errors import PointCAMError
-
-log = logging.getLogger("pointcam")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -52,8 +51,9 @@ def _add_explain(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--screenshot", type=Path, metavar="OUT.png",
                    help="render the heat-coloured part to a PNG")
-    p.add_argument("--export-mesh", type=Path, metavar="OUT.ply|OUT.glb",
-                   help="write the refined mesh with per-vertex heat colours")
+    p.add_argument("--export-mesh", type=Path, metavar="OUT.ply|OUT.glb|OUT.obj",
+                   help="write the refined mesh with per-vertex heat colours (PLY and GLB also "
+                        "carry the heat as a scalar)")
     p.add_argument("--colormap", default="jet", help="jet (default), turbo, viridis, inferno, "
                                                       "coolwarm")
     p.set_defaults(handler=_explain)
@@ -61,11 +61,15 @@ def _add_explain(sub: Any) -> None:
 
 def _explain(args: argparse.Namespace) -> int:
     from pointcam_gui.core import Classifier, load_mesh
-    from pointcam_gui.core.heatmap import COLORMAPS
+    from pointcam_gui.core.export import IMAGE_SUFFIXES, MESH_SUFFIXES, check_suffix
+    from pointcam_gui.core.heatmap import colormap_lut
 
-    if args.colormap not in COLORMAPS:
-        raise PointCAMError(f"unknown colormap {args.colormap!r}: choose one of "
-                            f"{', '.join(COLORMAPS)}")
+    colormap_lut(args.colormap)  # fail on a typo before any work
+    args.colormap = args.colormap.lower()
+    if args.screenshot is not None:
+        check_suffix(args.screenshot, IMAGE_SUFFIXES, "a screenshot")
+    if args.export_mesh is not None:
+        check_suffix(args.export_mesh, MESH_SUFFIXES, "a heat mesh")
     t0 = time.perf_counter()
     mesh = load_mesh(args.part)
     load_ms = (time.perf_counter() - t0) * 1000
@@ -339,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         if args.verbose:
-            log.exception("internal error")
+            traceback.print_exc()
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         print(f"pointcam: internal error: {reason} (run with -v for details)", file=sys.stderr)
         return 1

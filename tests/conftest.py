@@ -10,6 +10,14 @@ import pytest
 TEST_ORGANIZATION = "PointCAM-tests"
 
 
+@pytest.fixture
+def tiny_weights(tmp_path: Path) -> Path:
+    """A tiny seeded 4-class model saved as a weights file (see tests/models.py)."""
+    from tests.models import write_tiny_weights
+
+    return write_tiny_weights(tmp_path / "tiny.safetensors")
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

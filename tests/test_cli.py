@@ -12,10 +12,8 @@ import pytest
 import trimesh
 
 from pointcam_gui.cli import main
-from tests.core.conftest import TINY_CLASSES
 from tests.malformed import malformed_corpus
-
-pytest_plugins = ["tests.core.conftest"]
+from tests.models import TINY_CLASSES
 
 
 @pytest.fixture

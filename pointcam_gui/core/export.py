@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 MESH_SUFFIXES: tuple[str, ...] = (".ply", ".glb", ".obj")
 POINT_SUFFIXES: tuple[str, ...] = (".csv", ".json")
+IMAGE_SUFFIXES: tuple[str, ...] = (".png", ".jpg", ".jpeg")
 
 
 class HeatResult(Protocol):
@@ -107,7 +108,7 @@ def export_heat_mesh(
     `heat`; GLB carries COLOR_0 and the heat as the custom attribute `_HEAT`; OBJ only colours.
     """
     path = Path(path)
-    suffix = _suffix(path, MESH_SUFFIXES, "a heat mesh")
+    suffix = check_suffix(path, MESH_SUFFIXES, "a heat mesh")
     names = analysis.class_names
     if not 0 <= int(target) < len(names):
         raise PointCAMError(f"no class {target}: the model has classes 0 to {len(names) - 1}")
@@ -153,7 +154,7 @@ def export_point_heat(analysis: HeatResult, path: str | Path) -> Path:
     """Write every sampled point with every class's heat: .csv (x, y, z, one column a class)
     or .json (file, prediction, probabilities, class names, points, cams)."""
     path = Path(path)
-    suffix = _suffix(path, POINT_SUFFIXES, "point heat")
+    suffix = check_suffix(path, POINT_SUFFIXES, "point heat")
     points = np.asarray(analysis.points, dtype=np.float64)
     cams = np.asarray(analysis.cams, dtype=np.float64)
     names = list(analysis.class_names)
@@ -182,7 +183,11 @@ def export_point_heat(analysis: HeatResult, path: str | Path) -> Path:
     return write_atomic(path, lambda stream: stream.write(data))
 
 
-def _suffix(path: Path, allowed: tuple[str, ...], what: str) -> str:
+def check_suffix(path: Path, allowed: tuple[str, ...], what: str) -> str:
+    """The lower-case suffix of ``path`` if it is one of ``allowed``, else a one-line error.
+
+    Callers check before long work, so a typo in an output name fails at once.
+    """
     suffix = path.suffix.lower()
     if suffix not in allowed:
         raise PointCAMError(f"cannot save {what} as {path.name!r}: use {', '.join(allowed)}")

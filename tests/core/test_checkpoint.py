@@ -14,7 +14,7 @@ from pointcam_gui.core.checkpoint import (
     save_checkpoint,
 )
 from pointcam_gui.core.errors import WeightsError
-from tests.core.conftest import TINY_CLASSES, tiny_model
+from tests.models import TINY_CLASSES, tiny_model
 
 
 def test_weights_and_metadata_round_trip(tiny_weights: Path) -> None:

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from pointcam_gui.core.gradcam import all_class_gradcam, scale_by_max
-from tests.core.conftest import tiny_model
+from tests.models import tiny_model
 
 captum_attr = pytest.importorskip("captum.attr")
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from pointcam_gui.core.model import PointNet, PointNetConfig
-from tests.core.conftest import tiny_model
+from tests.models import tiny_model
 
 
 @pytest.mark.parametrize("n", [32, 100, 1024])

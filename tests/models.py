@@ -1,10 +1,9 @@
-"""Tiny seeded models for core tests: fast, no downloads, with batch-norm statistics warmed."""
+"""Tiny seeded models for tests: fast, no downloads, with batch-norm statistics warmed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import torch
 
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
@@ -26,10 +25,9 @@ def tiny_model(seed: int = 0, **overrides: object) -> PointNet:
     return model.eval()
 
 
-@pytest.fixture
-def tiny_weights(tmp_path: Path) -> Path:
+def write_tiny_weights(path: Path) -> Path:
     model = tiny_model()
     meta = ModelMetadata(class_names=TINY_CLASSES, num_points=128,
                          architecture=model.config.to_dict(),
                          provenance={"description": "tiny test model"})
-    return save_checkpoint(tmp_path / "tiny.safetensors", model, meta)
+    return save_checkpoint(path, model, meta)
