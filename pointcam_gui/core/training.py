@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from pointcam_gui import __version__
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
@@ -153,6 +154,31 @@ def _run_epoch(model: PointNet, x: np.ndarray, y: np.ndarray, config: TrainConfi
     return loss_sum / max(seen, 1), correct / max(seen, 1)
 
 
+@torch.no_grad()
+def precise_batchnorm(model: PointNet, x: np.ndarray, batch_size: int, device: torch.device,
+                      max_batches: int = 8) -> None:
+    """Re-estimate batch-norm statistics for the current weights ("precise BN").
+
+    Running averages lag behind weights that are still moving; with few batches per epoch the
+    model then answers one class in eval mode. An exact average over a few batches costs little.
+    """
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms or len(x) < 2:
+        return
+    momenta = [bn.momentum for bn in norms]
+    model.eval()  # dropout off; only the norms gather statistics
+    for bn in norms:
+        bn.reset_running_stats()
+        bn.momentum = None  # None: a plain average over all batches seen
+        bn.train()
+    for s in range(0, min(len(x), max_batches * batch_size), batch_size):
+        if len(x[s:s + batch_size]) > 1:
+            model(torch.from_numpy(x[s:s + batch_size]).transpose(1, 2).to(device))
+    for bn, momentum in zip(norms, momenta, strict=True):
+        bn.momentum = momentum
+    model.eval()
+
+
 def _batch_progress(emit: Callable[[TrainProgress], None], epoch: int, done: int,
                     total: int) -> None:
     emit(TrainProgress("batch", done, total, epoch))
@@ -238,6 +264,7 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
             tr_loss, tr_acc = _run_epoch(model, x_train, y_train[order], cfg, device, opt,
                                          partial(_batch_progress, emit, epoch))
             sched.step()
+            precise_batchnorm(model, x_train, cfg.batch_size, device)
             with torch.no_grad():
                 va_loss, va_acc = (_run_epoch(model, x_val, y_val, cfg, device, None)
                                    if len(val_idx) else (tr_loss, tr_acc))

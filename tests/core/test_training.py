@@ -12,11 +12,13 @@ import trimesh
 
 from pointcam_gui.core.checkpoint import load_checkpoint
 from pointcam_gui.core.errors import DatasetError
+from pointcam_gui.core.model import PointNet, PointNetConfig
 from pointcam_gui.core.sampling import SurfaceSampler, normalize
 from pointcam_gui.core.training import (
     TrainConfig,
     TrainProgress,
     _point_sets,
+    precise_batchnorm,
     random_rotations,
     stratified_split,
     train,
@@ -124,3 +126,15 @@ def test_unreadable_parts_are_skipped_not_fatal(shapes: Path, tmp_path: Path) ->
 def test_too_small_settings_are_refused(shapes: Path, tmp_path: Path) -> None:
     with pytest.raises(DatasetError):
         train(shapes, tmp_path / "w.safetensors", replace(TINY, batch_size=1))
+
+
+def test_precise_batchnorm_sets_exact_statistics_and_keeps_momentum() -> None:
+    torch.manual_seed(0)
+    model = PointNet(PointNetConfig(num_classes=3, num_points=64, widths=(8, 16), head=(8,)))
+    x = np.random.default_rng(0).normal(size=(12, 64, 3)).astype(np.float32)
+    precise_batchnorm(model, x, batch_size=4, device=torch.device("cpu"))
+    with torch.no_grad():
+        pre = model.stem[0](torch.from_numpy(x).transpose(1, 2))
+    bn = model.stem[1]
+    assert torch.allclose(bn.running_mean, pre.mean(dim=(0, 2)), atol=1e-5)
+    assert bn.momentum == 0.1 and not model.training
