@@ -20,6 +20,7 @@ import pyvista as pv
 
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.scene_style import CAMERA_PRESETS, COLORMAPS, SceneStyle
+from pointcam_gui.shading import DisplayGeometry, split_sharp_edges
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
@@ -48,6 +49,7 @@ TEXT_COLORS: dict[bool, str] = {False: "#1f2430", True: "#e6e9ef"}
 class SceneActors:
     """What `build_scene` added, kept so that a recolour touches arrays, not the pipeline."""
 
+    geometry: DisplayGeometry
     mesh: pv.PolyData
     mesh_actor: Any
     scalar_bar: Any
@@ -55,16 +57,15 @@ class SceneActors:
     cloud_actor: Any
 
 
-def heat_polydata(analysis: Analysis, target: int) -> pv.PolyData:
-    """The display mesh with its vertex normals (smooth shading) and the target's heat."""
-    display = analysis.display_mesh
-    vertices: Any = np.asarray(display.vertices, dtype=np.float32)
-    mesh = pv.PolyData.from_regular_faces(vertices, np.asarray(display.faces))
-    # Normals from trimesh instead of pyvista's smooth-shading filter: that filter would sit in
-    # the pipeline and recompute normals on every recolour.
-    mesh.point_data["Normals"] = np.asarray(display.vertex_normals, dtype=np.float32)
+def heat_polydata(analysis: Analysis, target: int, geometry: DisplayGeometry) -> pv.PolyData:
+    """The display mesh, split at creases, with its normals and the target's heat."""
+    vertices: Any = geometry.vertices
+    mesh = pv.PolyData.from_regular_faces(vertices, geometry.faces)
+    # Our own normals instead of pyvista's smooth-shading filter: that filter would sit in the
+    # pipeline and recompute normals on every recolour.
+    mesh.point_data["Normals"] = geometry.normals
     mesh.point_data.active_normals_name = "Normals"
-    mesh.point_data[HEAT] = np.array(analysis.vertex_heat[target], dtype=np.float32)
+    mesh.point_data[HEAT] = geometry.heat(analysis.vertex_heat[target]).astype(np.float32)
     mesh.point_data.active_scalars_name = HEAT
     return mesh
 
@@ -91,19 +92,23 @@ def one_render(plotter: Any) -> Iterator[None]:
         plotter.suppress_rendering = before
 
 
-def build_scene(plotter: Any, analysis: Analysis, target: int,
-                style: SceneStyle) -> SceneActors:
+def build_scene(plotter: Any, analysis: Analysis, target: int, style: SceneStyle,
+                geometry: DisplayGeometry | None = None) -> SceneActors:
     """Add the heat mesh, its scalar bar and the (maybe hidden) sampled points to `plotter`.
 
-    Renders nothing: the caller renders once when the scene is complete.
+    `geometry` is the crease-split display mesh (computed here when not given; the GUI's worker
+    computes it off the GUI thread). Renders nothing: the caller renders once at the end.
     """
+    if geometry is None:
+        geometry = split_sharp_edges(analysis.display_mesh)
     with one_render(plotter):
-        return _build(plotter, analysis, target, style)
+        return _build(plotter, analysis, target, style, geometry)
 
 
-def _build(plotter: Any, analysis: Analysis, target: int, style: SceneStyle) -> SceneActors:
+def _build(plotter: Any, analysis: Analysis, target: int, style: SceneStyle,
+           geometry: DisplayGeometry) -> SceneActors:
     text = TEXT_COLORS[style.dark]
-    mesh = heat_polydata(analysis, target)
+    mesh = heat_polydata(analysis, target, geometry)
     bar_args: Any = {"title": scalar_bar_title(analysis.class_names[target]), "color": text,
                 "n_labels": 3, "fmt": "%.1f", "vertical": False, "position_x": 0.25,
                 "position_y": 0.04, "width": 0.5, "height": 0.06, "title_font_size": 16,
@@ -123,12 +128,12 @@ def _build(plotter: Any, analysis: Analysis, target: int, style: SceneStyle) -> 
     cloud_actor.SetVisibility(style.show_points)
     apply_background(plotter, style.dark)
     apply_camera(plotter, style.camera, parallel=style.parallel)
-    return SceneActors(mesh, mesh_actor, bar, cloud, cloud_actor)
+    return SceneActors(geometry, mesh, mesh_actor, bar, cloud, cloud_actor)
 
 
 def recolour(actors: SceneActors, analysis: Analysis, target: int) -> None:
     """Show another class's heat by writing into the existing arrays (no inference, no copy)."""
-    _assign(actors.mesh, analysis.vertex_heat[target])
+    _assign(actors.mesh, actors.geometry.heat(analysis.vertex_heat[target]))
     _assign(actors.cloud, analysis.cams[target])
     actors.scalar_bar.SetTitle(scalar_bar_title(analysis.class_names[target]))
 

@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         a = result.analysis
         path = Path(result.request.path)
         t0 = time.perf_counter()
-        self.viewport.show_analysis(a, self.target, self._style)
+        self.viewport.show_analysis(a, self.target, self._style, result.geometry)
         display_ms = (time.perf_counter() - t0) * 1000.0
         self.panel.set_analysis(a.class_names, [float(p) for p in a.probabilities], a.predicted,
                                 self.target, _describe(path, a))

@@ -20,6 +20,7 @@ from pointcam_gui.scene_style import SceneStyle
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
     from pointcam_gui.scene import SceneActors
+    from pointcam_gui.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
 SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swiftshader", "software")
@@ -93,7 +94,8 @@ class Viewport(QWidget):
         return self._actors is not None
 
     # scene --------------------------------------------------------------------------------
-    def show_analysis(self, analysis: Analysis, target: int, style: SceneStyle) -> None:
+    def show_analysis(self, analysis: Analysis, target: int, style: SceneStyle,
+                      geometry: DisplayGeometry | None = None) -> None:
         """Replace the scene with a new part; the camera goes to the style's preset."""
         from pointcam_gui.scene import build_scene, one_render
 
@@ -103,7 +105,7 @@ class Viewport(QWidget):
             for title in list(plotter.scalar_bars.keys()):
                 plotter.remove_scalar_bar(title, render=False)
         self._style = style
-        self._actors = build_scene(plotter, analysis, target, style)
+        self._actors = build_scene(plotter, analysis, target, style, geometry)
         self._stack.setCurrentWidget(plotter)
         plotter.render()
         if self.renderer is None:
@@ -166,10 +168,18 @@ class Viewport(QWidget):
             self.plotter.render()
 
     def heat_scalars(self) -> np.ndarray | None:
-        """The scalars the part is painted with now (what a test compares with the core)."""
+        """The heat painted now, per display-mesh vertex (what a test compares with the core).
+
+        Every crease-split copy of a vertex carries that vertex's value, so scattering the
+        painted array back through `source` is exact.
+        """
         if self._actors is None:
             return None
-        return np.asarray(self._actors.mesh.point_data["heat"])
+        geometry = self._actors.geometry
+        painted = np.asarray(self._actors.mesh.point_data["heat"])
+        out = np.full(int(geometry.source.max()) + 1, np.nan, dtype=painted.dtype)
+        out[geometry.source] = painted
+        return out
 
     # pictures -----------------------------------------------------------------------------
     def screenshot(self, scale: int = 1, transparent: bool = False) -> np.ndarray:

@@ -20,6 +20,7 @@ from pointcam_gui.core.errors import PointCAMError
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis, Classifier
+    from pointcam_gui.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class AnalysisResult:
     request: AnalysisRequest
     analysis: Analysis
     target: int  # the resolved Grad-CAM target
+    geometry: DisplayGeometry  # the display mesh split at creases, ready for the viewport
     load_ms: float
 
 
@@ -85,6 +87,7 @@ class AnalysisWorker(QObject):
         import time
 
         from pointcam_gui.core.mesh_io import load_mesh
+        from pointcam_gui.shading import split_sharp_edges
 
         name = Path(request.path).name
         self.progress.emit(request.id, f"Loading {name}…")
@@ -97,9 +100,9 @@ class AnalysisWorker(QObject):
         target = analysis.predicted
         if request.target is not None:
             target = classifier.class_index(request.target)
-        # Warm trimesh's cached normals here, so the GUI thread only copies arrays.
-        _ = analysis.display_mesh.vertex_normals
-        return AnalysisResult(request, analysis, target, load_ms)
+        # Crease splitting is pure numpy: done here, the GUI thread only copies arrays into VTK.
+        geometry = split_sharp_edges(analysis.display_mesh)
+        return AnalysisResult(request, analysis, target, geometry, load_ms)
 
     def _classifier_for(self, request: AnalysisRequest) -> Classifier:
         if self._classifier is None or self._device_choice != request.device:

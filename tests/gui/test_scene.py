@@ -39,7 +39,7 @@ def test_render_screenshot_writes_a_heat_coloured_png(analysis: Analysis, tmp_pa
 
 def test_render_screenshot_rejects_unknown_formats_and_colormaps(analysis: Analysis,
                                                                  tmp_path: Path) -> None:
-    with pytest.raises(PointCAMError, match="png or .jpg"):
+    with pytest.raises(PointCAMError, match=r"\.png or \.jpg"):
         render_screenshot(analysis, 0, tmp_path / "part.gif")
     with pytest.raises(PointCAMError, match="colormap"):
         render_screenshot(analysis, 0, tmp_path / "part.png", cmap="rainbow")
@@ -55,7 +55,8 @@ def test_recolour_writes_into_the_same_arrays_and_retitles_the_bar(analysis: Ana
         recolour(actors, analysis, other)
         assert actors.mesh is mesh_before and actors.mesh_actor is actor_before
         assert actor_before.mapper.dataset is mesh_before  # the actor paints this very mesh
-        np.testing.assert_array_equal(mesh_before.point_data["heat"], analysis.vertex_heat[other])
+        np.testing.assert_array_equal(mesh_before.point_data["heat"],
+                                      actors.geometry.heat(analysis.vertex_heat[other]))
         np.testing.assert_array_equal(actors.cloud.point_data["heat"], analysis.cams[other])
         assert actors.scalar_bar.GetTitle() == scalar_bar_title(analysis.class_names[other])
     finally:
