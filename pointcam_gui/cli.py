@@ -210,6 +210,9 @@ def _add_training(sub: Any) -> None:
                         "(default 64,128,256)")
     t.add_argument("--head", type=_sizes, metavar="256,128", help="(default 256,128)")
     t.add_argument("--threads", type=int, help="torch CPU threads (default 0: one per core)")
+    t.add_argument("--normalization", choices=("pca_unit_sphere", "bbox_center_unit_sphere"),
+                   help="how points are posed and scaled, recorded in the weights "
+                        "(default pca_unit_sphere)")
     t.set_defaults(handler=_train)
 
     e = sub.add_parser("evaluate", help="accuracy and confusion matrix on a dataset",
@@ -249,14 +252,15 @@ def _train(args: argparse.Namespace) -> int:
     from pointcam_gui.core.training import TrainConfig, TrainProgress, train
 
     given = {k: getattr(args, k) for k in ("epochs", "points", "batch_size", "lr", "seed",
-                                            "device", "val_fraction", "widths", "head", "threads")}
+                                            "device", "val_fraction", "widths", "head", "threads",
+                                            "normalization")}
     config = TrainConfig(**{k: v for k, v in given.items() if v is not None})
     command = (f"pointcam train {args.data} --out {args.out} --epochs {config.epochs} "
                f"--points {config.points} --batch-size {config.batch_size} --lr {config.lr} "
                f"--seed {config.seed} --device {config.device} "
                f"--val-fraction {config.val_fraction} "
                f"--widths {','.join(map(str, config.widths))} "
-               f"--head {','.join(map(str, config.head))}")
+               f"--head {','.join(map(str, config.head))} --normalization {config.normalization}")
     bar = _bar("reading parts")
 
     def on_progress(p: TrainProgress) -> None:

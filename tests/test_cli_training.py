@@ -83,6 +83,6 @@ def test_train_help_states_the_real_defaults(capsys: pytest.CaptureFixture[str])
         main(["train", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     c = TrainConfig()
-    for value in (c.epochs, c.points, c.batch_size, c.lr, c.val_fraction, c.device,
+    for value in (c.epochs, c.points, c.batch_size, c.lr, c.val_fraction, c.device, c.normalization,
                   ",".join(map(str, c.widths)), ",".join(map(str, c.head))):
         assert f"(default {value})" in text

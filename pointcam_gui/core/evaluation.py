@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import torch
 
+from pointcam_gui.core.augmentation import random_rotations
 from pointcam_gui.core.classes import SLUGS
 from pointcam_gui.core.classifier import Classifier
 from pointcam_gui.core.dataset import Skipped, check_readable, iter_meshes, scan_dataset
 from pointcam_gui.core.errors import DatasetError, PointCAMError
 from pointcam_gui.core.sampling import normalize, sample_surface
-from pointcam_gui.core.training import random_rotations
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,8 @@ def evaluate(data: str | Path, classifier: Classifier, *, seed: int = 0, rotate:
         try:
             if rotate:
                 world, _ = sample_surface(mesh, n_points, seed)
-                points = normalize(world @ random_rotations(1, rng)[0].T)[0]
+                points = normalize(world @ random_rotations(1, rng)[0].T,
+                                   classifier.metadata.normalization)[0]
             else:
                 points = classifier.sample(mesh, seed)
         except (PointCAMError, ValueError) as exc:

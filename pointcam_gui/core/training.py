@@ -25,12 +25,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from pointcam_gui import __version__
+from pointcam_gui.core.augmentation import point_sets, stratified_split
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
 from pointcam_gui.core.dataset import Skipped, check_readable, iter_meshes, scan_dataset
 from pointcam_gui.core.device import resolve_device
-from pointcam_gui.core.errors import DatasetError
+from pointcam_gui.core.errors import DatasetError, PointCAMError
 from pointcam_gui.core.model import PointNet, PointNetConfig
-from pointcam_gui.core.sampling import NORMALIZATION, SurfaceSampler, normalize
+from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS, SurfaceSampler
 from pointcam_gui.core.training_log import EpochStats, log_paths, write_curves, write_log
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class TrainConfig:
     label_smoothing: float = 0.1
     scale_range: tuple[float, float] = (0.8, 1.25)
     jitter: float = 0.01  # std of per-point noise, in unit-sphere units
+    normalization: str = NORMALIZATION  # one of sampling.NORMALIZATIONS
     threads: int = 0  # torch CPU threads; 0: one per core
 
 
@@ -80,47 +82,6 @@ class TrainResult:
     interrupted: bool
     seconds: float
     skipped: list[Skipped] = field(default_factory=list)
-
-
-def random_rotations(n: int, rng: np.random.Generator) -> np.ndarray:
-    """(n, 3, 3) rotations uniform in SO(3), from normalized Gaussian quaternions."""
-    q = rng.normal(size=(n, 4))
-    w, x, y, z = (q / np.linalg.norm(q, axis=1, keepdims=True)).T
-    return np.stack([
-        np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
-        np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
-        np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1),
-    ], 1)
-
-
-def _point_sets(samplers: list[SurfaceSampler], n: int, rng: np.random.Generator,
-                config: TrainConfig | None) -> np.ndarray:
-    """(M, n, 3) float32 model inputs; augmented when ``config`` is given, else only rotated."""
-    rots = random_rotations(len(samplers), rng)
-    out = np.empty((len(samplers), n, 3), np.float32)
-    for i, sampler in enumerate(samplers):
-        pts, _ = normalize(sampler.sample(n, rng)[0])
-        if config is not None:
-            lo, hi = config.scale_range
-            pts = pts * np.exp(rng.uniform(np.log(lo), np.log(hi), 3))
-        pts = pts @ rots[i].T
-        if config is not None and config.jitter > 0:
-            pts = pts + np.clip(rng.normal(0, config.jitter, pts.shape), -3 * config.jitter,
-                                3 * config.jitter)
-        out[i] = normalize(pts)[0]  # the very normalization inference applies
-    return out
-
-
-def stratified_split(labels: np.ndarray, fraction: float,
-                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Train and validation indices with ``fraction`` of every class (>= 1 where it has >= 2)."""
-    train, val = [], []
-    for c in np.unique(labels):
-        idx = rng.permutation(np.flatnonzero(labels == c))
-        k = min(len(idx) - 1, max(1, round(fraction * len(idx)))) if fraction > 0 else 0
-        val += idx[:k].tolist()
-        train += idx[k:].tolist()
-    return np.sort(np.array(train, int)), np.sort(np.array(val, int))
 
 
 def _run_epoch(model: PointNet, x: np.ndarray, y: np.ndarray, config: TrainConfig,
@@ -189,8 +150,11 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
           command: str | None = None) -> TrainResult:
     """Train on the dataset at ``data`` and save the best weights to ``out``."""
     cfg = config or TrainConfig()
+    if cfg.normalization not in NORMALIZATIONS:
+        raise PointCAMError(f"unknown normalization {cfg.normalization!r}: choose one of "
+                           f"{', '.join(NORMALIZATIONS)}")
     if cfg.epochs < 1 or cfg.batch_size < 2 or cfg.points < 32:
-        raise DatasetError("need epochs >= 1, batch size >= 2 and points >= 32")
+        raise PointCAMError("need epochs >= 1, batch size >= 2 and points >= 32")
     emit = progress or (lambda _p: None)
     t_start = time.perf_counter()
     out = Path(out)
@@ -208,8 +172,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
     train_idx, val_idx = stratified_split(y_all, cfg.val_fraction, np.random.default_rng(split_ss))
     if len(train_idx) < 2:
         raise DatasetError(f"{dataset.root}: too few readable parts to train on")
-    x_val = _point_sets([samplers[i] for i in val_idx], cfg.points,
-                        np.random.default_rng(val_ss), None)
+    x_val = point_sets([samplers[i] for i in val_idx], cfg.points,
+                       np.random.default_rng(val_ss), cfg.normalization)
     y_val, y_train = y_all[val_idx], y_all[train_idx]
     log.info("training on %d parts, validating on %d, %d classes", len(train_idx), len(val_idx),
              len(dataset.class_names))
@@ -252,14 +216,15 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
                             f"jitter {cfg.jitter}; validation in random orientations",
             "config": asdict(cfg)}
         return ModelMetadata(class_names=dataset.class_names, num_points=cfg.points,
-                             architecture=arch.to_dict(), normalization=NORMALIZATION,
+                             architecture=arch.to_dict(), normalization=cfg.normalization,
                              provenance=provenance)
 
     try:
         for epoch in range(1, cfg.epochs + 1):
             t0 = time.perf_counter()
             order = rng.permutation(len(train_idx))
-            x_train = _point_sets([samplers[train_idx[i]] for i in order], cfg.points, rng, cfg)
+            x_train = point_sets([samplers[train_idx[i]] for i in order], cfg.points, rng,
+                                 cfg.normalization, cfg.scale_range, cfg.jitter)
             lr = opt.param_groups[0]["lr"]
             tr_loss, tr_acc = _run_epoch(model, x_train, y_train[order], cfg, device, opt,
                                          partial(_batch_progress, emit, epoch))

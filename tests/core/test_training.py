@@ -10,19 +10,12 @@ import pytest
 import torch
 import trimesh
 
+from pointcam_gui.core.augmentation import point_sets, random_rotations, stratified_split
 from pointcam_gui.core.checkpoint import load_checkpoint
-from pointcam_gui.core.errors import DatasetError
+from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.model import PointNet, PointNetConfig
-from pointcam_gui.core.sampling import SurfaceSampler, normalize
-from pointcam_gui.core.training import (
-    TrainConfig,
-    TrainProgress,
-    _point_sets,
-    precise_batchnorm,
-    random_rotations,
-    stratified_split,
-    train,
-)
+from pointcam_gui.core.sampling import NORMALIZATIONS, SurfaceSampler, normalize
+from pointcam_gui.core.training import TrainConfig, TrainProgress, precise_batchnorm, train
 from pointcam_gui.core.training_log import COLUMNS, read_log
 
 TINY = TrainConfig(epochs=2, points=64, batch_size=4, widths=(8, 16), head=(8,), seed=3,
@@ -49,13 +42,15 @@ def test_random_rotations_are_proper_rotations() -> None:
     assert not np.allclose(r[0], r[1])
 
 
-def test_augmented_points_end_normalized_exactly_as_inference_does() -> None:
+@pytest.mark.parametrize("method", NORMALIZATIONS)
+def test_augmented_points_end_normalized_exactly_as_inference_does(method: str) -> None:
     sampler = SurfaceSampler(trimesh.creation.box((10, 20, 300)))
-    sets = _point_sets([sampler] * 3, 256, np.random.default_rng(1), TrainConfig(jitter=0.02))
+    sets = point_sets([sampler] * 3, 256, np.random.default_rng(1), method, (0.8, 1.25), 0.02)
     for pts in sets:
-        again, norm = normalize(pts)
+        again, norm = normalize(pts, method)
         assert np.allclose(again, pts, atol=1e-5)
         assert np.allclose(norm.center, 0, atol=1e-5) and norm.scale == pytest.approx(1, abs=1e-5)
+        assert np.allclose(norm.rotation, np.eye(3), atol=1e-4)
     assert not np.allclose(sets[0], sets[1])  # fresh samples and orientations per copy
 
 
@@ -123,9 +118,11 @@ def test_unreadable_parts_are_skipped_not_fatal(shapes: Path, tmp_path: Path) ->
     assert [s.path.name for s in result.skipped] == ["broken.stl"]
 
 
-def test_too_small_settings_are_refused(shapes: Path, tmp_path: Path) -> None:
-    with pytest.raises(DatasetError):
+def test_unusable_settings_are_refused(shapes: Path, tmp_path: Path) -> None:
+    with pytest.raises(PointCAMError, match="batch size"):
         train(shapes, tmp_path / "w.safetensors", replace(TINY, batch_size=1))
+    with pytest.raises(PointCAMError, match="normalization"):
+        train(shapes, tmp_path / "w.safetensors", replace(TINY, normalization="none"))
 
 
 def test_precise_batchnorm_sets_exact_statistics_and_keeps_momentum() -> None:
