@@ -180,8 +180,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
 
     torch.manual_seed(cfg.seed)
     device = resolve_device(cfg.device)
-    old_threads = torch.get_num_threads()
-    torch.set_num_threads(cfg.threads or os.cpu_count() or 1)
+    old_threads, threads = torch.get_num_threads(), cfg.threads or os.cpu_count() or 1
+    torch.set_num_threads(threads)
     arch = PointNetConfig(num_classes=len(dataset.class_names), num_points=cfg.points,
                           widths=cfg.widths, head=cfg.head, dropout=cfg.dropout,
                           input_transform=cfg.input_transform,
@@ -208,7 +208,7 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
             "epochs_run": len(history), "best_epoch": best[2], "val_accuracy": best[0],
             "val_loss": -best[1], "training_time_s": round(time.perf_counter() - t_start, 1),
             "finished": final and not interrupted, "interrupted": interrupted,
-            "device": str(device), "torch_threads": torch.get_num_threads(),
+            "device": str(device), "torch_threads": threads,
             "torch": torch.__version__, "pointcam": __version__,
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "augmentation": f"fresh area-weighted sampling each epoch; rotation uniform in SO(3); "

@@ -74,6 +74,7 @@ def test_training_saves_a_loadable_checkpoint_with_provenance_log_and_curves(
     assert prov["command"] == "pointcam train shapes" and prov["seed"] == 3
     assert prov["epochs_run"] == 2 and prov["best_epoch"] == result.best_epoch
     assert prov["dataset"]["num_parts"] == 12 and prov["torch"] == torch.__version__
+    assert prov["torch_threads"] == 1 and prov["finished"] is True
     assert {"training_time_s", "trained_at", "val_accuracy", "config"} <= set(prov)
     assert [s.epoch for s in read_log(result.log_csv)] == [1, 2]
     assert result.log_csv.read_text().splitlines()[0] == ",".join(COLUMNS)
