@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPoint, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QFileDialog, QHBoxLayout, QMainWindow, QWidget
 
@@ -34,6 +35,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1400, 900)
+FIRST_PAINT_FALLBACK_MS = 2000
+
+
+class _FirstPaint(QObject):
+    """Calls `then` (on the next loop turn) after `widget` first paints."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +70,7 @@ class MainWindow(QMainWindow):
         self.target = -1
         self.model_info: ModelInfo | None = None
         self._pending: AnalysisRequest | None = None
+        self._started = False
         self._shown: AnalysisRequest | None = None
         self._style = SceneStyle(cmap=self.settings.colormap,
                                  dark=self.settings.dark if dark is None else dark)
@@ -90,7 +108,11 @@ class MainWindow(QMainWindow):
         if remember and (geometry := self.settings.geometry) is not None:
             self.restoreGeometry(geometry)
         self._set_analysis_actions(False)
-        QTimer.singleShot(0, self._after_first_paint)
+        # Import VTK and start torch only once the window is on screen (first paint), or after
+        # a while if it is never shown.
+        self.service.hold()
+        self._first_paint = _FirstPaint(self.panel, self._after_first_paint)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._after_first_paint)
 
     def _wire(self) -> None:
         a = self.menu_actions
@@ -124,6 +146,10 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
 
     def _after_first_paint(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self.service.release(warm_up_device=self.device)
         # The 3D stack takes about a second to import: do it once the window is on screen.
         self.viewport.ensure_plotter()
         self.viewport.set_style(self._style)

@@ -55,6 +55,8 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
         QPalette.ColorRole.PlaceholderText: theme.muted,
         QPalette.ColorRole.Mid: theme.border,
         QPalette.ColorRole.Midlight: theme.border,
+        QPalette.ColorRole.Dark: theme.muted,  # Fusion draws check box and frame edges with it
+        QPalette.ColorRole.Light: theme.panel,
     }
     for role, color in roles.items():
         palette.setColor(role, QColor(color))

@@ -70,6 +70,16 @@ class AnalysisWorker(QObject):
         self._device_choice: str | None = None
         self.latest_id = 0  # written by the GUI thread; an int store is atomic under the GIL
 
+    @Slot(str)
+    def warm_up(self, device: str) -> None:
+        """Import torch and load the model before the first part arrives (errors wait for it)."""
+        if self._classifier is not None:
+            return
+        try:
+            self._classifier_for(AnalysisRequest(0, "", device))
+        except Exception:  # the first real request reports the problem properly
+            log.debug("warm-up failed", exc_info=True)
+
     @Slot(object)
     def run(self, request: AnalysisRequest) -> None:
         if request.id < self.latest_id:
@@ -127,6 +137,7 @@ class AnalysisService(QObject):
 
     submitted = Signal(object)  # AnalysisRequest, as sent (tests count these)
     _dispatch = Signal(object)
+    _warm_up = Signal(str)
 
     def __init__(self, weights: str | Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -137,14 +148,32 @@ class AnalysisService(QObject):
         self.worker = AnalysisWorker(weights)
         self.worker.moveToThread(self._thread)
         self._dispatch.connect(self.worker.run)  # queued: the receiver lives on the thread
+        self._warm_up.connect(self.worker.warm_up)
+        self._held: list[AnalysisRequest] | None = None
         self._thread.start()
+
+    def hold(self) -> None:
+        """Queue requests here until `release`: the window holds them until it has painted,
+        because importing torch on the worker competes with the first paint for the GIL."""
+        if self._held is None:
+            self._held = []
+
+    def release(self, warm_up_device: str | None = None) -> None:
+        held, self._held = self._held or [], None
+        for request in held:
+            self._dispatch.emit(request)
+        if not held and warm_up_device is not None:
+            self._warm_up.emit(warm_up_device)
 
     def submit(self, path: str | Path, device: str = "auto", target: str | None = None,
                seed: int = 0) -> AnalysisRequest:
         request = AnalysisRequest(next(self._ids), str(path), device, target, seed)
         self.worker.latest_id = request.id
         self.submitted.emit(request)
-        self._dispatch.emit(request)
+        if self._held is not None:
+            self._held.append(request)
+        else:
+            self._dispatch.emit(request)
         return request
 
     def shutdown(self, timeout_ms: int = 30_000) -> None:
