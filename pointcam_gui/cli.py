@@ -287,9 +287,9 @@ def _train(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 130
     ran = len(result.history)
+    stop = f"interrupted after {ran} of {config.epochs} epochs" if result.interrupted else ""
     print(f"best validation accuracy {100 * result.best_val_acc:.1f}% at epoch "
-          f"{result.best_epoch} of {ran}{' (interrupted)' if result.interrupted else ''}, "
-          f"trained in {result.seconds:.0f} s")
+          f"{result.best_epoch} of {ran}, trained in {result.seconds:.0f} s{stop and '; ' + stop}")
     print(f"weights: {result.weights}\nlog: {result.log_csv}\ncurves: {result.curves_png}")
     return 130 if result.interrupted else 0
 
