@@ -10,6 +10,8 @@ import trimesh
 
 from pointcam_gui.core.classes import PART_CLASSES
 from pointcam_gui.core.synthetic import fasteners
+from pointcam_gui.core.synthetic.catalogue import pick
+from pointcam_gui.core.synthetic.threads import thread_ridge
 
 SEEDS = range(20)
 
@@ -83,7 +85,7 @@ def test_every_subtype_is_drawn_and_builds_as_labelled(
         kinds: dict[str, float]) -> None:
     assert fasteners.BUILDERS[name] is build
     rng = np.random.default_rng(0)
-    drawn = {fasteners._pick(rng, kinds) for _ in range(500)}
+    drawn = {pick(rng, kinds) for _ in range(500)}
     assert drawn == set(kinds)
     for kind in kinds:
         for seed in range(2):
@@ -99,8 +101,8 @@ def test_screws_reach_every_tip_and_recess(parts: dict[str, list[trimesh.Trimesh
 
 
 def test_thread_ridge_is_a_closed_helix_that_can_follow_a_cone() -> None:
-    ridge = fasteners.thread_ridge(0.0, 10.0, 1.0, lambda z: 1.0 + 0.1 * z,
-                                   lambda z: np.full_like(z, 0.3), 16)
+    ridge = thread_ridge(0.0, 10.0, 1.0, lambda z: 1.0 + 0.1 * z,
+                         lambda z: np.full_like(z, 0.3), 16)
     assert ridge.is_watertight and ridge.volume > 0
     radial = np.linalg.norm(ridge.vertices[:, :2], axis=1)
     low, high = ridge.vertices[:, 2] < 1.0, ridge.vertices[:, 2] > 9.0

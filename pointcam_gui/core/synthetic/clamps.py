@@ -1,96 +1,23 @@
 """Clamps: C-clamps, two-half pipe clamps, hose clamps, U-bolts and toggle clamps.
 
-Also home of the fastener bits the holder families share (threaded studs, hex nuts, bars).
+Their studs, nuts, bolts and link bars come from ``threads`` and ``hardware``, shared with the
+hook and joint families; the U-bolt's bend is swept with the hook family's path tools.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import numpy as np
 import trimesh
-from numpy.typing import ArrayLike
 
+from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as sh
+from pointcam_gui.core.synthetic.catalogue import centred, one_of
+from pointcam_gui.core.synthetic.hardware import bar_between, hex_bolt, hex_nut
+from pointcam_gui.core.synthetic.shapes import difference as cut
+from pointcam_gui.core.synthetic.shapes import union as fuse
+from pointcam_gui.core.synthetic.threads import threaded_rod
 
 Mesh = trimesh.Trimesh
-Builder = Callable[[np.random.Generator], Mesh]
-
-
-# Short names the holder families use for the shared booleans.
-fuse = sh.union
-cut = sh.difference
-common = sh.intersection
-
-
-# --- shared fastener bits -----------------------------------------------------------------------
-
-def bar_between(p0: ArrayLike, p1: ArrayLike, width: float, thickness: float) -> Mesh:
-    """Rectangular bar from p0 to p1, ``width`` along +Y (a latch, a toggle-clamp link)."""
-    a, b = np.asarray(p0, float), np.asarray(p1, float)
-    d = b - a
-    length = float(np.linalg.norm(d))
-    bar = sh.box([thickness, width, length])
-    ang = np.arctan2(d[0], d[2])
-    bar = sh.rotated(bar, ang, [0, 1, 0])
-    return sh.moved(bar, (a + b) / 2)
-
-
-def one_of(builders: Sequence[Builder], weights: Sequence[float]) -> Builder:
-    """A class builder that draws one sub-type builder by weight."""
-    p = np.asarray(weights, float) / np.sum(weights)
-
-    def build(rng: np.random.Generator) -> Mesh:
-        return builders[int(rng.choice(len(builders), p=p))](rng)
-    return build
-
-
-def centred(mesh: Mesh, subtype: str) -> Mesh:
-    mesh.apply_translation(-mesh.bounds.mean(axis=0))
-    mesh.metadata["subtype"] = subtype
-    return mesh
-
-
-def threaded_rod(radius: float, length: float, rng: np.random.Generator, sections: int,
-                 z0: float = 0.0) -> Mesh:
-    """A threaded stud on +Z: plain (cosmetic thread), ring grooves or a modelled helix."""
-    pitch = max(0.35, 0.3 * radius)
-    depth = 0.55 * pitch
-    c = min(0.8 * depth, length * 0.2)
-    style = rng.choice(["plain", "grooved", "helix"], p=[0.45, 0.43, 0.12])
-    if style == "grooved":
-        n = int(np.clip(length / pitch, 2, 50))
-        z = z0 + np.linspace(c, length - c, 2 * n + 1)
-        r = np.where(np.arange(len(z)) % 2 == 0, radius - depth, radius)
-        prof = [(0, z0), (radius - c, z0), *zip(r, z, strict=True), (radius - c, z0 + length),
-                (0, z0 + length)]
-        return sh.revolve(prof, sections)
-    core = sh.revolve(sh.chamfered_cylinder_profile(radius if style == "plain" else
-                                                    radius - depth, length, c), sections)
-    core.apply_translation([0, 0, z0])
-    if style == "plain" or length < 3 * pitch:
-        return core
-    pitch = max(pitch, length / 40)  # a long fine thread would cost tens of thousands of faces
-    ridge = sh.helix_thread(radius - depth, pitch, length - 2 * pitch, depth,
-                            sections_per_turn=min(sections, 16), z0=z0 + pitch)
-    return fuse(core, ridge)
-
-
-def hex_nut(across_flats: float, height: float, bore: float, sections: int,
-            z0: float = 0.0) -> Mesh:
-    """ISO-style hex nut on +Z with 30-degree chamfered corners and a plain bore."""
-    rc = across_flats / np.sqrt(3.0)
-    c = min((rc - across_flats / 2) * 1.5, height * 0.2)
-    # A six-sided revolve is a hex prism; its chamfer cone becomes the bevelled corners.
-    body = sh.revolve([(0, z0), (rc - c, z0), (rc, z0 + c), (rc, z0 + height - c),
-                       (rc - c, z0 + height), (0, z0 + height)], 6)
-    return cut(body, sh.cylinder(bore, height * 3, sections, z0 - height))
-
-
-def hex_bolt(d: float, length: float, sections: int, rng: np.random.Generator) -> Mesh:
-    """Hex-head bolt on +Z, head below z = 0 (ISO 4017 proportions)."""
-    head = hex_nut(1.6 * d, 0.65 * d, 0.01, sections, -0.65 * d)
-    return fuse(head, threaded_rod(d / 2, length, rng, sections, -0.05 * d))
 
 
 def _flat(shape: object, thickness: float, z0: float = 0.0) -> Mesh:

@@ -13,16 +13,12 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core.synthetic import shapes as sh
+from pointcam_gui.core.synthetic.catalogue import centred, loguniform, pick
+from pointcam_gui.core.synthetic.hardware import NUT_TABLE, hex_body
+from pointcam_gui.core.synthetic.threads import runout, thread_ridge
 
 Mesh = trimesh.Trimesh
-TAN30 = np.tan(np.radians(30.0))
 
-# ISO 4032 metric nuts: nominal d, coarse pitch P, across flats s, height m.
-NUT_TABLE = np.array([
-    (2, 0.4, 4, 1.6), (2.5, 0.45, 5, 2), (3, 0.5, 5.5, 2.4), (4, 0.7, 7, 3.2), (5, 0.8, 8, 4.7),
-    (6, 1, 10, 5.2), (8, 1.25, 13, 6.8), (10, 1.5, 16, 8.4), (12, 1.75, 18, 10.8),
-    (14, 2, 21, 12.8), (16, 2, 24, 14.8), (20, 2.5, 30, 18), (24, 3, 36, 21.5),
-    (30, 3.5, 46, 25.6), (36, 4, 55, 31), (42, 4.5, 65, 34), (48, 5, 75, 38)])
 # ISO 1478 tapping-screw threads: nominal d, pitch P.
 ST_TABLE = np.array([(2.2, 0.8), (2.9, 1.1), (3.5, 1.3), (3.9, 1.3), (4.2, 1.4), (4.8, 1.6),
                      (5.5, 1.8), (6.3, 1.8), (8.0, 2.1), (9.5, 2.1)])
@@ -38,81 +34,7 @@ SCREW_HEADS = {"pan": 1.5, "countersunk": 1.3, "raised_countersunk": 0.6, "hex_w
                "round": 0.7, "wafer": 0.5, "cheese": 0.5}
 
 
-def _pick(rng: np.random.Generator, options: dict[str, float]) -> str:
-    names = list(options)
-    p = np.array([options[n] for n in names], float)
-    return str(rng.choice(names, p=p / p.sum()))
-
-
-def _loguniform(rng: np.random.Generator, lo: float, hi: float) -> float:
-    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
-
-
-def _finish(mesh: Mesh, subtype: str) -> Mesh:
-    """Centre on the bounding box and label; every builder ends here."""
-    mesh = sh.moved(mesh, -mesh.bounds.mean(axis=0))
-    mesh.metadata["subtype"] = subtype
-    return mesh
-
-
-def thread_ridge(z0: float, z1: float, pitch: float, base: Callable[[np.ndarray], np.ndarray],
-                 depth: Callable[[np.ndarray], np.ndarray], per_turn: int) -> Mesh:
-    """A helical triangular ridge whose base radius and depth may vary along z.
-
-    Unlike ``shapes.helix_thread`` the ridge can follow a cone (a screw point) and run out to
-    almost nothing at its ends, as rolled threads do, instead of stopping with a blunt face.
-    """
-    turns = max((z1 - z0) / pitch, 0.25)
-    n = max(8, int(turns * per_turn) + 1)
-    t = np.linspace(0.0, turns * 2 * np.pi, n)
-    z = z0 + t / (2 * np.pi) * pitch
-    r, dep = base(z), depth(z)
-    half = 0.38 * pitch
-    rings = [(r - 0.3 * dep, z - half), (r + dep, z), (r - 0.3 * dep, z + half)]
-    verts = np.vstack([np.column_stack([rr * np.cos(t), rr * np.sin(t), zz]) for rr, zz in rings])
-    i = np.arange(n - 1)
-    faces = []
-    for k in range(3):
-        a, b = k * n, ((k + 1) % 3) * n
-        faces.append(np.column_stack([a + i, a + i + 1, b + i + 1]))
-        faces.append(np.column_stack([a + i, b + i + 1, b + i]))
-    caps = np.array([[0, n, 2 * n], [n - 1, 3 * n - 1, 2 * n - 1]])
-    mesh = Mesh(verts, np.vstack([*faces, caps]), process=False)
-    if mesh.volume < 0:
-        mesh.invert()
-    return mesh
-
-
-def _runout(z0: float, z1: float, length: float, floor: float = 0.08
-            ) -> Callable[[np.ndarray], np.ndarray]:
-    """Depth factor that ramps from ``floor`` to 1 over ``length`` at both thread ends."""
-    def f(z: np.ndarray) -> np.ndarray:
-        return np.clip(np.minimum(z - z0, z1 - z) / max(length, 1e-6), floor, 1.0)
-    return f
-
-
 # --- hexagonal nuts ---------------------------------------------------------------------------
-
-def _chamfer_envelope(s: float, h: float, bottom: bool, top: bool, sec: int,
-                      rng: np.random.Generator) -> Mesh:
-    """Revolved 30-degree cone that rounds a hex prism's corners into the real nut's arcs."""
-    rc = s / 2 * rng.uniform(0.9, 0.98)
-    big = s / np.sqrt(3.0) * 1.08
-    rise = (big - rc) * TAN30
-    prof = [(0.0, -0.01)]
-    prof += [(rc, -0.01), (big, rise)] if bottom else [(big, -0.01)]
-    prof += [(big, h - rise), (rc, h + 0.01)] if top else [(big, h + 0.01)]
-    prof.append((0.0, h + 0.01))
-    return sh.revolve(prof, sec)
-
-
-def _hex(s: float, h: float, bottom: bool, top: bool, sec: int, rng: np.random.Generator,
-         z0: float = 0.0) -> Mesh:
-    body = sh.hex_prism(s, h)
-    if bottom or top:
-        body = sh.intersection(body, _chamfer_envelope(s, h, bottom, top, sec, rng))
-    return sh.moved(body, [0, 0, z0])
-
 
 def _bore_cutter(d: float, pitch: float, z0: float, z1: float, threaded: bool, sec: int,
                  per_turn: int, sink_bottom: bool = True, sink_top: bool = True) -> Mesh:
@@ -134,7 +56,7 @@ def _bore_cutter(d: float, pitch: float, z0: float, z1: float, threaded: bool, s
 
 
 def hexagonal_nut(rng: np.random.Generator, kind: str | None = None) -> Mesh:
-    kind = kind or _pick(rng, NUT_KINDS)
+    kind = kind or pick(rng, NUT_KINDS)
     d, pitch, s, m = NUT_TABLE[rng.integers(len(NUT_TABLE))]
     s *= rng.choice([1.0, 1.0, rng.uniform(0.95, 1.12)])  # DIN/ISO/heavy-series across-flats
     sec = sh.sections(rng, 16)
@@ -145,10 +67,10 @@ def hexagonal_nut(rng: np.random.Generator, kind: str | None = None) -> Mesh:
     sink_top = True
     if kind in ("double_chamfer", "single_chamfer", "plain"):
         h = m * rng.uniform(0.95, 1.1)
-        body = _hex(s, h, bot_cham, top_cham, sec, rng)
+        body = hex_body(s, h, bot_cham, top_cham, sec, rng)
     elif kind == "jam":
         h = d * rng.uniform(0.45, 0.6)
-        body = _hex(s, h, True, True, sec, rng)
+        body = hex_body(s, h, True, True, sec, rng)
     elif kind == "flanged":
         body, h = _flange_nut(d, s, rng, sec)
     elif kind == "nylon_insert":
@@ -162,7 +84,7 @@ def hexagonal_nut(rng: np.random.Generator, kind: str | None = None) -> Mesh:
     z1 = h if kind != "cap" else h * rng.uniform(0.55, 0.7)
     hole = _bore_cutter(d, pitch, 0.0, z1, threaded, sec, per_turn, True, sink_top)
     body = sh.difference(body, hole)
-    return _finish(body, f"{kind}_nut" + ("_threaded" if threaded else ""))
+    return centred(body, f"{kind}_nut" + ("_threaded" if threaded else ""))
 
 
 def _flange_nut(d: float, s: float, rng: np.random.Generator, sec: int) -> tuple[Mesh, float]:
@@ -171,7 +93,7 @@ def _flange_nut(d: float, s: float, rng: np.random.Generator, sec: int) -> tuple
     c = d * rng.uniform(0.1, 0.16)
     rise = (rf - s * 0.45) * rng.uniform(0.25, 0.45)
     flange = sh.revolve([(0, 0), (rf, 0), (rf, c), (s * 0.45, c + rise), (0, c + rise)], sec)
-    body = sh.union(_hex(s, h, False, True, sec, rng), flange)
+    body = sh.union(hex_body(s, h, False, True, sec, rng), flange)
     if rng.random() < 0.5:  # serrated bearing face: disjoint radial V-grooves
         n = int(rng.integers(18, 36))
         w = 2 * np.pi * d * 0.55 / n * 0.6
@@ -194,7 +116,7 @@ def _nylon_nut(d: float, pitch: float, s: float, rng: np.random.Generator, sec: 
     dome = [(rc - rr + rr * np.cos(t), h - rr + rr * np.sin(t)) for t in a]
     prof = [(nylon, hh - 0.01), (rc, hh - 0.01), *dome, (lip, h), (lip, h - 0.12 * (h - hh)),
             (nylon, h - 0.12 * (h - hh))]
-    return sh.union(_hex(s, hh, True, False, sec, rng), sh.revolve(prof, sec)), h
+    return sh.union(hex_body(s, hh, True, False, sec, rng), sh.revolve(prof, sec)), h
 
 
 def _castle_nut(d: float, s: float, rng: np.random.Generator, sec: int) -> tuple[Mesh, float]:
@@ -202,12 +124,12 @@ def _castle_nut(d: float, s: float, rng: np.random.Generator, sec: int) -> tuple
     hh = d * rng.uniform(0.7, 0.85)
     if d >= 12 and rng.random() < 0.7:  # larger castle nuts carry a round crown
         rcr = s / 2 * rng.uniform(0.88, 0.95)
-        body = sh.union(_hex(s, hh, True, False, sec, rng),
+        body = sh.union(hex_body(s, hh, True, False, sec, rng),
                         sh.moved(sh.revolve(sh.chamfered_cylinder_profile(rcr, h - hh + 0.01,
                                                                           0.04 * d), sec),
                                  [0, 0, hh - 0.01]))
     else:
-        body = _hex(s, h, True, True, sec, rng)
+        body = hex_body(s, h, True, True, sec, rng)
     w = d * rng.uniform(0.22, 0.32)
     depth = (h - hh) * rng.uniform(1.0, 1.2)
     slots = [sh.rotated(sh.box([s * 1.3, w, depth + 0.1], [0, 0, h - depth / 2 + 0.05]),
@@ -222,7 +144,7 @@ def _cap_nut(d: float, s: float, rng: np.random.Generator, sec: int) -> tuple[Me
     a = np.linspace(0, np.pi / 2, 9)
     dome = [(rd * np.cos(t), hh + neck + rd * np.sin(t)) for t in a]
     cap = sh.revolve([(0, hh - 0.01), (rd, hh - 0.01), *dome], sec)
-    return sh.union(_hex(s, hh, True, False, sec, rng), cap), hh + neck + rd
+    return sh.union(hex_body(s, hh, True, False, sec, rng), cap), hh + neck + rd
 
 
 # --- thrust washers ---------------------------------------------------------------------------
@@ -258,7 +180,7 @@ def _oil_grooves(ri: float, ro: float, t: float, rng: np.random.Generator,
 
 
 def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
-    kind = kind or _pick(rng, WASHER_KINDS)
+    kind = kind or pick(rng, WASHER_KINDS)
     sec = sh.sections(rng, 16)
     if kind == "plain_flat":  # ISO 7092 small / 7089 normal / 7093 large series
         d = float(NUT_TABLE[rng.integers(len(NUT_TABLE)), 0])
@@ -267,9 +189,9 @@ def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
                                    rng.uniform(1.4, 1.6)]))
         t = max(0.3, d * rng.uniform(0.08, 0.22))
     else:
-        ro = _loguniform(rng, 4, 90)
+        ro = loguniform(rng, 4, 90)
         ri = ro * rng.uniform(0.35, 0.8)
-        t = max(0.3, 2 * ro * _loguniform(rng, 0.015, 0.25))
+        t = max(0.3, 2 * ro * loguniform(rng, 0.015, 0.25))
     c = min(t, ro - ri) * float(rng.choice([0.0, rng.uniform(0.05, 0.25)]))
     if kind == "raceway":  # thrust ball bearing shaft/housing washer: toroidal track on one face
         t = max(t, (ro - ri) * rng.uniform(0.3, 0.6))
@@ -281,7 +203,7 @@ def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
         arc = [(rm + rb * np.cos(a), zc + rb * np.sin(a))
                for a in np.linspace(a0, a1, 12)]
         body = sh.revolve([(ri, 0), (ro, 0), (ro, t), *arc, (ri, t)], sec)
-        return _finish(body, "raceway_washer")
+        return centred(body, "raceway_washer")
     body = sh.revolve(_ring_profile(ri, ro, t, c), sec)
     if kind == "oil_grooved":
         n = int(rng.choice([2, 3, 4, 4, 6, 8]))
@@ -295,12 +217,12 @@ def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
         body = sh.intersection(body, sh.box([4 * ro, 2 * ro, 4 * t], [0, ro, t / 2]))
         body = sh.difference(body, _oil_grooves(ri, ro, t, rng, 4, False, np.pi / 4))
         body = sh.union(body, sh.box([ro * 0.25, ro * 0.25, t], [0, ro * 1.08, t / 2]))
-    return _finish(body, f"{kind}_washer")
+    return centred(body, f"{kind}_washer")
 
 
 def _locate(body: Mesh, ri: float, ro: float, t: float, rng: np.random.Generator) -> Mesh:
     """Anti-rotation feature: dowel hole(s), an outer tab (flat or bent) or an edge notch."""
-    how = _pick(rng, {"dowel": 1, "tab": 1, "bent_tab": 0.7, "notch": 0.7})
+    how = pick(rng, {"dowel": 1, "tab": 1, "bent_tab": 0.7, "notch": 0.7})
     wr = ro - ri
     if how == "dowel":
         rh = wr * rng.uniform(0.12, 0.3)
@@ -341,9 +263,9 @@ def _pin_profile(r_bot: float, r_top: float, length: float, d: float, styles: tu
 
 
 def cylindrical_pin(rng: np.random.Generator, kind: str | None = None) -> Mesh:
-    kind = kind or _pick(rng, PIN_KINDS)
+    kind = kind or pick(rng, PIN_KINDS)
     d = float(rng.choice(PIN_DIAMETERS))
-    length = d * _loguniform(rng, 2.0, 12.0)
+    length = d * loguniform(rng, 2.0, 12.0)
     r = d / 2
     sec = sh.sections(rng, 12)
     ends = ("chamfer", "crowned", "flat")
@@ -380,7 +302,7 @@ def cylindrical_pin(rng: np.random.Generator, kind: str | None = None) -> Mesh:
             body = sh.difference(body, sh.box([wall * 3, sw, length + 1], [r, 0, length / 2]))
     else:
         body, kind = _clevis(r, d, length, styles, rng, sec), "clevis"
-    return _finish(body, f"{kind}_pin")
+    return centred(body, f"{kind}_pin")
 
 
 def _clevis(r: float, d: float, length: float, styles: tuple[str, str],
@@ -431,7 +353,7 @@ def _screw_head(head: str, d: float, rng: np.random.Generator, sec: int
         rw, tw = d * rng.uniform(1.0, 1.1), d * rng.uniform(0.12, 0.2)
         s, kh = d * rng.uniform(1.45, 1.75), d * rng.uniform(0.45, 0.6)
         washer = sh.revolve([(0, 0), (rw, 0), (rw, tw * 0.6), (s * 0.5, tw), (0, tw)], sec)
-        return sh.union(washer, _hex(s, kh, False, True, sec, rng, tw - 0.01)), tw + kh, s / 2
+        return sh.union(washer, hex_body(s, kh, False, True, sec, rng, tw - 0.01)), tw + kh, s / 2
     rk = d * rng.uniform(0.9, 1.05)  # countersunk, 90 degrees, top face at z=0
     kc = rk - d * 0.4
     prof = [(0.0, -kc - 0.01), (d * 0.4, -kc), (rk, 0.0)]
@@ -475,13 +397,13 @@ def _recess(kind: str, d: float, top: float, rk: float, rng: np.random.Generator
 
 
 def tapping_screw(rng: np.random.Generator, kind: str | None = None) -> Mesh:
-    head = kind or _pick(rng, SCREW_HEADS)
+    head = kind or pick(rng, SCREW_HEADS)
     d, pitch = ST_TABLE[rng.integers(len(ST_TABLE))]
     shortest = 2.6 if head in ("countersunk", "raised_countersunk", "wafer") else 2.0
-    length = float(np.clip(d * _loguniform(rng, shortest, 11.0), 4.5, 100.0))
-    recess = _pick(rng, {"none": 2, "slot": 1, "cross": 1} if head == "hex_washer" else
+    length = float(np.clip(d * loguniform(rng, shortest, 11.0), 4.5, 100.0))
+    recess = pick(rng, {"none": 2, "slot": 1, "cross": 1} if head == "hex_washer" else
                    {"cross": 3, "slot": 1.3, "hex": 0.8, "star": 0.7})
-    tip = _pick(rng, {"cone": 3, "flat": 1, "drill": 1.2})
+    tip = pick(rng, {"cone": 3, "flat": 1, "drill": 1.2})
     sec = sh.sections(rng, 16, 64)
     per_turn = int(rng.choice([12, 16, 20, 24, 32]))
     r1 = d / 2 * rng.uniform(0.68, 0.75)
@@ -517,7 +439,7 @@ def tapping_screw(rng: np.random.Generator, kind: str | None = None) -> Mesh:
             return core[1][0] + (r1 - core[1][0]) * np.clip((z - z_tip) / lt, 0, 1)
         return np.full_like(z, r1)
 
-    ramp = _runout(thr0, thr1, pitch * (0.5 if tip == "cone" else 0.8))
+    ramp = runout(thr0, thr1, pitch * (0.5 if tip == "cone" else 0.8))
 
     def depth(z: np.ndarray) -> np.ndarray:
         return dep * ramp(z) * (np.clip(base(z) / r1, 0.1, 1) if tip == "cone" else 1.0)
@@ -530,7 +452,7 @@ def tapping_screw(rng: np.random.Generator, kind: str | None = None) -> Mesh:
         flute = sh.box([rp * 1.3, rp * 1.3, fl], [rp * 0.35 + rp * 0.65, rp * 0.55, z_tip + fl / 2])
         cut += [flute, sh.rotated(flute, np.pi, [0, 0, 1])]
     body = sh.difference(body, *cut)
-    return _finish(body, f"{head}_{recess}_{tip}_screw")
+    return centred(body, f"{head}_{recess}_{tip}_screw")
 
 
 BUILDERS: dict[str, Callable[[np.random.Generator], Mesh]] = {

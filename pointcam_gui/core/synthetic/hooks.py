@@ -13,16 +13,12 @@ import numpy as np
 import trimesh
 from numpy.typing import ArrayLike
 
+from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as sh
-from pointcam_gui.core.synthetic.clamps import (
-    Builder,
-    bar_between,
-    centred,
-    fuse,
-    hex_nut,
-    one_of,
-    threaded_rod,
-)
+from pointcam_gui.core.synthetic.catalogue import centred, one_of
+from pointcam_gui.core.synthetic.hardware import bar_between, hex_nut
+from pointcam_gui.core.synthetic.shapes import union as fuse
+from pointcam_gui.core.synthetic.threads import threaded_rod
 
 Mesh = trimesh.Trimesh
 Move = tuple[float, ...]  # ("L", length) is written (0, length); an arc is (radius, degrees)

@@ -10,17 +10,14 @@ from __future__ import annotations
 import numpy as np
 import trimesh
 
+from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as sh
-from pointcam_gui.core.synthetic.clamps import (
-    Builder,
-    centred,
-    common,
-    cut,
-    fuse,
-    hex_nut,
-    one_of,
-    threaded_rod,
-)
+from pointcam_gui.core.synthetic.catalogue import centred, one_of
+from pointcam_gui.core.synthetic.hardware import hex_nut
+from pointcam_gui.core.synthetic.shapes import difference as cut
+from pointcam_gui.core.synthetic.shapes import intersection as common
+from pointcam_gui.core.synthetic.shapes import union as fuse
+from pointcam_gui.core.synthetic.threads import threaded_rod
 
 Mesh = trimesh.Trimesh
 Y = np.array([0.0, 1.0, 0.0])

@@ -17,6 +17,7 @@ from shapely.geometry import Polygon as ShapelyPolygon
 from shapely.geometry import box as shapely_box
 
 from pointcam_gui.core.synthetic import shapes as S
+from pointcam_gui.core.synthetic.catalogue import centred, labelled, loguniform
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +28,6 @@ Profile = list[tuple[float, float]]
 # Radial section t = (D - d) / 2 ~ a * d + b per ISO dimension series (fits 618, 60, 62, 63, 64).
 _SERIES = {"618": (0.08, 3.5), "60": (0.17, 4.0), "62": (0.25, 5.0), "63": (0.33, 6.0),
            "64": (0.42, 7.5)}
-
-
-def _tag(mesh: Mesh, subtype: str) -> Mesh:
-    mesh.metadata["subtype"] = subtype
-    return mesh
-
-
-def _loguniform(rng: Rng, low: float, high: float) -> float:
-    return float(np.exp(rng.uniform(np.log(low), np.log(high))))
 
 
 def _rounded_rect(r0: float, r1: float, z0: float, z1: float, rad: float, n: int = 4) -> Profile:
@@ -86,7 +78,7 @@ def _bearing(rng: Rng) -> Mesh:
         t = d * rng.uniform(0.6, 1.1) + 0.8
     else:
         a, b = _SERIES[str(rng.choice(list(_SERIES)))]
-        d = _loguniform(rng, 10.0, 200.0)
+        d = loguniform(rng, 10.0, 200.0)
         t = (a * d + b) * rng.uniform(0.9, 1.12)
     width = t * rng.uniform(0.85, 1.15) * (rng.uniform(1.3, 1.6) if rng.random() < 0.15 else 1.0)
     ri, ro, h = d / 2, d / 2 + t, width / 2
@@ -103,7 +95,7 @@ def _bearing(rng: Rng) -> Mesh:
         prof = [(ri + c, -h), (r_s, -h), (r_s, -h + e), (r_os, -h + e), (r_os, -h), (ro - c, -h),
                 (ro, -h + c), (ro, h - c), (ro - c, h), (r_os, h), (r_os, h - e), (r_s, h - e),
                 (r_s, h), (ri + c, h), (ri, h - c), (ri, -h + c)]
-        return _tag(S.revolve(prof, sec), subtype)
+        return labelled(S.revolve(prof, sec), subtype)
 
     closures = {"open_caged": (False, False), "shielded_2z": (True, True),
                 "shielded_1z": (True, False), "sealed_2rs": (True, True)}
@@ -165,7 +157,7 @@ def _bearing(rng: Rng) -> Mesh:
         za, wg, dg = -h + width * 0.18, width * 0.12, 0.12 * (ro - r_os)
         ring = S.tube(ro - dg, ro + dg * 2.5, wg, sec, za)
         bodies.append(S.difference(ring, S.box([ro, ro * 0.15, wg * 3], [ro, 0, za + wg / 2])))
-    return _tag(S.combine(*bodies), subtype)
+    return labelled(S.combine(*bodies), subtype)
 
 
 # --- wheels ------------------------------------------------------------------------------------
@@ -265,9 +257,9 @@ def _wheel(rng: Rng) -> Mesh:
     subtype = str(rng.choice(["disc_tyred", "spoked_tyred", "pneumatic_tread", "v_pulley",
                               "track_wheel", "moulded_solid", "dished_tyred"]))
     sec = S.sections(rng, 20, 96)
-    diameter = _loguniform(rng, 50.0, 600.0)
+    diameter = loguniform(rng, 50.0, 600.0)
     r_out = diameter / 2
-    width = diameter * _loguniform(rng, 0.12, 0.5)
+    width = diameter * loguniform(rng, 0.12, 0.5)
     rb = float(np.clip(r_out * rng.uniform(0.06, 0.16), 3.0, 40.0))
     rh = max(rb * rng.uniform(1.5, 2.2) + 2, r_out * rng.uniform(0.1, 0.22))
     ext = width * rng.uniform(0.0, 0.4)
@@ -338,7 +330,7 @@ def _wheel(rng: Rng) -> Mesh:
                                                               sec, z_hub[0])))
     if rng.random() < 0.35:
         bodies[0] = S.difference(bodies[0], _keyway(rb, 4 * (z_hub[1] - z_hub[0]) + 10))
-    return _tag(S.combine(*bodies), subtype)
+    return labelled(S.combine(*bodies), subtype)
 
 
 # --- castors -----------------------------------------------------------------------------------
@@ -388,7 +380,7 @@ def _castor(rng: Rng) -> Mesh:
                               "twin_wheel_plate"]))
     sec = S.sections(rng, 16, 80)
     chair = subtype == "twin_wheel_stem"
-    diameter = rng.uniform(40.0, 100.0) if chair else _loguniform(rng, 35.0, 250.0)
+    diameter = rng.uniform(40.0, 100.0) if chair else loguniform(rng, 35.0, 250.0)
     width = diameter * (rng.uniform(0.18, 0.3) if chair else rng.uniform(0.22, 0.5))
     r_axle = float(np.clip(0.04 * diameter + 2, 3, 12))
     zc = diameter / 2
@@ -475,9 +467,7 @@ def _castor(rng: Rng) -> Mesh:
         bodies.append(S.moved(nut, [offset, y0, zc]))
     if subtype == "swivel_plate_brake" or (swivel and not chair and rng.random() < 0.2):
         bodies.append(_brake(rng, diameter, offset, zc, y_ax + 2, tl))
-    mesh = S.combine(*bodies)
-    mesh.apply_translation(-mesh.bounds.mean(axis=0))
-    return _tag(mesh, subtype)
+    return centred(S.combine(*bodies), subtype)
 
 
 def _brake(rng: Rng, diameter: float, offset: float, zc: float, half_y: float,
