@@ -1,7 +1,7 @@
 """Clamps: C-clamps, two-half pipe clamps, hose clamps, U-bolts and toggle clamps.
 
 Their studs, nuts, bolts and link bars come from ``threads`` and ``hardware``, shared with the
-hook and joint families; the U-bolt's bend is swept with the hook family's path tools.
+hook and joint families; the U-bolt's bend is swept with the ``paths`` tools.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as sh
 from pointcam_gui.core.synthetic.catalogue import centred, one_of
 from pointcam_gui.core.synthetic.hardware import bar_between, hex_bolt, hex_nut
+from pointcam_gui.core.synthetic.paths import round_section, section_sweep, turtle
 from pointcam_gui.core.synthetic.shapes import difference as cut
 from pointcam_gui.core.synthetic.shapes import union as fuse
 from pointcam_gui.core.synthetic.threads import threaded_rod
@@ -26,8 +27,6 @@ def _flat(shape: object, thickness: float, z0: float = 0.0) -> Mesh:
     plate.apply_translation([0, 0, -thickness / 2 + z0])
     return sh.rotated(plate, np.pi / 2, [1, 0, 0])
 
-
-# --- clamp builders -----------------------------------------------------------------------------
 
 def c_clamp(rng: np.random.Generator) -> Mesh:
     """G-clamp: ribbed C frame, spindle with swivel pad and a sliding T-bar handle."""
@@ -139,8 +138,6 @@ def hose_clamp(rng: np.random.Generator) -> Mesh:
 
 def u_bolt(rng: np.random.Generator) -> Mesh:
     """U-bolt (round or square bend) with threaded legs, a saddle bar and nuts."""
-    from pointcam_gui.core.synthetic.hooks import round_section, section_sweep, turtle
-
     k = sh.sections(rng, 10, 40)
     r = rng.uniform(3, 12)
     rb = r * rng.uniform(2.5, 10)
