@@ -9,23 +9,24 @@ import pytest
 import trimesh
 
 from pointcam_gui.core.classes import PART_CLASSES
-from pointcam_gui.core.synthetic import fasteners
+from pointcam_gui.core.synthetic import nuts, pins, screws, washers
 from pointcam_gui.core.synthetic.catalogue import pick
 from pointcam_gui.core.synthetic.threads import thread_ridge
 
+BUILDERS = {**nuts.BUILDERS, **washers.BUILDERS, **pins.BUILDERS, **screws.BUILDERS}
 SEEDS = range(20)
 
 
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[trimesh.Trimesh]]:
     return {name: [build(np.random.default_rng(seed)) for seed in SEEDS]
-            for name, build in fasteners.BUILDERS.items()}
+            for name, build in BUILDERS.items()}
 
 
 def test_builders_are_keyed_by_model_class_names() -> None:
-    assert set(fasteners.BUILDERS) == {"Hexagonal nuts", "Thrust washers", "Cylindrical pins",
-                                       "Tapping screws"}
-    assert set(fasteners.BUILDERS) <= set(PART_CLASSES)
+    assert set(BUILDERS) == {"Hexagonal nuts", "Thrust washers", "Cylindrical pins",
+                             "Tapping screws"}
+    assert set(BUILDERS) <= set(PART_CLASSES)
 
 
 def test_every_part_is_a_finite_closed_solid_with_a_subtype(
@@ -65,7 +66,7 @@ def test_washers_are_flat_and_nuts_have_six_flats(parts: dict[str, list[trimesh.
 
 
 def test_same_seed_gives_the_same_part() -> None:
-    for build in fasteners.BUILDERS.values():
+    for build in BUILDERS.values():
         a = build(np.random.default_rng(7))
         b = build(np.random.default_rng(7))
         assert a.metadata["subtype"] == b.metadata["subtype"]
@@ -73,17 +74,17 @@ def test_same_seed_gives_the_same_part() -> None:
         assert np.array_equal(a.faces, b.faces)
 
 
-KINDS = [("Hexagonal nuts", fasteners.hexagonal_nut, fasteners.NUT_KINDS),
-         ("Thrust washers", fasteners.thrust_washer, fasteners.WASHER_KINDS),
-         ("Cylindrical pins", fasteners.cylindrical_pin, fasteners.PIN_KINDS),
-         ("Tapping screws", fasteners.tapping_screw, fasteners.SCREW_HEADS)]
+KINDS = [("Hexagonal nuts", nuts.hexagonal_nut, nuts.NUT_KINDS),
+         ("Thrust washers", washers.thrust_washer, washers.WASHER_KINDS),
+         ("Cylindrical pins", pins.cylindrical_pin, pins.PIN_KINDS),
+         ("Tapping screws", screws.tapping_screw, screws.SCREW_HEADS)]
 
 
 @pytest.mark.parametrize(("name", "build", "kinds"), KINDS)
 def test_every_subtype_is_drawn_and_builds_as_labelled(
         name: str, build: Callable[[np.random.Generator, str], trimesh.Trimesh],
         kinds: dict[str, float]) -> None:
-    assert fasteners.BUILDERS[name] is build
+    assert BUILDERS[name] is build
     rng = np.random.default_rng(0)
     drawn = {pick(rng, kinds) for _ in range(500)}
     assert drawn == set(kinds)

@@ -30,7 +30,10 @@ GENERATOR_VERSION = "1"
 
 # Family module -> the classes it should build (names the culprit when one is missing).
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "fasteners": ("Hexagonal nuts", "Thrust washers", "Cylindrical pins", "Tapping screws"),
+    "nuts": ("Hexagonal nuts",),
+    "washers": ("Thrust washers",),
+    "pins": ("Cylindrical pins",),
+    "screws": ("Tapping screws",),
     "rotary": ("Radial contact ball bearings", "Wheel", "Castor"),
     "hooks": ("Hook",),
     "clamps": ("Clamps",),
