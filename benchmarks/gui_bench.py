@@ -124,8 +124,8 @@ def in_process(part: Path, repeats: int) -> dict[str, float]:
     t_end = time.perf_counter()
     timer.stop()
     gaps = [(b - a, a) for a, b in zip([t_open, *ticks], [*ticks, t_end], strict=False)]
-    worker = [g for g, start in gaps if start < phase["handover"]]
-    handover = [g for g, start in gaps if start >= phase["handover"] - 0.010]
+    worker = [g for g, start in gaps if start + g <= phase["handover"]]
+    handover = [g for g, start in gaps if start + g > phase["handover"]]
     analysis = window.analysis
     assert analysis is not None
     vertices = len(analysis.display_mesh.vertices)
