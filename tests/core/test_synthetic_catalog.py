@@ -99,14 +99,14 @@ def test_unknown_class_is_a_dataset_error() -> None:
 def test_missing_family_fails_only_its_own_classes(monkeypatch: pytest.MonkeyPatch) -> None:
     real = synthetic.importlib.import_module
 
-    def without_rotary(name: str):
-        if name.endswith(".rotary"):
-            raise ModuleNotFoundError("No module named 'rotary'")
+    def without_wheels(name: str):
+        if name.endswith(".wheels"):
+            raise ModuleNotFoundError("No module named 'wheels'")
         return real(name)
 
-    monkeypatch.setattr(synthetic.importlib, "import_module", without_rotary)
+    monkeypatch.setattr(synthetic.importlib, "import_module", without_wheels)
     monkeypatch.setattr(synthetic, "_failed", {})
     assert "Wheel" not in builders() and "Hook" in builders()
-    with pytest.raises(DatasetError, match=r"synthetic\.rotary"):
+    with pytest.raises(DatasetError, match=r"synthetic\.wheels"):
         generate_part("Wheel", 0)
     assert len(generate_part("Hook", 0).faces) > 0

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from pointcam_gui.core.classes import PART_CLASSES
-from pointcam_gui.core.synthetic.rotary import BUILDERS
+from pointcam_gui.core.synthetic import bearings, castors, wheels
 
+BUILDERS = {**bearings.BUILDERS, **wheels.BUILDERS, **castors.BUILDERS}
 SUBTYPES = {
     "Radial contact ball bearings": {"open_caged", "shielded_2z", "shielded_1z", "sealed_2rs",
                                      "flanged", "snap_ring", "simplified_solid"},
