@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import trimesh
 
-from pointcam_gui.core import heatmap
+from pointcam_gui.core import heatmap, refine
 from pointcam_gui.core.checkpoint import ModelMetadata, load_checkpoint
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import PointCAMError, WeightsError
@@ -184,7 +184,7 @@ class Classifier:
         t1 = time.perf_counter()
         explanation = self.explain(model_points)
         t2 = time.perf_counter()
-        display = heatmap.refine_for_display(mesh)
+        display = refine.refine_for_display(mesh)
         vertex_heat = heatmap.heat_per_vertex(world, explanation.cams, display.vertices)
         t3 = time.perf_counter()
         timings = {"sample": (t1 - t0) * 1000, **explanation.timings_ms,

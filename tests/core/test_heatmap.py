@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core import heatmap
+from pointcam_gui.core import heatmap, refine
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.heatmap import (
     COLORMAPS,
@@ -16,8 +16,8 @@ from pointcam_gui.core.heatmap import (
     colorize,
     colormap_lut,
     heat_per_vertex,
-    refine_for_display,
 )
+from pointcam_gui.core.refine import refine_for_display
 
 
 def _diag(mesh: trimesh.Trimesh) -> float:
@@ -45,8 +45,8 @@ def _nut() -> trimesh.Trimesh:
 def test_box_of_twelve_triangles_becomes_thousands_of_well_shaped_vertices() -> None:
     box = trimesh.creation.box((1.0, 2.0, 3.0))
     fine = refine_for_display(box)
-    assert 2_000 < len(fine.vertices) <= heatmap.DISPLAY_VERTEX_BUDGET
-    target = _diag(box) * heatmap.EDGE_FRACTION
+    assert 2_000 < len(fine.vertices) <= refine.DISPLAY_VERTEX_BUDGET
+    target = _diag(box) * refine.EDGE_FRACTION
     lengths = _edge_lengths(fine)
     assert np.percentile(lengths, 90) <= 1.05 * target and lengths.max() < 2 * target
     assert np.median(_quality(fine)) > 0.8
@@ -80,7 +80,7 @@ def test_long_thin_triangles_are_refined_along_their_length_without_exploding() 
     rod = trimesh.creation.cylinder(1.0, 30.0, sections=48)  # sides: 30 long, 0.13 wide
     fine = refine_for_display(rod)
     lengths = _edge_lengths(fine)
-    assert lengths.max() < 1.1 * _diag(rod) * heatmap.EDGE_FRACTION  # ladder rungs: a bit over
+    assert lengths.max() < 1.1 * _diag(rod) * refine.EDGE_FRACTION  # ladder rungs: a bit over
     # a ladder along each side needs ~2 * 48 * 80 vertices; 1-to-4 splitting needs ~100k
     assert len(fine.vertices) < 12_000
     assert fine.area == pytest.approx(rod.area, rel=1e-9)
@@ -121,7 +121,7 @@ def test_every_small_count_pattern_tiles_its_triangle() -> None:
     # includes patterns that break the triangle inequality (rounded counts of flat triangles)
     for counts in itertools.product(range(1, 7), repeat=3):
         key = min(counts[r:] + counts[:r] for r in range(3))  # as refinement asks for them
-        bary, tris = heatmap._template(key)  # raises if the triangles do not tile
+        bary, tris = refine._template(key)  # raises if the triangles do not tile
         assert np.all(bary > 0) and np.allclose(bary.sum(axis=1), 1.0)
         assert tris.max() < 3 + sum(k - 1 for k in key) + len(bary)
 
