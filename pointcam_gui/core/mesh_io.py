@@ -1,26 +1,33 @@
 """path -> trimesh.Trimesh, or one MeshLoadError with a one-line reason naming the file.
 
-Cheap checks run before trimesh sees the file, so a hostile header never makes it allocate;
-whatever trimesh then raises or returns (an empty scene, points, lines, faces pointing nowhere)
-becomes the same error. Scenes are flattened with their transforms; coordinates are kept.
+The cheap checks in ``mesh_checks`` run before trimesh sees the file, so a hostile header
+never makes it allocate; whatever trimesh then raises or returns (an empty scene, points,
+lines, faces pointing nowhere) becomes the same error. Scenes are flattened with their
+transforms; coordinates are kept. This module also says which formats can be opened here.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import stat
-import struct
 import tempfile
-import zipfile
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
 
 import numpy as np
 import trimesh
 
 from pointcam_gui.core.errors import MeshLoadError
+from pointcam_gui.core.mesh_checks import (
+    KIND_NAMES,
+    PartFile,
+    check_3mf,
+    check_count,
+    check_stl,
+    check_text,
+    open_part_file,
+    sniff,
+    wrong_content,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,46 +38,15 @@ try:  # the optional extra `step`; trimesh has already tried this import, so it 
 except Exception:  # missing or broken: either way there is no STEP reader
     _cascadio = None
 
-MAX_FILE_BYTES = 2_000_000_000
-MAX_TRIANGLES = 20_000_000
 STEP_HINT = 'to open STEP files install the STEP extra: pip install "pointcam[step]"'
 
-_NAMES = {".stl": "STL", ".obj": "OBJ", ".ply": "PLY", ".off": "OFF", ".glb": "GLB",
-          ".gltf": "glTF", ".3mf": "3MF", ".step": "STEP", ".stp": "STEP"}
 _STEP = (".step", ".stp")
 _LOADABLE = trimesh.available_formats()  # 3MF needs lxml and networkx, which may be absent
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(
-    s for s in _NAMES if (s in _STEP and _cascadio is not None) or s[1:] in _LOADABLE
+    s for s in KIND_NAMES if (s in _STEP and _cascadio is not None) or s[1:] in _LOADABLE
 )
 # both cases, because GTK's native file dialog matches patterns case-sensitively
 FILE_FILTER = "CAD parts ({})".format(" ".join(f"*{s} *{s.upper()}" for s in SUPPORTED_SUFFIXES))
-_SNIFF = (  # (pattern for the first bytes, what they look like, that kind's suffix or "")
-    (rb"\APK\x03\x04", "a ZIP archive", ""),
-    (rb"\AglTF", "a GLB file", ".glb"),
-    (rb"\Aply\r?\n", "a PLY file", ".ply"),
-    (rb"\A\s*C?OFF\s", "an OFF file", ".off"),
-    (rb"\AISO-10303-21", "a STEP file", ".step"),
-    (rb"\A%PDF", "a PDF document", ""),
-    (rb"(?i)\A\s*<(!doctype html|html)", "an HTML page (a web page saved as a file?)", ""),
-    (rb"\A\s*solid\s", "an ASCII STL file", ".stl"),
-    (rb"\A\s*\{[\s\S]*\"asset\"", "a glTF file", ".gltf"),
-    (rb"\A(?:[ \t\r]*(?:#[^\n]*)?\n)*[ \t\r]*(?:v|vn|vt|o|g|mtllib)\s", "an OBJ file", ".obj"),
-)
-
-
-class _File(NamedTuple):
-    path: Path
-    name: str
-    suffix: str  # lower case
-    size: int
-    head: bytes  # the first 4 KiB
-    kind: str  # "STL", "glTF"...
-
-
-def _check_count(name: str, triangles: int) -> None:
-    if triangles > MAX_TRIANGLES:
-        raise MeshLoadError(f"{name}: too large ({triangles:,} triangles; "
-                            f"the limit is {MAX_TRIANGLES:,})")
 
 
 def describe_formats() -> str:
@@ -81,122 +57,26 @@ def describe_formats() -> str:
 
 def load_mesh(path: str | Path) -> trimesh.Trimesh:
     """Load one part file as a single cleaned triangle mesh, in the file's own coordinates."""
-    f = _open(Path(path).expanduser())
+    f = open_part_file(Path(path).expanduser())
     if f.suffix in _STEP and _cascadio is None:
         raise MeshLoadError(f"{f.name}: {STEP_HINT}")
     if f.suffix not in SUPPORTED_SUFFIXES:
         what = f"unknown format '{f.path.suffix}'" if f.suffix else "no file extension"
-        looks = _sniff(f)
+        looks = sniff(f)
         hint = f"; its contents look like {looks[0]}" if looks else ""
         raise MeshLoadError(f"{f.name}: {what}{hint}; supported: {describe_formats()}")
-    empty = _wrong_content(f) or f"{f.name}: no geometry found; corrupt or truncated {f.kind} file"
+    empty = (wrong_content(f, SUPPORTED_SUFFIXES)
+             or f"{f.name}: no geometry found; corrupt or truncated {f.kind} file")
     if f.suffix == ".stl":
-        _check_stl(f)
+        check_stl(f, SUPPORTED_SUFFIXES)
     elif f.suffix == ".3mf":
-        _check_3mf(f)
+        check_3mf(f)
     elif f.suffix == ".obj" or (f.suffix == ".ply" and b"format ascii" in f.head):
-        empty = _check_text(f) or empty
+        empty = check_text(f) or empty
     return _to_mesh(_load_scene(f), f.name, empty)
 
 
-def _open(p: Path) -> _File:
-    """Stat and peek at a file: it must be a readable, non-empty, not-too-large regular file."""
-    name = p.name or str(p)
-    try:
-        info = p.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise MeshLoadError(f"{name}: is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise MeshLoadError(f"{name}: is not a regular file")
-        with p.open("rb") as stream:
-            head = stream.read(4096)
-    except (FileNotFoundError, NotADirectoryError):
-        raise MeshLoadError(f"{name}: file not found (looked in {p.parent})") from None
-    except PermissionError:
-        raise MeshLoadError(f"{name}: cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise MeshLoadError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-    if info.st_size == 0:
-        raise MeshLoadError(f"{name}: the file is empty (0 bytes)")
-    if info.st_size > MAX_FILE_BYTES:
-        raise MeshLoadError(f"{name}: too large ({info.st_size / 1e9:.1f} GB; "
-                            f"the limit is {MAX_FILE_BYTES / 1e9:.1f} GB)")
-    suffix = p.suffix.lower()
-    return _File(p, name, suffix, info.st_size, head, _NAMES.get(suffix, suffix))
-
-
-def _sniff(f: _File) -> tuple[str, str] | None:
-    """What the first bytes look like, as (description, that kind's suffix), if recognisable."""
-    if f.size >= 84 and f.size == 84 + 50 * struct.unpack_from("<I", f.head, 80)[0]:
-        return "a binary STL file (rename it to .stl)", ".stl"
-    return next(((what, s) for pattern, what, s in _SNIFF if re.search(pattern, f.head)), None)
-
-
-def _wrong_content(f: _File) -> str | None:
-    """'not a real X file' when the first bytes clearly belong to another kind of file."""
-    looks = _sniff(f)
-    if looks is None or looks[1] == f.suffix or (f.suffix == ".3mf" and looks[1] == ""):
-        return None
-    rename = f" (rename it to {looks[1]})" if looks[1] in SUPPORTED_SUFFIXES else ""
-    return f"{f.name}: not a real {f.kind} file; its contents look like {looks[0]}{rename}"
-
-
-def _check_stl(f: _File) -> None:
-    """Judge a binary STL from its 84-byte header alone, before anything is allocated."""
-    claimed = struct.unpack_from("<I", f.head, 80)[0] if f.size >= 84 else 0
-    if f.size >= 84 and f.size == 84 + 50 * claimed:
-        _check_count(f.name, claimed)
-        if claimed == 0:
-            raise MeshLoadError(f"{f.name}: contains no triangles (its header says 0)")
-        return
-    if re.match(rb"\s*solid\s", f.head.lower()):
-        return  # ASCII STL: trimesh parses it and its failures are handled like any other
-    wrong = _wrong_content(f)
-    if wrong or f.size < 84:
-        raise MeshLoadError(wrong or f"{f.name}: corrupt STL file ({f.size} bytes, no header)")
-    raise MeshLoadError(f"{f.name}: corrupt or truncated binary STL: its header promises "
-                        f"{claimed:,} triangles ({84 + 50 * claimed:,} bytes) but the file "
-                        f"has {f.size:,} bytes")
-
-
-def _check_3mf(f: _File) -> None:
-    """A 3MF is a ZIP archive: refuse a broken one, one without a model, or a ZIP bomb."""
-    try:
-        with zipfile.ZipFile(f.path) as archive:
-            members = archive.infolist()
-    except Exception as exc:  # BadZipFile, but also OSError, EOFError, ValueError...
-        raise MeshLoadError(f"{f.name}: corrupt 3MF file (not a readable ZIP archive)") from exc
-    if not any(m.filename.lower().endswith(".model") for m in members):
-        raise MeshLoadError(f"{f.name}: not a 3MF part: the archive holds no 3D model")
-    if sum(m.file_size for m in members) > MAX_FILE_BYTES:
-        raise MeshLoadError(f"{f.name}: too large once unpacked "
-                            f"(the limit is {MAX_FILE_BYTES / 1e9:.1f} GB)")
-
-
-def _check_text(f: _File) -> str | None:
-    """OBJ and ASCII PLY: catch what trimesh would misread silently; maybe a better reason."""
-    data = f.path.read_bytes()
-    if f.suffix == ".obj":
-        # trimesh turns index 0 into -1, which silently wraps to the last vertex; the
-        # patterns start with a literal "\n" rather than (?m)^ because that is 2-10x faster
-        if re.search(rb"\nf[^\n]*[ \t]0(?![^/\s])", data):
-            raise MeshLoadError(f"{f.name}: corrupt OBJ file: a face uses vertex index 0 "
-                                "(OBJ counts from 1)")
-        if data.startswith((b"l ", b"l\t")) or re.search(rb"\nl[ \t]", data):
-            # trimesh drops polylines, which leaves bare points: say what the file holds
-            return f"{f.name}: contains no triangles, only lines (a drawing, not a solid)"
-        return None
-    header, end, body = data.partition(b"end_header")
-    promised = re.findall(rb"(?m)^element[ \t]+(\S+)[ \t]+(\d+)", header)
-    rows = body.strip().count(b"\n") + 1 if body.strip() else 0
-    if end and rows != sum(int(n) for _, n in promised):
-        counts = ", ".join(f"{int(n):,} {k.decode(errors='replace')}" for k, n in promised)
-        raise MeshLoadError(f"{f.name}: corrupt or truncated PLY file: its header promises "
-                            f"{counts} rows but the file has {rows:,}")
-    return None
-
-
-def _load_scene(f: _File) -> trimesh.Scene:
+def _load_scene(f: PartFile) -> trimesh.Scene:
     """Run trimesh (after cascadio for STEP); any library failure becomes MeshLoadError."""
     try:
         if f.suffix in _STEP:
@@ -212,13 +92,13 @@ def _load_scene(f: _File) -> trimesh.Scene:
         elif isinstance(exc, ImportError):
             message = f"{f.name}: reading {f.kind} needs a package that is missing ({reason})"
         else:
-            wrong = _wrong_content(f)
+            wrong = wrong_content(f, SUPPORTED_SUFFIXES)
             message = f"{wrong} ({reason})" if wrong else (
                 f"{f.name}: corrupt or truncated {f.kind} file ({reason})")
         raise MeshLoadError(message) from exc
 
 
-def _load_step(f: _File) -> trimesh.Scene:
+def _load_step(f: PartFile) -> trimesh.Scene:
     """STEP -> GLB with cascadio (OpenCASCADE), then the GLB through trimesh."""
     assert _cascadio is not None
     with tempfile.TemporaryDirectory(prefix="pointcam-step-") as folder:
@@ -257,7 +137,7 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
         raise MeshLoadError(empty_reason)
     all_vertices, all_faces = np.concatenate(vertices), np.concatenate(faces)
     total = len(all_faces)
-    _check_count(name, total)
+    check_count(name, total)
     if not np.isfinite(all_vertices).all():
         bad = int((~np.isfinite(all_vertices[all_faces])).any(axis=(1, 2)).sum())
         if bad:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core import mesh_io
+from pointcam_gui.core import mesh_checks, mesh_io
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_io import FILE_FILTER, SUPPORTED_SUFFIXES, describe_formats, load_mesh
 from tests.malformed import export_bytes
@@ -172,7 +172,7 @@ def test_huge_coordinates_still_load_in_place(tmp_path: Path) -> None:
 def test_triangle_limit_rejects_binary_stl_from_its_header_without_calling_trimesh(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mesh_io, "MAX_TRIANGLES", 100)
+    monkeypatch.setattr(mesh_checks, "MAX_TRIANGLES", 100)
     path = tmp_path / "dense.stl"
     path.write_bytes(b"\0" * 80 + struct.pack("<I", 101) + b"\0" * 50 * 101)
 
@@ -187,7 +187,7 @@ def test_triangle_limit_rejects_binary_stl_from_its_header_without_calling_trime
 def test_triangle_limit_also_applies_to_formats_without_a_header_count(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mesh_io, "MAX_TRIANGLES", 10)
+    monkeypatch.setattr(mesh_checks, "MAX_TRIANGLES", 10)
     with pytest.raises(MeshLoadError, match="too large"):
         load_mesh(_write(_shapes()["box"], tmp_path, "obj", "box.obj"))
 
@@ -195,7 +195,7 @@ def test_triangle_limit_also_applies_to_formats_without_a_header_count(
 def test_file_size_limit_is_checked_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mesh_io, "MAX_FILE_BYTES", 500)
+    monkeypatch.setattr(mesh_checks, "MAX_FILE_BYTES", 500)
     with pytest.raises(MeshLoadError, match=r"box\.stl: too large"):
         load_mesh(_write(_shapes()["box"], tmp_path, "stl", "box.stl"))
 
