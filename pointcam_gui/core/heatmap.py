@@ -14,7 +14,6 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from pointcam_gui.core.errors import PointCAMError
-from pointcam_gui.core.refine import refine_for_display as refine_for_display  # old importers
 
 COLORMAPS: tuple[str, ...] = ("jet", "turbo", "viridis", "inferno", "coolwarm")
 DEFAULT_COLORMAP = "jet"

@@ -15,7 +15,8 @@ import trimesh
 
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.export import export_heat_mesh, export_point_heat, write_atomic
-from pointcam_gui.core.heatmap import colorize, heat_per_vertex, refine_for_display
+from pointcam_gui.core.heatmap import colorize, heat_per_vertex
+from pointcam_gui.core.refine import refine_for_display
 
 NAMES = ("Hook", "Wheel, spoked", "Nut")  # a comma in a class name must survive CSV
 

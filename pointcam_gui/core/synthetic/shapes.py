@@ -56,7 +56,9 @@ def intersection(*meshes: Mesh) -> Mesh:
 
 def combine(*meshes: Mesh) -> Mesh:
     """Several bodies in one mesh without a boolean (an assembly: bearing balls, a loose pin)."""
-    return trimesh.util.concatenate([m for m in meshes if m is not None and len(m.faces)])
+    out = trimesh.util.concatenate([m for m in meshes if m is not None and len(m.faces)])
+    assert isinstance(out, trimesh.Trimesh)
+    return out
 
 
 # --- placement --------------------------------------------------------------------------------
