@@ -7,8 +7,9 @@ leaves a half-written file; QFileDialog asks before overwriting.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
@@ -19,6 +20,7 @@ from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.gui.dialogs import ScreenshotDialog, ScreenshotOptions, show_error
 
 if TYPE_CHECKING:
+    from pointcam_gui.core.classifier import Analysis
     from pointcam_gui.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -101,34 +103,30 @@ def copy_image(window: MainWindow) -> None:
 
 
 def export_mesh(window: MainWindow) -> None:
-    analysis = window.analysis
-    if analysis is None:
-        return
-    path = _ask_path(window, "Export Heat Mesh", f"{_stem(window)}.ply", MESH_FILTER)
-    if path is None:
-        return
-
-    def write() -> Path:
-        from pointcam_gui.core import export
-
-        export.export_heat_mesh(analysis, window.target, path, cmap=window.scene_style.cmap)
-        return path
-
-    _guarded(window, write)
+    _export(window, "Export Heat Mesh", ".ply", MESH_FILTER,
+            lambda export, analysis, path: export.export_heat_mesh(
+                analysis, window.target, path, cmap=window.scene_style.cmap))
 
 
 def export_data(window: MainWindow) -> None:
+    _export(window, "Export Heat Data", ".csv", DATA_FILTER,
+            lambda export, analysis, path: export.export_point_heat(analysis, path))
+
+
+def _export(window: MainWindow, title: str, suffix: str, file_filter: str,
+            writer: Callable[[Any, Analysis, Path], object]) -> None:
+    """Ask where, then write through core.export (atomic; one-line errors in a dialog)."""
     analysis = window.analysis
     if analysis is None:
         return
-    path = _ask_path(window, "Export Heat Data", f"{_stem(window)}.csv", DATA_FILTER)
+    path = _ask_path(window, title, f"{_stem(window)}{suffix}", file_filter)
     if path is None:
         return
 
     def write() -> Path:
         from pointcam_gui.core import export
 
-        export.export_point_heat(analysis, path)
+        writer(export, analysis, path)
         return path
 
     _guarded(window, write)

@@ -40,20 +40,7 @@ def swept_tube(path: np.ndarray, radii: np.ndarray, sections: int) -> Mesh:
     rings = (p[:, None, :]
              + (r / half_cos)[:, None, None] * np.cos(phi)[None, :, None] * normal[:, None, :]
              + r[:, None, None] * np.sin(phi)[None, :, None] * _Y[None, None, :])
-    n, s = len(p), sections
-    verts = np.vstack([rings.reshape(-1, 3), p[:1], p[-1:]])
-    i, j = np.meshgrid(np.arange(n - 1), np.arange(s), indexing="ij")
-    a, b = i * s + j, i * s + (j + 1) % s
-    c, d = b + s, a + s
-    side = np.vstack([np.column_stack([a.ravel(), b.ravel(), c.ravel()]),
-                      np.column_stack([a.ravel(), c.ravel(), d.ravel()])])
-    k = np.arange(s)
-    cap0 = np.column_stack([np.full(s, n * s), (k + 1) % s, k])
-    cap1 = np.column_stack([np.full(s, n * s + 1), (n - 1) * s + k, (n - 1) * s + (k + 1) % s])
-    mesh = Mesh(verts, np.vstack([side, cap0, cap1]), process=False)
-    if mesh.volume < 0:
-        mesh.invert()
-    return mesh
+    return sh.loft(rings, p[0], p[-1])
 
 
 def ball(radius: float, sections: int) -> Mesh:

@@ -13,6 +13,8 @@ import numpy as np
 import trimesh
 from numpy.typing import ArrayLike
 
+from pointcam_gui.core.synthetic import shapes as sh
+
 Mesh = trimesh.Trimesh
 Move = tuple[float, ...]  # ("L", length) is written (0, length); an arc is (radius, degrees)
 
@@ -77,7 +79,6 @@ def section_sweep(path: ArrayLike, section: ArrayLike, scale: ArrayLike = 1.0,
     p = np.asarray(path, float)
     keep = np.r_[True, np.linalg.norm(np.diff(p, axis=0), axis=1) > 1e-9]
     p = p[keep]
-    n = len(p)
     su = np.broadcast_to(np.asarray(scale, float), (len(keep),))[keep]
     sv = su if scale_v is None else np.broadcast_to(np.asarray(scale_v, float), (len(keep),))[keep]
     w = np.broadcast_to(np.asarray(blend, float), (len(keep),))[keep]
@@ -90,20 +91,7 @@ def section_sweep(path: ArrayLike, section: ArrayLike, scale: ArrayLike = 1.0,
     shape = (1 - w)[:, None, None] * sec[None] + w[:, None, None] * other[None]
     rings = (p[:, None, :] + (shape[:, :, :1] * su[:, None, None]) * u[:, None, :]
              + (shape[:, :, 1:] * sv[:, None, None]) * v[None, None, :])
-    k = sec.shape[0]
-    verts = np.vstack([rings.reshape(-1, 3), p[:1], p[-1:]])
-    i, j = np.meshgrid(np.arange(n - 1), np.arange(k), indexing="ij")
-    a, b = i * k + j, i * k + (j + 1) % k
-    c, d = b + k, a + k
-    side = np.concatenate([np.stack([a, b, c], -1).reshape(-1, 3),
-                           np.stack([a, c, d], -1).reshape(-1, 3)])
-    jj = np.arange(k)
-    cap0 = np.column_stack([np.full(k, n * k), (jj + 1) % k, jj])
-    cap1 = np.column_stack([np.full(k, n * k + 1), (n - 1) * k + jj, (n - 1) * k + (jj + 1) % k])
-    mesh = Mesh(verts, np.vstack([side, cap0, cap1]), process=True)
-    if mesh.volume < 0:
-        mesh.invert()
-    return mesh
+    return sh.loft(rings, p[0], p[-1], process=True)
 
 
 def profile_along(path: np.ndarray, keys: Sequence[tuple[float, float]]) -> np.ndarray:

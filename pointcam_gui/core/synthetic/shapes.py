@@ -160,6 +160,25 @@ def torus(major: float, minor: float, major_sections: int = 64, minor_sections: 
                                   minor_sections=int(minor_sections))
 
 
+def loft(rings: np.ndarray, start: ArrayLike, end: ArrayLike, *, process: bool = False) -> Mesh:
+    """Stitch (n, k, 3) section rings, in order along a path, into a closed bar with end caps
+    fanned from the ``start`` and ``end`` points. Sweeps with varying sections build on this."""
+    n, k = rings.shape[:2]
+    verts = np.vstack([rings.reshape(-1, 3), np.reshape(start, (1, 3)), np.reshape(end, (1, 3))])
+    i, j = np.meshgrid(np.arange(n - 1), np.arange(k), indexing="ij")
+    a, b = i * k + j, i * k + (j + 1) % k
+    c, d = b + k, a + k
+    side = np.concatenate([np.stack([a, b, c], -1).reshape(-1, 3),
+                           np.stack([a, c, d], -1).reshape(-1, 3)])
+    jj = np.arange(k)
+    cap0 = np.column_stack([np.full(k, n * k), (jj + 1) % k, jj])
+    cap1 = np.column_stack([np.full(k, n * k + 1), (n - 1) * k + jj, (n - 1) * k + (jj + 1) % k])
+    mesh = Mesh(verts, np.vstack([side, cap0, cap1]), process=process)
+    if mesh.volume < 0:
+        mesh.invert()
+    return mesh
+
+
 def sweep_circle(path: ArrayLike, radius: float, sections: int = 24) -> Mesh:
     """A round bar of ``radius`` swept along a 3-D polyline ``path`` (hooks, bent rods, U-bolts).
 
