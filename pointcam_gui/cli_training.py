@@ -1,0 +1,200 @@
+"""The `pointcam` subcommands that make datasets, train and evaluate; the same core as the viewer.
+
+Registered by ``pointcam_gui.cli``, which owns the exit-code convention.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pointcam_gui.core.device import DEVICE_CHOICES
+from pointcam_gui.core.errors import PointCAMError
+
+
+def point_count(text: str) -> int:
+    value = int(text)
+    if value < 32:
+        raise argparse.ArgumentTypeError(f"--points must be at least 32, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return value
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(_positive(t) for t in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 64,128,256, got {text!r}") from None
+
+
+def _bar(desc: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(desc=desc, file=sys.stderr, unit="part", leave=False, disable=None,
+                dynamic_ncols=True)
+
+
+def _progress(bar: Any) -> Callable[[int, int], None]:
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+    return update
+
+
+def _report_skipped(skipped: Sequence[Any]) -> None:
+    for s in skipped:
+        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+
+
+def add_training(sub: Any) -> None:
+    """The dataset, train and evaluate subcommands."""
+    d = sub.add_parser("dataset", help="make a training dataset of generated parts")
+    # type(d) is the parent's one-line-error parser class
+    dsub = d.add_subparsers(dest="action", metavar="ACTION", parser_class=type(d))
+    dsub.required = True
+    g = dsub.add_parser("generate", help="generate parts into folder-per-class mesh files",
+                        description="Generate N parts per class (folder per class, binary PLY "
+                                    "or STL) and a manifest.json; deterministic for a seed.")
+    g.add_argument("out", type=Path, metavar="OUT", help="a new or empty folder")
+    g.add_argument("--per-class", type=_positive, required=True, metavar="N")
+    g.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
+    g.add_argument("--classes", nargs="+", metavar="CLASS",
+                   help="names, unique prefixes or slugs such as hook wheel (default: all)")
+    g.add_argument("--workers", type=_positive, default=2, help="processes (default 2)")
+    g.add_argument("--format", choices=("ply", "stl"), default="ply")
+    g.set_defaults(handler=_dataset_generate)
+
+    # defaults stay None so that `pointcam --help` needs no torch; TrainConfig fills them in
+    t = sub.add_parser("train", help="train a PointNet on a folder-per-class dataset",
+                       description="Train on any folder-per-class dataset of meshes; saves the "
+                                   "best weights, a CSV log and loss/accuracy curves beside them.")
+    t.add_argument("data", type=Path, metavar="DATA", help="folder with one sub-folder per class")
+    t.add_argument("--out", type=Path, required=True, metavar="W.safetensors")
+    t.add_argument("--epochs", type=_positive, help="(default 30)")
+    t.add_argument("--points", type=point_count, help="points per part (default 1024)")
+    t.add_argument("--batch-size", type=_positive, help="(default 32)")
+    t.add_argument("--lr", type=float, help="Adam learning rate, cosine decay (default 0.001)")
+    t.add_argument("--seed", type=int, help="(default 0)")
+    t.add_argument("--device", choices=DEVICE_CHOICES, help="(default auto)")
+    t.add_argument("--val-fraction", type=float, help="held out per class (default 0.15)")
+    t.add_argument("--widths", type=_sizes, metavar="64,128,256",
+                   help="per-point layer widths; the last is the global feature size "
+                        "(default 64,128,256)")
+    t.add_argument("--head", type=_sizes, metavar="256,128", help="(default 256,128)")
+    t.add_argument("--threads", type=int, help="torch CPU threads (default 0: one per core)")
+    t.add_argument("--normalization", choices=("pca_unit_sphere", "bbox_center_unit_sphere"),
+                   help="how points are posed and scaled, recorded in the weights "
+                        "(default pca_unit_sphere)")
+    t.set_defaults(handler=_train)
+
+    e = sub.add_parser("evaluate", help="accuracy and confusion matrix on a dataset",
+                       description="Classify every part of a folder-per-class dataset and print "
+                                   "accuracy, per-class accuracy and the confusion matrix.")
+    e.add_argument("data", type=Path, metavar="DATA")
+    e.add_argument("--weights", type=Path, help="weights file (default: the shipped model)")
+    e.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    e.add_argument("--points", type=point_count, help="points to sample (default: the model's)")
+    e.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    e.add_argument("--rotate", action="store_true",
+                   help="turn every part into a random orientation first (seeded)")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.add_argument("--confusion-png", type=Path, metavar="OUT.png")
+    e.set_defaults(handler=_evaluate)
+
+
+def _dataset_generate(args: argparse.Namespace) -> int:
+    from pointcam_gui.core.dataset import generate_dataset, resolve_classes
+
+    classes = resolve_classes(args.classes) if args.classes else None
+    with _bar("generating") as bar:
+        report = generate_dataset(args.out, args.per_class, args.seed, classes,
+                                  workers=args.workers, fmt=args.format,
+                                  progress=_progress(bar))
+    counts = [c["count"] for c in report.manifest["classes"]]
+    for f in report.failures:
+        print(f"failed {f['class']} seed {f['seed']}: {f['error']}", file=sys.stderr)
+    if sum(counts) == 0:
+        raise PointCAMError(f"{args.out}: the generator failed on every part")
+    print(f"wrote {sum(counts)} parts of {len(counts)} classes to {args.out} "
+          f"(manifest.json{f', {len(report.failures)} failed' if report.failures else ''})")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from pointcam_gui.core.training import TrainConfig, TrainProgress, train
+
+    given = {k: getattr(args, k) for k in ("epochs", "points", "batch_size", "lr", "seed",
+                                            "device", "val_fraction", "widths", "head", "threads",
+                                            "normalization")}
+    config = TrainConfig(**{k: v for k, v in given.items() if v is not None})
+    command = (f"pointcam train {args.data} --out {args.out} --epochs {config.epochs} "
+               f"--points {config.points} --batch-size {config.batch_size} --lr {config.lr} "
+               f"--seed {config.seed} --device {config.device} "
+               f"--val-fraction {config.val_fraction} "
+               f"--widths {','.join(map(str, config.widths))} "
+               f"--head {','.join(map(str, config.head))} --normalization {config.normalization}")
+    bar = _bar("reading parts")
+
+    def on_progress(p: TrainProgress) -> None:
+        nonlocal bar
+        if p.stage == "epoch" and p.stats is not None:
+            s = p.stats
+            bar.write(f"epoch {p.done}/{p.total}: train loss {s.train_loss:.3f} acc "
+                      f"{100 * s.train_acc:.1f}%, val loss {s.val_loss:.3f} acc "
+                      f"{100 * s.val_acc:.1f}%, lr {s.lr:.2g}, {s.seconds:.0f} s", sys.stderr)
+            return
+        if p.stage == "batch" and p.done == 1:
+            bar.close()
+            bar = _bar(f"epoch {p.epoch}/{config.epochs}")
+            bar.unit = "batch"
+        _progress(bar)(p.done, p.total)
+
+    try:
+        result = train(args.data, args.out, config, progress=on_progress, command=command)
+    finally:
+        bar.close()
+    _report_skipped(result.skipped)
+    if result.weights is None:
+        print("pointcam: interrupted before the first epoch ended; no weights written",
+              file=sys.stderr)
+        return 130
+    ran = len(result.history)
+    stop = f"interrupted after {ran} of {config.epochs} epochs" if result.interrupted else ""
+    print(f"best validation accuracy {100 * result.best_val_acc:.1f}% at epoch "
+          f"{result.best_epoch} of {ran}, trained in {result.seconds:.0f} s{stop and '; ' + stop}")
+    print(f"weights: {result.weights}\nlog: {result.log_csv}\ncurves: {result.curves_png}")
+    return 130 if result.interrupted else 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from pointcam_gui.core import Classifier
+    from pointcam_gui.core.evaluation import evaluate, save_confusion_png
+
+    clf = Classifier.load(args.weights, device=args.device, num_points=args.points)
+    with _bar("evaluating") as bar:
+        report = evaluate(args.data, clf, seed=args.seed, rotate=args.rotate,
+                          progress=_progress(bar))
+    png = save_confusion_png(report, args.confusion_png) if args.confusion_png else None
+    if args.json:
+        out = report.to_dict()
+        if png is not None:
+            out["confusion_png"] = str(png)
+        print(json.dumps(out, indent=2))
+        return 0
+    _report_skipped(report.skipped)
+    print(report.table())
+    if png is not None:
+        print(f"confusion matrix: {png}")
+    return 0
+
+
