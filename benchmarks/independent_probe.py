@@ -31,7 +31,8 @@ def _at(mesh: trimesh.Trimesh, *xyz: float) -> trimesh.Trimesh:
     return mesh
 
 
-def _turned(mesh: trimesh.Trimesh, angle: float, axis: tuple[float, float, float]):  # type: ignore[no-untyped-def]
+def _turned(mesh: trimesh.Trimesh, angle: float,
+            axis: tuple[float, float, float]) -> trimesh.Trimesh:
     mesh.apply_transform(trimesh.transformations.rotation_matrix(angle, axis))
     return mesh
 
@@ -45,8 +46,13 @@ def _rod(path: np.ndarray, r: float) -> trimesh.Trimesh:
     return creation.sweep_polygon(Point(0, 0).buffer(r, 8), path)
 
 
+def cat(meshes: list[trimesh.Trimesh]) -> trimesh.Trimesh:
+    out = trimesh.util.concatenate(meshes)
+    assert isinstance(out, trimesh.Trimesh)
+    return out
+
+
 def parts() -> dict[str, trimesh.Trimesh]:
-    cat = trimesh.util.concatenate
     eye = _turned(creation.torus(12, 3.5), np.pi / 2, (1, 0, 0))
     hexagon = Polygon([(13 * np.cos(a), 13 * np.sin(a)) for a in np.arange(6) * np.pi / 3])
     nut = creation.extrude_polygon(hexagon.difference(Point(0, 0).buffer(6.5, 16)), 10)
