@@ -5,7 +5,7 @@ d logit_c / d A_k, and the map is ReLU(sum_k w_k A_k). In PointNet, A (the ``cam
 (K, N)) reaches the logits only through a max-pool, so d logit_c / d A_k,n is the head's gradient
 g_c,k at the pooled feature for the point that wins the max, and zero elsewhere. Its mean over the
 N points is therefore g_c,k / N, whichever point wins (ties included). All C maps need only the
-C x K Jacobian of the small head, obtained by one backward pass through the head alone:
+C x K Jacobian of the small head, obtained from its weights and activation masks alone:
 
     cams = ReLU(G @ A / N),  G = d logits / d pooled   (C x K)
 
@@ -16,6 +16,7 @@ forward pass instead of C backward passes through the whole network.
 from __future__ import annotations
 
 import torch
+from torch import nn
 
 from pointcam_gui.core.model import PointNet
 
@@ -27,7 +28,56 @@ def activations(model: PointNet, x: torch.Tensor) -> torch.Tensor:
 
 
 def head_jacobian(model: PointNet, pooled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Logits (B, C) and their Jacobian w.r.t. the pooled feature (B, C, K), head only."""
+    """Logits (B, C) and their Jacobian w.r.t. the pooled feature (B, C, K), head only.
+
+    In eval mode the head is a chain of Linear, BatchNorm1d (a fixed affine map), ReLU and
+    Dropout (identity), so the Jacobian is a product of weight matrices and diagonal masks:
+    one forward pass records the masks, then a few matmuls run backwards from the logits. This
+    avoids autograd's fixed cost, which dominates on a head this small. Any other layer falls
+    back to autograd.
+    """
+    layers = _flatten(model.head)
+    if not all(isinstance(m, _ANALYTIC) for m in layers):
+        return _head_jacobian_autograd(model, pooled)
+    with torch.no_grad():
+        h = pooled
+        steps: list[tuple[nn.Module, torch.Tensor | None]] = []
+        for m in layers:
+            if isinstance(m, nn.Linear):
+                steps.append((m, None))
+                h = m(h)
+            elif isinstance(m, nn.BatchNorm1d):
+                assert m.running_var is not None
+                scale = (m.weight if m.weight is not None else 1.0) / torch.sqrt(
+                    m.running_var + m.eps)
+                steps.append((m, torch.as_tensor(scale).expand(h.shape[1])))
+                h = m(h)
+            elif isinstance(m, nn.ReLU):
+                steps.append((m, (h > 0).to(h.dtype)))
+                h = torch.relu(h)
+        jac: torch.Tensor | None = None  # (B, C, width) running d logits / d h
+        for m, factor in reversed(steps):
+            if isinstance(m, nn.Linear):
+                jac = m.weight.expand(h.shape[0], -1, -1) if jac is None else jac @ m.weight
+            else:
+                assert jac is not None and factor is not None
+                jac = jac * (factor if factor.dim() == 1 else factor[:, None, :])
+        assert jac is not None
+    return h, jac
+
+
+_ANALYTIC = (nn.Linear, nn.BatchNorm1d, nn.ReLU, nn.Dropout)
+
+
+def _flatten(module: nn.Module) -> list[nn.Module]:
+    if isinstance(module, nn.Sequential):
+        return [leaf for child in module for leaf in _flatten(child)]
+    return [module]
+
+
+def _head_jacobian_autograd(model: PointNet,
+                            pooled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The general route: C copies of the pooled feature, one backward pass through the head."""
     b, k = pooled.shape
     c = model.config.num_classes
     probe = pooled.detach()[:, None, :].expand(b, c, k).reshape(b * c, k).clone()

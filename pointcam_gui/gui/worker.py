@@ -94,7 +94,13 @@ class AnalysisWorker(QObject):
             self.failed.emit(request.id, f"{type(exc).__name__}: {exc}", False)
 
     def _analyse(self, request: AnalysisRequest) -> AnalysisResult:
+        import gc
         import time
+
+        # trimesh meshes sit in reference cycles (their caches point back at them), so a part the
+        # window has let go of is freed only by the cyclic collector, which big arrays do not
+        # trigger: collect now, before loading another part, so dead parts never pile up.
+        gc.collect()
 
         from pointcam_gui.core.mesh_io import load_mesh
         from pointcam_gui.shading import split_sharp_edges
