@@ -19,6 +19,7 @@ import numpy as np
 import pyvista as pv
 
 from pointcam_gui.core.errors import PointCAMError
+from pointcam_gui.core.export import IMAGE_SUFFIXES, check_suffix
 from pointcam_gui.scene_style import CAMERA_PRESETS, COLORMAPS, SceneStyle
 from pointcam_gui.shading import DisplayGeometry, split_sharp_edges
 
@@ -31,7 +32,6 @@ __all__ = ["CAMERA_PRESETS", "COLORMAPS", "SceneActors", "SceneStyle", "build_sc
 log = logging.getLogger(__name__)
 
 HEAT = "heat"
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 # Direction from the focal point to the camera, and the camera's up vector (Z is up for parts).
 _CAMERAS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
     "iso": ((1.0, -1.0, 0.8), (0.0, 0.0, 1.0)),
@@ -209,9 +209,9 @@ def render_screenshot(analysis: Analysis, target: int, path: str | Path, *, cmap
     if style.cmap not in COLORMAPS:
         raise PointCAMError(f"unknown colormap {style.cmap!r}; "
                             f"choose one of {', '.join(COLORMAPS)}")
-    if out.suffix.lower() not in IMAGE_SUFFIXES:
-        raise PointCAMError(f"{out.name}: a screenshot must be .png or .jpg")
-    plotter = pv.Plotter(off_screen=True, window_size=[int(size[0]), int(size[1])])
+    check_suffix(out, IMAGE_SUFFIXES, "a screenshot")
+    with _quiet_vtk():  # without a display VTK warns on stderr before it renders off-screen
+        plotter = pv.Plotter(off_screen=True, window_size=[int(size[0]), int(size[1])])
     try:
         build_scene(plotter, analysis, target, style)
         plotter.add_text(_caption(analysis, target), position="upper_left", font_size=11,
@@ -222,6 +222,18 @@ def render_screenshot(analysis: Analysis, target: int, path: str | Path, *, cmap
     write_image_atomic(np.asarray(image), out)
     log.info("wrote %s (%dx%d)", out, image.shape[1], image.shape[0])
     return out
+
+
+@contextmanager
+def _quiet_vtk() -> Iterator[None]:
+    from vtkmodules.vtkCommonCore import vtkObject
+
+    before = vtkObject.GetGlobalWarningDisplay()
+    vtkObject.GlobalWarningDisplayOff()
+    try:
+        yield
+    finally:
+        vtkObject.SetGlobalWarningDisplay(before)
 
 
 def _caption(analysis: Analysis, target: int) -> str:
@@ -240,9 +252,7 @@ def write_image_atomic(image: np.ndarray, path: Path) -> Path:
 
     from pointcam_gui.core.export import write_atomic
 
-    suffix = path.suffix.lower()
-    if suffix not in IMAGE_SUFFIXES:
-        raise PointCAMError(f"{path.name}: a screenshot must be .png or .jpg")
+    suffix = check_suffix(path, IMAGE_SUFFIXES, "a screenshot")
     if suffix != ".png" and image.shape[-1] == 4:
         image = image[..., :3]  # JPG has no alpha
     picture = Image.fromarray(np.ascontiguousarray(image))
