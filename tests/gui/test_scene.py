@@ -39,7 +39,7 @@ def test_render_screenshot_writes_a_heat_coloured_png(analysis: Analysis, tmp_pa
 
 def test_render_screenshot_rejects_unknown_formats_and_colormaps(analysis: Analysis,
                                                                  tmp_path: Path) -> None:
-    with pytest.raises(PointCAMError, match=r"\.png or \.jpg"):
+    with pytest.raises(PointCAMError, match=r"part\.gif.*\.png, \.jpg"):
         render_screenshot(analysis, 0, tmp_path / "part.gif")
     with pytest.raises(PointCAMError, match="colormap"):
         render_screenshot(analysis, 0, tmp_path / "part.png", cmap="rainbow")
