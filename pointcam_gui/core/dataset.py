@@ -8,9 +8,11 @@ are the class names. Unreadable parts are skipped and reported, never fatal.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import shutil
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -215,15 +217,27 @@ def generate_dataset(out: str | Path, per_class: int, seed: int,
     root = Path(out)
     if (root / MANIFEST).exists() or (root.is_dir() and any(root.iterdir())):
         raise DatasetError(f"{root}: folder exists and is not empty; choose a new folder")
-    jobs = []
+    created_root = not root.exists()
+    jobs, folders = [], []
     for name in names:
         folder = root / SLUGS.get(name, name)
         folder.mkdir(parents=True, exist_ok=True)
+        folders.append(folder)
         for i in range(per_class):
             s = part_seed(seed, name, i)
             jobs.append((name, i, s, str(folder / f"{SLUGS.get(name, name)}_{i:04d}_{s}.{fmt}"),
                          fmt))
-    entries = _run_jobs(jobs, workers, progress)
+    try:
+        entries = _run_jobs(jobs, workers, progress)
+    except BaseException:
+        # Ctrl-C or a crash: take back what this run wrote (the folder was new or empty), so the
+        # same command can simply be run again.
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        if created_root:
+            with contextlib.suppress(OSError):
+                root.rmdir()
+        raise
     entries.sort(key=lambda e: (names.index(e["class"]), e["index"]))
     failures = [e for e in entries if "error" in e]
     for f in failures:
@@ -253,7 +267,9 @@ def _run_jobs(jobs: list[tuple[str, int, int, str, str]], workers: int,
                     if progress is not None:
                         progress(len(results), len(jobs))
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Let running parts finish (each takes well under a second) so that nothing is
+            # written after the caller has cleaned up.
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
     return results
 

@@ -150,3 +150,18 @@ def test_parallel_generation_writes_the_same_parts_as_serial(tmp_path: Path) -> 
         assert a.read_bytes() == b.read_bytes()
     skipped: list[ds.Skipped] = []
     assert len(list(ds.iter_meshes(parallel, skipped))) == 4 and not skipped
+
+
+def test_interrupted_generation_leaves_nothing_behind_and_can_be_rerun(tmp_path: Path) -> None:
+    out = tmp_path / "parts"
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ds.generate_dataset(out, per_class=2, seed=0, classes=["Hook", "Wheel"], workers=1,
+                         progress=interrupt)
+    assert not out.exists()
+    report = ds.generate_dataset(out, per_class=1, seed=0, classes=["Hook", "Wheel"], workers=1)
+    assert (out / "manifest.json").is_file() and not report.failures
