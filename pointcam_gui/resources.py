@@ -36,9 +36,5 @@ def samples() -> list[Path]:
                   and p.suffix.lower() in {".stl", ".obj", ".ply", ".glb", ".off"})
 
 
-def sample_path(name: str) -> Path:
-    return resources_dir() / "samples" / name
-
-
 def icon_path(name: str = "pointcam.png") -> Path:
     return resources_dir() / "icons" / name

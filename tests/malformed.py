@@ -63,17 +63,15 @@ def _glb(document: bytes, binary: bytes = b"") -> bytes:
     return struct.pack("<4sII", b"glTF", 2, 12 + len(chunks)) + chunks
 
 
-def _glb_index_out_of_range() -> bytes:
-    """A valid GLB whose triangle refers to vertex 5 of 3."""
-    positions = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0]], dtype="<f4").tobytes()
-    indices = np.array([0, 1, 5], dtype="<u4").tobytes()
-    document = {
+def _one_triangle_gltf(buffer: dict[str, object]) -> dict[str, object]:
+    """A glTF document for one triangle: 3 float positions then 3 uint indices in `buffer`."""
+    return {
         "asset": {"version": "2.0"},
         "scene": 0,
         "scenes": [{"nodes": [0]}],
         "nodes": [{"mesh": 0}],
         "meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "indices": 1, "mode": 4}]}],
-        "buffers": [{"byteLength": 48}],
+        "buffers": [{**buffer, "byteLength": 48}],
         "bufferViews": [
             {"buffer": 0, "byteOffset": 0, "byteLength": 36},
             {"buffer": 0, "byteOffset": 36, "byteLength": 12},
@@ -84,27 +82,17 @@ def _glb_index_out_of_range() -> bytes:
             {"bufferView": 1, "componentType": 5125, "count": 3, "type": "SCALAR"},
         ],
     }
-    return _glb(json.dumps(document).encode(), positions + indices)
+
+
+def _glb_index_out_of_range() -> bytes:
+    """A valid GLB whose triangle refers to vertex 5 of 3."""
+    positions = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0]], dtype="<f4").tobytes()
+    indices = np.array([0, 1, 5], dtype="<u4").tobytes()
+    return _glb(json.dumps(_one_triangle_gltf({})).encode(), positions + indices)
 
 
 def _gltf_missing_buffer() -> bytes:
-    document = {
-        "asset": {"version": "2.0"},
-        "scene": 0,
-        "scenes": [{"nodes": [0]}],
-        "nodes": [{"mesh": 0}],
-        "meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "indices": 1}]}],
-        "buffers": [{"uri": "geometry_that_is_not_there.bin", "byteLength": 48}],
-        "bufferViews": [
-            {"buffer": 0, "byteOffset": 0, "byteLength": 36},
-            {"buffer": 0, "byteOffset": 36, "byteLength": 12},
-        ],
-        "accessors": [
-            {"bufferView": 0, "componentType": 5126, "count": 3, "type": "VEC3",
-             "min": [0, 0, 0], "max": [1, 1, 0]},
-            {"bufferView": 1, "componentType": 5125, "count": 3, "type": "SCALAR"},
-        ],
-    }
+    document = _one_triangle_gltf({"uri": "geometry_that_is_not_there.bin"})
     return json.dumps(document).encode()
 
 

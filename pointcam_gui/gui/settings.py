@@ -33,10 +33,13 @@ class Settings:
         self._store.sync()
 
     # window -------------------------------------------------------------------------------
+    def _blob(self, key: str) -> QByteArray | None:
+        value = self._store.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
     @property
     def geometry(self) -> QByteArray | None:
-        value = self._store.value(_GEOMETRY)
-        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+        return self._blob(_GEOMETRY)
 
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
@@ -44,8 +47,7 @@ class Settings:
 
     @property
     def splitter(self) -> QByteArray | None:
-        value = self._store.value(_SPLITTER)
-        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+        return self._blob(_SPLITTER)
 
     @splitter.setter
     def splitter(self, value: QByteArray) -> None:

@@ -220,7 +220,6 @@ def helix_thread(radius: float, pitch: float, length: float, depth: float,
     half = 0.35 * pitch
     # Section in the local (radial, axial) plane, swept along the helix path.
     section = [(-depth * 0.15, -half), (depth, 0.0), (-depth * 0.15, half)]
-    path = np.column_stack([radius * np.cos(t), radius * np.sin(t), z])
     rings = []
     for (dr, dz) in section:
         rings.append(np.column_stack([(radius + dr) * np.cos(t), (radius + dr) * np.sin(t),
@@ -237,7 +236,6 @@ def helix_thread(radius: float, pitch: float, length: float, depth: float,
     faces.append([n - 1, 3 * n - 1, 2 * n - 1])
     mesh = trimesh.Trimesh(verts, np.asarray(faces), process=True)
     trimesh.repair.fix_normals(mesh)
-    del path
     return mesh
 
 
