@@ -65,6 +65,18 @@ def test_washers_are_flat_and_nuts_have_six_flats(parts: dict[str, list[trimesh.
         assert 1.0 <= ratio < 1.2 or "flanged" in mesh.metadata["subtype"]
 
 
+def test_washers_stay_thinner_across_the_ring_than_a_bearing_is_wide() -> None:
+    """A ring thicker than 0.7 of its radial width reads as a solid bearing, not a washer."""
+    for kind in ("plain_flat", "thrust", "oil_grooved", "raceway"):
+        for seed in range(60):
+            mesh = washers.thrust_washer(np.random.default_rng(seed), kind)
+            if "located" in mesh.metadata["subtype"]:  # a tab moves the bounding-box centre
+                continue
+            radius = np.linalg.norm(mesh.vertices[:, :2], axis=1)
+            ring = radius.max() - radius.min()
+            assert mesh.extents[2] <= 0.7 * ring * 1.001 + 1e-6, (kind, seed)
+
+
 def test_same_seed_gives_the_same_part() -> None:
     for build in BUILDERS.values():
         a = build(np.random.default_rng(7))

@@ -64,9 +64,13 @@ def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
         ro = loguniform(rng, 4, 90)
         ri = ro * rng.uniform(0.35, 0.8)
         t = max(0.3, 2 * ro * loguniform(rng, 0.015, 0.25))
+    # A washer is thin across its ring: thicker than 0.7 of the ring's width it would be a bushing
+    # or, with a recess, the solid model of a radial bearing (whose width is 0.85-1.2 of its
+    # section); catalogue thrust washers stay below that.
+    t = min(t, 0.7 * (ro - ri))
     c = min(t, ro - ri) * float(rng.choice([0.0, rng.uniform(0.05, 0.25)]))
     if kind == "raceway":  # thrust ball bearing shaft/housing washer: toroidal track on one face
-        t = max(t, (ro - ri) * rng.uniform(0.3, 0.6))
+        t = (ro - ri) * rng.uniform(0.3, 0.6)  # 511xx-513xx washers: 0.3-0.6 of the ring width
         rb = (ro - ri) * rng.uniform(0.22, 0.32)
         rm = (ri + ro) / 2
         zc = t + rb * rng.uniform(0.45, 0.7)
