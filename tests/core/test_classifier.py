@@ -89,3 +89,18 @@ def test_shipped_model_loads_with_the_twelve_part_classes() -> None:
 
     clf = Classifier.load(device="cpu")
     assert clf.class_names == PART_CLASSES
+
+
+def test_shipped_model_names_every_shipped_sample() -> None:
+    """The README's demo parts: a regression in the shipped weights or the sampling shows here."""
+    from pointcam_gui.core.classes import SLUGS
+    from pointcam_gui.core.mesh_io import load_mesh
+    from pointcam_gui.resources import samples
+
+    clf = Classifier.load(device="cpu")
+    by_slug = {slug: name for name, slug in SLUGS.items()}
+    files = samples()
+    assert len(files) == 12
+    for path in files:
+        analysis = clf.analyse(load_mesh(path), seed=0)
+        assert analysis.predicted_name == by_slug[path.stem], path.name
