@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from pointcam_gui.resources import icon_path
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -88,4 +90,19 @@ def style_sheet(t: Theme) -> str:
     QStatusBar::item {{ border: none; }}
     QComboBox, QPushButton {{ padding: 4px 8px; }}
     QToolTip {{ color: {t.text}; background: {t.panel}; border: 1px solid {t.border}; }}
+    {check_box_sheet(t)}
+    """
+
+
+def check_box_sheet(t: Theme) -> str:
+    """Check boxes drawn from the theme: Fusion outlines them in a shade of the window colour,
+    which all but vanishes on a dark panel."""
+    tick = icon_path("check.svg").as_posix()
+    return f"""
+    QCheckBox::indicator {{ width: 14px; height: 14px; border: 1px solid {t.muted};
+        border-radius: 3px; background: {t.panel}; }}
+    QCheckBox::indicator:hover {{ border-color: {t.accent}; }}
+    QCheckBox::indicator:checked {{ background: {t.accent}; border-color: {t.accent};
+        image: url("{tick}"); }}
+    QCheckBox::indicator:disabled {{ border-color: {t.border}; background: {t.window}; }}
     """
