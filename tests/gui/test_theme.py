@@ -1,4 +1,4 @@
-"""The themes' style sheets: every colour comes from the theme, every image exists."""
+"""The themes' style sheets: check boxes in the theme's colours; every image named exists."""
 
 from __future__ import annotations
 
