@@ -65,7 +65,7 @@ def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
         ri = ro * rng.uniform(0.35, 0.8)
         t = max(0.3, 2 * ro * loguniform(rng, 0.015, 0.25))
     # A washer is thin across its ring: thicker than 0.7 of the ring's width it would be a bushing
-    # or, with a recess, the solid model of a radial bearing (whose width is 0.85-1.2 of its
+    # or, with a recess, the solid model of a radial bearing (at least 0.85 times as wide as its
     # section); catalogue thrust washers stay below that.
     t = min(t, 0.7 * (ro - ri))
     c = min(t, ro - ri) * float(rng.choice([0.0, rng.uniform(0.05, 0.25)]))
