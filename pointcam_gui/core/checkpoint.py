@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pointcam_gui.core.errors import WeightsError
 from pointcam_gui.core.model import PointNet, PointNetConfig
 from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 _HEADER_KEY = "pointcam"
+ARRAY_PREFIX = "data."  # tensors that are statistics, not network weights
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class ModelMetadata:
     normalization: str = NORMALIZATION
     provenance: dict[str, Any] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+    calibration: dict[str, Any] = field(default_factory=dict)  # "temperature", how it was fitted
+    novelty: dict[str, Any] = field(default_factory=dict)  # novelty.NoveltyModel.to_metadata()
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -46,16 +51,26 @@ class ModelMetadata:
                    architecture=dict(data["architecture"]),
                    normalization=str(data.get("normalization", NORMALIZATION)),
                    provenance=dict(data.get("provenance", {})),
-                   format_version=int(data.get("format_version", FORMAT_VERSION)))
+                   format_version=int(data.get("format_version", FORMAT_VERSION)),
+                   calibration=dict(data.get("calibration", {})),
+                   novelty=dict(data.get("novelty", {})))
 
 
-def save_checkpoint(path: str | Path, model: PointNet, metadata: ModelMetadata) -> Path:
-    """Write atomically (temporary file, then rename): an interrupted save keeps the old file."""
+def save_checkpoint(path: str | Path, model: PointNet, metadata: ModelMetadata,
+                    arrays: dict[str, np.ndarray] | None = None) -> Path:
+    """Write atomically (temporary file, then rename): an interrupted save keeps the old file.
+
+    ``arrays`` are extra named tensors that are data, not network weights (the novelty
+    statistics); they are stored under their own prefix and never reach ``load_state_dict``.
+    """
+    import torch
     from safetensors.torch import save_file
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    for name, value in (arrays or {}).items():
+        tensors[ARRAY_PREFIX + name] = torch.from_numpy(np.ascontiguousarray(value))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
@@ -111,13 +126,29 @@ def load_checkpoint(path: str | Path) -> tuple[PointNet, ModelMetadata]:
     try:
         tensors = load_file(str(p), device="cpu")
         model = PointNet(config)
-        model.load_state_dict(tensors, strict=True)
+        model.load_state_dict({k: v for k, v in tensors.items()
+                               if not k.startswith(ARRAY_PREFIX)}, strict=True)
     except Exception as exc:
         log.debug("weights did not fit %s", p, exc_info=True)
         raise WeightsError(f"{p.name}: weights do not fit the described model "
                            f"({_reason(exc)})") from None
     model.eval()
     return model, meta
+
+
+def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
+    """The extra data arrays saved beside the weights (empty for plain weights files)."""
+    from safetensors import safe_open
+
+    out: dict[str, np.ndarray] = {}
+    try:
+        with safe_open(str(path), framework="np") as f:
+            for key in f.keys():  # noqa: SIM118 - safe_open is not a mapping
+                if key.startswith(ARRAY_PREFIX):
+                    out[key[len(ARRAY_PREFIX):]] = f.get_tensor(key)
+    except Exception as exc:
+        raise WeightsError(f"{Path(path).name}: unreadable data arrays ({_reason(exc)})") from None
+    return out
 
 
 def _umask() -> int:

@@ -2,6 +2,11 @@
 
 The GUI, the CLI and scripts all call ``Classifier.analyse``; switching the target class later is a
 lookup in the returned ``Analysis``, never a new inference.
+
+An analysis is a property of the part, not of one random draw: ``analyse`` feeds the model several
+samplings of the surface, each in every frame the part's pose allows (``sampling.part_frames``),
+in one batched pass, and returns the expectations: the mean probabilities and, per class, the
+mean Grad-CAM map. ``explain`` explains exactly the points it is given.
 """
 
 from __future__ import annotations
@@ -16,14 +21,37 @@ import torch
 import trimesh
 
 from pointcam_gui.core import heatmap, refine
-from pointcam_gui.core.checkpoint import ModelMetadata, load_checkpoint
+from pointcam_gui.core.calibration import view_probabilities
+from pointcam_gui.core.checkpoint import ModelMetadata, load_arrays, load_checkpoint
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import PointCAMError, WeightsError
-from pointcam_gui.core.gradcam import activations, maps_from_activations, scale_by_max
+from pointcam_gui.core.gradcam import activations, scale_by_max, shared_maps
 from pointcam_gui.core.model import MIN_POINTS, PointNet
-from pointcam_gui.core.sampling import normalize, sample_surface
+from pointcam_gui.core.novelty import NoveltyModel
+from pointcam_gui.core.sampling import Normalization, SurfaceSampler, part_frames
 
 log = logging.getLogger(__name__)
+
+# The stable analysis: about VIEWS forward passes (samplings x allowed frames), and at least
+# MIN_SAMPLINGS samplings so that the map's points cover the part however many frames it has.
+# docs/benchmarks.md ("Stable analysis") has the measurements behind these numbers.
+VIEWS = 32
+MIN_SAMPLINGS = 2
+MAX_SAMPLINGS = 16
+_BATCH = 64  # views per forward pass: bounds the (B, K, N) activations
+
+
+def samplings_for(frames: int) -> int:
+    """How many samplings the stable analysis draws for a part with ``frames`` allowed frames."""
+    return int(np.clip(VIEWS // max(frames, 1), MIN_SAMPLINGS, MAX_SAMPLINGS))
+
+
+@dataclass(frozen=True)
+class _Run:
+    logits: np.ndarray  # (V, C) untempered
+    raw: np.ndarray  # (V, C, N) Grad-CAM maps with shared weights (empty without maps)
+    features: np.ndarray  # (V, K) the pooled features
+    timings_ms: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -34,8 +62,10 @@ class Explanation:
     probabilities: np.ndarray  # (C,)
     predicted: int
     cams: np.ndarray  # (C, N), each row scaled to [0, 1] by its own max
-    raw_cams: np.ndarray  # (C, N)
+    raw_cams: np.ndarray  # (C, N): Grad-CAM, averaged over the views where there are several
     timings_ms: dict[str, float]
+    novelty: float = float("nan")  # higher = less like the known classes; NaN: no method shipped
+    unfamiliar: bool = False  # novelty above the threshold shipped with the weights
 
     @property
     def predicted_name(self) -> str:
@@ -48,12 +78,19 @@ class Analysis:
 
     source: str | None
     explanation: Explanation
-    points: np.ndarray  # (N, 3) sampled points in the part's own coordinates
-    model_points: np.ndarray  # (N, 3) the same points as fed to the model
+    points: np.ndarray  # (S*N, 3) every sampling's points in the part's own coordinates
+    model_points: np.ndarray  # (S*N, 3) the same points in the canonical model frame
     display_mesh: trimesh.Trimesh  # refined copy of the part, for painting
     vertex_heat: np.ndarray  # (C, V) each class's heat per display vertex, in [0, 1]
     device: str
     timings_ms: dict[str, float]
+    samplings: int = 1  # S: independent samplings averaged
+    frames: tuple[Normalization, ...] = ()  # the model frames the part's pose allows
+
+    @property
+    def views(self) -> int:
+        """Forward passes averaged: samplings x allowed frames."""
+        return self.samplings * max(len(self.frames), 1)
 
     @property
     def class_names(self) -> tuple[str, ...]:
@@ -75,6 +112,14 @@ class Analysis:
     def cams(self) -> np.ndarray:
         return self.explanation.cams
 
+    @property
+    def novelty(self) -> float:
+        return self.explanation.novelty
+
+    @property
+    def unfamiliar(self) -> bool:
+        return self.explanation.unfamiliar
+
     def heat(self, target: int) -> np.ndarray:
         """Heat per display vertex for class ``target``: a lookup, no inference."""
         return self.vertex_heat[target]
@@ -84,13 +129,17 @@ class Classifier:
     """A PointNet with its metadata on one device."""
 
     def __init__(self, model: PointNet, metadata: ModelMetadata,
-                 device: torch.device | str = "cpu", num_points: int | None = None) -> None:
+                 device: torch.device | str = "cpu", num_points: int | None = None,
+                 arrays: dict[str, np.ndarray] | None = None) -> None:
         if num_points is not None and num_points < MIN_POINTS:
             raise PointCAMError(f"need at least {MIN_POINTS} points, got {num_points}")
         self.metadata = metadata
         self._num_points = num_points or metadata.num_points
         self.device = torch.device(device)
         self.model = model.to(self.device).eval()
+        self.temperature = float(metadata.calibration.get("temperature", 1.0))
+        self.novelty: NoveltyModel | None = NoveltyModel.from_metadata(
+            metadata.novelty, arrays or {}, self.temperature)
 
     @classmethod
     def load(cls, weights: str | Path | None = None, device: str = "auto",
@@ -107,9 +156,10 @@ class Classifier:
             if not Path(weights).is_file():
                 raise WeightsError(f"the shipped model is missing ({weights}); reinstall PointCAM "
                                    "or pass --weights")
-        model, meta = load_checkpoint(Path(weights).expanduser())
-        log.info("loaded %s (%d classes) on %s", Path(weights).name, len(meta.class_names), dev)
-        return cls(model, meta, dev, num_points)
+        path = Path(weights).expanduser()
+        model, meta = load_checkpoint(path)
+        log.info("loaded %s (%d classes) on %s", path.name, len(meta.class_names), dev)
+        return cls(model, meta, dev, num_points, load_arrays(path) if meta.novelty else None)
 
     @property
     def class_names(self) -> tuple[str, ...]:
@@ -140,58 +190,105 @@ class Classifier:
         raise PointCAMError(f"unknown class {target!r} (see `pointcam classes`)")
 
     def sample(self, mesh: trimesh.Trimesh, seed: int = 0) -> np.ndarray:
-        """The (N, 3) float32 points the model is fed for ``mesh``."""
-        return self._sample(mesh, seed)[0]
+        """The (N, 3) float32 points the model is fed for ``mesh`` in its canonical frame."""
+        sampler = self._sampler(mesh)
+        world, _ = sampler.sample(self.num_points, np.random.default_rng(seed))
+        return part_frames(sampler, self.metadata.normalization)[0].apply(world)
 
-    def _sample(self, mesh: trimesh.Trimesh, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    def _sampler(self, mesh: trimesh.Trimesh) -> SurfaceSampler:
         try:
-            world, _ = sample_surface(mesh, self.num_points, seed)
+            return SurfaceSampler(mesh)
         except ValueError as exc:
             raise PointCAMError(f"cannot sample the part: {exc}") from None
-        model_points, _ = normalize(world, self.metadata.normalization)
-        return model_points, world.astype(np.float32)
 
     def explain(self, points: np.ndarray) -> Explanation:
-        """Probabilities and every class's Grad-CAM map for one (N, 3) point set."""
+        """Probabilities and every class's Grad-CAM map for exactly one (N, 3) point set."""
         pts = np.asarray(points, dtype=np.float32)
         if pts.ndim != 2 or pts.shape[1] != 3 or len(pts) < MIN_POINTS:
             raise PointCAMError(f"need an (N, 3) point array with N >= {MIN_POINTS}, "
                                 f"got shape {pts.shape}")
         if not np.isfinite(pts).all():
             raise PointCAMError("the points contain NaN or infinite coordinates")
-        x = torch.from_numpy(pts.T.copy()).unsqueeze(0).to(self.device)
+        run = self._forward(pts[None])
+        return self._explanation(run, run.raw[0])
+
+    def view_outputs(self, mesh: trimesh.Trimesh, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Raw logits (V, C) and pooled features (V, K) of the stable analysis's views: what
+        calibration and the novelty statistics are fitted on."""
+        _, views, _ = self._views(mesh, seed)
+        run = self._forward(views, maps=False)
+        return run.logits, run.features
+
+    def _views(self, mesh: trimesh.Trimesh,
+               seed: int) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:
+        """Samplings (S, N, 3) in part space, views (S*F, N, 3) in model space, sampling-major,
+        and the F frames the part's pose allows."""
+        sampler = self._sampler(mesh)
+        frames = part_frames(sampler, self.metadata.normalization)
+        rng = np.random.default_rng(seed)
+        world = np.stack([sampler.sample(self.num_points, rng)[0]
+                          for _ in range(samplings_for(len(frames)))])
+        return world, np.stack([f.apply(w) for w in world for f in frames]), frames
+
+    def _forward(self, views: np.ndarray, maps: bool = True) -> _Run:
+        """One part seen as V (N, 3) model-space point sets, so the Grad-CAM weights are shared
+        between the views (``gradcam.shared_maps``)."""
+        x = torch.from_numpy(np.ascontiguousarray(views.transpose(0, 2, 1), np.float32))
         t0 = time.perf_counter()
-        acts = activations(self.model, x)
+        acts = torch.cat([activations(self.model, x[s:s + _BATCH].to(self.device))
+                          for s in range(0, len(x), _BATCH)])
         self._sync()
         t1 = time.perf_counter()
-        logits, raw = maps_from_activations(self.model, acts)
-        probabilities = torch.softmax(logits[0], dim=0)
-        cams = scale_by_max(raw[0])
-        self._sync()
+        if maps:
+            logits, raw = shared_maps(self.model, acts)
+        else:
+            with torch.no_grad():
+                logits, raw = self.model.head(acts.amax(dim=2)), torch.empty(0)
+        run = _Run(logits.cpu().numpy(), raw.cpu().numpy(), acts.amax(dim=2).cpu().numpy(), {})
         t2 = time.perf_counter()
-        probs = probabilities.cpu().numpy().astype(np.float32)
-        return Explanation(class_names=self.class_names, probabilities=probs,
+        run.timings_ms.update(forward=(t1 - t0) * 1000, gradcam=(t2 - t1) * 1000)
+        return run
+
+    def _explanation(self, run: _Run, raw: np.ndarray) -> Explanation:
+        """The expectations over the views: tempered probabilities, novelty; ``raw`` is the
+        already averaged (C, N) map."""
+        probs = view_probabilities(run.logits, self.temperature)
+        raw32 = np.ascontiguousarray(raw, dtype=np.float32)
+        novelty, unfamiliar = float("nan"), False
+        if self.novelty is not None:
+            novelty = self.novelty.score(run.logits, run.features)
+            unfamiliar = self.novelty.unfamiliar(novelty)
+        return Explanation(class_names=self.class_names, probabilities=probs.astype(np.float32),
                            predicted=int(np.argmax(probs)),
-                           cams=cams.cpu().numpy().astype(np.float32),
-                           raw_cams=raw[0].cpu().numpy().astype(np.float32),
-                           timings_ms={"forward": (t1 - t0) * 1000, "gradcam": (t2 - t1) * 1000})
+                           cams=scale_by_max(torch.from_numpy(raw32)).numpy(),
+                           raw_cams=raw32, timings_ms=run.timings_ms, novelty=novelty,
+                           unfamiliar=unfamiliar)
 
     def analyse(self, mesh: trimesh.Trimesh, seed: int = 0, *,
                 source: str | Path | None = None) -> Analysis:
-        """Sample, explain, and map every class's heat onto a refined display mesh."""
+        """Sample, explain over every allowed frame, and map each class's heat onto a display
+        mesh. Deterministic for a (mesh, seed); nearly the same for any seed."""
         t0 = time.perf_counter()
-        model_points, world = self._sample(mesh, seed)
+        world, views, frames = self._views(mesh, seed)
         t1 = time.perf_counter()
-        explanation = self.explain(model_points)
+        run = self._forward(views)
+        # every frame of one sampling maps the same points: average per point, then pool
+        (samplings, n, _), c = world.shape, len(self.class_names)
+        pooled_raw = run.raw.reshape(samplings, len(frames), c, n).mean(axis=1)
+        pooled_raw = pooled_raw.transpose(1, 0, 2).reshape(c, samplings * n)
+        explanation = self._explanation(run, pooled_raw)
+        points = world.reshape(-1, 3)
         t2 = time.perf_counter()
         display = refine.refine_for_display(mesh)
-        vertex_heat = heatmap.heat_per_vertex(world, explanation.cams, display.vertices)
+        vertex_heat = heatmap.heat_per_vertex(points, explanation.cams, display.vertices)
         t3 = time.perf_counter()
         timings = {"sample": (t1 - t0) * 1000, **explanation.timings_ms,
                    "heatmap": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
         return Analysis(source=None if source is None else str(source), explanation=explanation,
-                        points=world, model_points=model_points, display_mesh=display,
-                        vertex_heat=vertex_heat, device=str(self.device), timings_ms=timings)
+                        points=points.astype(np.float32),
+                        model_points=frames[0].apply(points), display_mesh=display,
+                        vertex_heat=vertex_heat, device=str(self.device), timings_ms=timings,
+                        samplings=samplings, frames=tuple(frames))
 
     def _sync(self) -> None:
         if self.device.type == "cuda":

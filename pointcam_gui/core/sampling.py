@@ -1,11 +1,12 @@
-"""Mesh -> the (N, 3) points a model is fed: area-weighted surface samples, centred, unit sphere.
+"""Mesh -> the (N, 3) points a model is fed: area-weighted surface samples, posed, unit sphere.
 
 Normalization removes units and position: the bounding-box centre goes to the origin and the
-farthest point to radius 1, so millimetre and metre parts look the same to the model. The default
-also removes pose: CAD parts arrive in any orientation, so the points are turned into their
-principal-axis frame (largest spread first), each axis signed so that its third moment is
-positive. What remains ambiguous (symmetric parts, equal spreads) is covered by training with
-random rotations. A weights file records which normalization it was trained with.
+farthest vertex to radius 1, so millimetre and metre parts look the same to the model. The default
+also removes pose: CAD parts arrive in any orientation, so the points are turned into the part's
+principal-axis frame (``pose``: exact surface moments of the mesh, largest spread first, each axis
+signed by its third moment). Where the part's symmetry leaves that frame ambiguous, ``part_frames``
+returns every frame it allows and the pipeline averages over them. A weights file records which
+normalization it was trained with.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import trimesh
+
+from pointcam_gui.core.pose import SurfaceMoments, placement, pose_frames
 
 NORMALIZATIONS: tuple[str, ...] = ("pca_unit_sphere", "bbox_center_unit_sphere")
 NORMALIZATION = NORMALIZATIONS[0]
@@ -46,6 +49,15 @@ class SurfaceSampler:
         if not np.isfinite(total) or total <= 0:
             raise ValueError("mesh has no surface area to sample")
         self.cumulative = np.cumsum(areas) / total
+        self.corners = np.asarray(mesh.vertices, dtype=np.float64)  # what bounds the part
+        self._moments: SurfaceMoments | None = None
+
+    @property
+    def moments(self) -> SurfaceMoments:
+        """The surface's exact moments (computed once)."""
+        if self._moments is None:
+            self._moments = SurfaceMoments.of(self.triangles)
+        return self._moments
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """``n`` points on the surface (mesh coordinates) and the face each one lies on."""
@@ -91,6 +103,17 @@ def normalize(points: np.ndarray,
     norm = Normalization(center=rotation @ center_turned,
                          scale=radius if radius > 0 else 1.0, rotation=rotation)
     return norm.apply(pts), norm
+
+
+def part_frames(sampler: SurfaceSampler, method: str = NORMALIZATION) -> list[Normalization]:
+    """Every model frame the part's pose allows (one where the pose is definite), placed so the
+    part is centred on its bounding box inside the unit sphere."""
+    if method not in NORMALIZATIONS:
+        raise ValueError(f"unknown normalization {method!r}")
+    rotations = (pose_frames(sampler.moments).rotations if method == "pca_unit_sphere"
+                 else np.eye(3)[None])
+    return [Normalization(c, r, rotation=rot)
+            for c, r, rot in zip(*placement(sampler.corners, rotations), rotations, strict=True)]
 
 
 def prepare(mesh: trimesh.Trimesh, n: int, seed: int = 0,

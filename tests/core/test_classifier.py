@@ -42,7 +42,9 @@ def test_analysis_holds_heat_for_every_class_on_the_display_mesh(clf: Classifier
     n_vertices = len(analysis.display_mesh.vertices)
     assert n_vertices > len(box.vertices)  # a 12-triangle box gets refined for painting
     assert analysis.vertex_heat.shape == (4, n_vertices)
-    assert analysis.points.shape == (128, 3)
+    # every sampling's points are kept: the maps are averaged over them
+    assert analysis.points.shape == (128 * analysis.samplings, 3)
+    assert analysis.views == analysis.samplings * len(analysis.frames) >= 2
     # Sampled points are in the part's own coordinates (30 mm long), not the model's unit sphere.
     assert np.ptp(analysis.points[:, 0]) > 20
     for target in range(4):
