@@ -3,7 +3,8 @@
     python benchmarks/core_bench.py [--weights W] [--repeats 5]
 
 For parts of 1k, 10k, 100k and 1M faces (binary STL on disk, written beforehand by the parent):
-load, sample, explain (all classes), heat mapping, total, and the process's peak memory, each
+load, sample (the pose frames and every sampling), explain (every view's forward pass and all
+classes' Grad-CAM), heat mapping, total, and the process's peak memory, each
 size in a fresh process so peaks do not mix. Then, side by side on the same input: one plain
 forward pass, PointCAM's all-class Grad-CAM, and captum's LayerGradCam run once per class.
 """
@@ -68,11 +69,13 @@ def one_size(path: Path, weights: str | None, repeats: int) -> dict[str, float]:
         for key, value in {"load": load_ms, **analysis.timings_ms}.items():
             rows.setdefault(key, []).append(value)
         faces, vertices = len(mesh.faces), len(analysis.display_mesh.vertices)
+        views = analysis.views
         del mesh, analysis  # one part in memory at a time, as in the viewer (which collects
         gc.collect()        # trimesh's reference cycles before loading the next part)
     result = {k: statistics.median(v[1:]) for k, v in rows.items()}
     result["end_to_end"] = result["load"] + result["total"]
     result["faces"], result["display_vertices"] = float(faces), float(vertices)
+    result["views"] = float(views)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -141,14 +144,15 @@ def main() -> None:
           f"torch threads, Python {platform.python_version()}, torch {torch.__version__}")
     print(f"model: widths {cfg.widths}, head {cfg.head}, {clf.num_points} points, "
           f"{len(clf.class_names)} classes; CPU; median of {args.repeats}\n")
-    print("| faces | display verts | load ms | sample ms | explain ms | heat ms | total ms "
-          "| peak MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| faces | display verts | views | load ms | sample ms | explain ms | heat ms "
+          "| total ms | peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     tmp = tempfile.TemporaryDirectory()
     for label in SIZES:
         r = child(str(write_part(label, Path(tmp.name))))
         explain = r["forward"] + r["gradcam"]
-        print(f"| {label} ({r['faces']:.0f}) | {r['display_vertices']:.0f} | {r['load']:.1f} "
+        print(f"| {label} ({r['faces']:.0f}) | {r['display_vertices']:.0f} | {r['views']:.0f} "
+              f"| {r['load']:.1f} "
               f"| {r['sample']:.1f} | {explain:.1f} | {r['heatmap']:.1f} "
               f"| {r['end_to_end']:.1f} | {r['peak_mb']:.0f} |")
     tmp.cleanup()

@@ -54,6 +54,8 @@ def _add_explain(sub: Any) -> None:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from pointcam_gui.core import Classifier, load_mesh
     from pointcam_gui.core.export import IMAGE_SUFFIXES, MESH_SUFFIXES, check_suffix
     from pointcam_gui.core.heatmap import colormap_lut
@@ -90,7 +92,10 @@ def _explain(args: argparse.Namespace) -> int:
                           "probability": float(probs[analysis.predicted])},
             "probabilities": {n: round(float(p), 6) for n, p in zip(names, probs, strict=True)},
             "target": {"index": target, "name": names[target]},
-            "num_points": len(analysis.points),
+            "novelty": None if np.isnan(analysis.novelty) else round(analysis.novelty, 4),
+            "unfamiliar": analysis.unfamiliar,
+            "num_points": clf.num_points,
+            "views": analysis.views,
             "device": analysis.device,
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
             "model": clf.metadata.provenance.get("name", "custom"),
@@ -104,12 +109,19 @@ def _explain(args: argparse.Namespace) -> int:
 
     print(f"{args.part.name}: {analysis.predicted_name} "
           f"({100 * probs[analysis.predicted]:.1f}%)")
+    if analysis.unfamiliar:
+        print(f"Unfamiliar: this part does not look like any of the {len(names)} classes the "
+              f"model knows (novelty {analysis.novelty:.4g}, threshold "
+              f"{clf.novelty.threshold if clf.novelty else float('nan'):.4g}); the classes "
+              "below are its best guess")
     for i in probs.argsort()[::-1][:5]:
         print(f"  {100 * probs[i]:5.1f}%  {names[i]}")
     if target != analysis.predicted:
         print(f"Grad-CAM target: {names[target]}")
     spent = ", ".join(f"{k} {v:.0f} ms" for k, v in timings.items())
-    print(f"device {analysis.device}, {len(analysis.points)} points; {spent}")
+    novelty = "" if np.isnan(analysis.novelty) else f"novelty {analysis.novelty:.4g}; "
+    print(f"{novelty}device {analysis.device}, {analysis.views} views of "
+          f"{clf.num_points} points; {spent}")
     if args.screenshot is not None:
         print(f"screenshot: {args.screenshot}")
     if args.export_mesh is not None:

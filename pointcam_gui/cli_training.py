@@ -73,6 +73,16 @@ def add_training(sub: Any) -> None:
     g.add_argument("--workers", type=_positive, default=2, help="processes (default 2)")
     g.add_argument("--format", choices=("ply", "stl"), default="ply")
     g.set_defaults(handler=_dataset_generate)
+    o = dsub.add_parser("generate-others", help="generate parts of no class (outlier exposure)",
+                        description="Generate N parts of each other kind (gears, pulleys, "
+                                    "brackets, plates, springs, ...) for `pointcam train "
+                                    "--outliers`; deterministic for a seed.")
+    o.add_argument("out", type=Path, metavar="OUT", help="a new or empty folder")
+    o.add_argument("--per-kind", type=_positive, required=True, metavar="N")
+    o.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
+    o.add_argument("--kinds", nargs="+", metavar="KIND", help="(default: all)")
+    o.add_argument("--workers", type=_positive, default=2, help="processes (default 2)")
+    o.set_defaults(handler=_dataset_generate_others)
 
     # defaults stay None so that `pointcam --help` needs no torch; TrainConfig fills them in
     t = sub.add_parser("train", help="train a PointNet on a folder-per-class dataset",
@@ -92,6 +102,10 @@ def add_training(sub: Any) -> None:
                         "(default 64,128,256)")
     t.add_argument("--head", type=_sizes, metavar="256,128", help="(default 256,128)")
     t.add_argument("--threads", type=int, help="torch CPU threads (default 0: one per core)")
+    t.add_argument("--outliers", type=Path, metavar="DIR",
+                   help="parts of none of the classes (any depth), trained toward a uniform "
+                        "answer: outlier exposure (see `pointcam dataset generate-others`)")
+    t.add_argument("--outlier-weight", type=float, help="weight of their loss (default 0.5)")
     t.add_argument("--normalization", choices=("pca_unit_sphere", "bbox_center_unit_sphere"),
                    help="how points are posed and scaled, recorded in the weights "
                         "(default pca_unit_sphere)")
@@ -110,6 +124,25 @@ def add_training(sub: Any) -> None:
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.add_argument("--confusion-png", type=Path, metavar="OUT.png")
     e.set_defaults(handler=_evaluate)
+
+    c = sub.add_parser("calibrate", help="fit calibrated probabilities and the novelty verdict",
+                       description="Fit the temperature of the probabilities and the novelty "
+                                   "statistics and threshold on held-out parts of the model's "
+                                   "classes (never its training parts), and write them into the "
+                                   "weights file.")
+    c.add_argument("data", type=Path, metavar="DATA", help="folder with one sub-folder per class")
+    c.add_argument("--weights", type=Path, required=True, metavar="W.safetensors")
+    c.add_argument("--out", type=Path, metavar="OUT.safetensors",
+                   help="where to write (default: update the weights file in place, atomically)")
+    c.add_argument("--novelty", choices=("msp", "energy", "mahalanobis", "knn"),
+                   default="mahalanobis", help="novelty method (default mahalanobis)")
+    c.add_argument("--flag-rate", type=float, default=0.05,
+                   help="share of these parts the threshold may call unfamiliar (default 0.05)")
+    c.add_argument("--keep-temperature", action="store_true",
+                   help="keep the weights' temperature (1 if none) and fit only the novelty")
+    c.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    c.add_argument("--seed", type=int, default=0, help="sampling and split seed (default 0)")
+    c.set_defaults(handler=_calibrate)
 
 
 def _dataset_generate(args: argparse.Namespace) -> int:
@@ -130,19 +163,38 @@ def _dataset_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dataset_generate_others(args: argparse.Namespace) -> int:
+    from pointcam_gui.core.outliers import generate_others
+
+    with _bar("generating") as bar:
+        report = generate_others(args.out, args.per_kind, args.seed, args.kinds,
+                                 workers=args.workers, progress=_progress(bar))
+    for f in report.failures:
+        print(f"failed {f['class']} seed {f['seed']}: {f['error']}", file=sys.stderr)
+    parts = len(report.manifest["parts"])
+    if parts == 0:
+        raise PointCAMError(f"{args.out}: the generator failed on every part")
+    print(f"wrote {parts} parts of {len(report.manifest['kinds'])} other kinds to {args.out}")
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     from pointcam_gui.core.training import TrainConfig, TrainProgress, train
 
     given = {k: getattr(args, k) for k in ("epochs", "points", "batch_size", "lr", "seed",
                                             "device", "val_fraction", "widths", "head", "threads",
-                                            "normalization")}
+                                            "normalization", "outlier_weight")}
+    if args.outliers is not None:
+        given["outliers"] = str(args.outliers)
     config = TrainConfig(**{k: v for k, v in given.items() if v is not None})
     command = (f"pointcam train {args.data} --out {args.out} --epochs {config.epochs} "
                f"--points {config.points} --batch-size {config.batch_size} --lr {config.lr} "
                f"--seed {config.seed} --device {config.device} "
                f"--val-fraction {config.val_fraction} "
                f"--widths {','.join(map(str, config.widths))} "
-               f"--head {','.join(map(str, config.head))} --normalization {config.normalization}")
+               f"--head {','.join(map(str, config.head))} --normalization {config.normalization}"
+               + (f" --outliers {config.outliers} --outlier-weight {config.outlier_weight}"
+                  if config.outliers else ""))
     bar = _bar("reading parts")
 
     def on_progress(p: TrainProgress) -> None:
@@ -198,3 +250,25 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from pointcam_gui.core import Classifier
+    from pointcam_gui.core.trust import collect_views, fit_trust, write_trust
+
+    if not 0.0 < args.flag_rate < 1.0:
+        raise PointCAMError(f"--flag-rate must be between 0 and 1, got {args.flag_rate}")
+    clf = Classifier.load(args.weights, device=args.device)
+    with _bar("analysing") as bar:
+        views = collect_views(args.data, clf, args.seed, progress=_progress(bar))
+    _report_skipped(views.skipped)
+    fit = fit_trust(views, len(clf.class_names), args.novelty, args.flag_rate, args.seed,
+                    clf.temperature if args.keep_temperature else None)
+    out = write_trust(args.weights, args.out or args.weights, clf, fit, str(args.data))
+    cal = fit.calibration
+    print(f"temperature {fit.temperature:.3f}: ECE {cal['ece_before']:.3f} -> "
+          f"{cal['ece_after']:.3f} on {cal['parts']} held-out parts")
+    print(f"novelty {fit.novelty.method}: threshold {fit.novelty.threshold:.4g} "
+          f"({100 * args.flag_rate:.0f}% of held-out parts above it)")
+    print(f"weights: {out}")
+    return 0

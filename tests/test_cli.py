@@ -54,7 +54,28 @@ def test_explain_json_has_the_documented_fields(part: Path, tiny_weights: Path, 
     assert sum(data["probabilities"].values()) == pytest.approx(1.0, abs=1e-4)
     assert data["target"] == {"index": 3, "name": "Gamma"}
     assert data["num_points"] == 64 and data["device"] in ("cpu", "cuda:0")
+    assert data["views"] >= 2  # the stable analysis: several samplings of the washer's frames
+    assert data["novelty"] is None and data["unfamiliar"] is False  # no method in these weights
     assert {"load", "sample", "forward", "gradcam", "heatmap", "total"} <= set(data["timings_ms"])
+
+
+def test_an_unfamiliar_part_is_said_to_be_so_in_text_and_json(part: Path, tiny_weights: Path,
+                                                               tmp_path: Path, capsys) -> None:
+    from dataclasses import replace
+
+    from pointcam_gui.core.checkpoint import load_checkpoint, save_checkpoint
+
+    model, meta = load_checkpoint(tiny_weights)
+    flagging = save_checkpoint(tmp_path / "flags.safetensors", model,
+                               replace(meta, novelty={"method": "msp", "threshold": 0.0}))
+    code, out, _ = run(["explain", str(part), "--weights", str(flagging)], capsys)
+    assert code == 0
+    assert out.splitlines()[1].startswith("Unfamiliar: this part does not look like any of the "
+                                          "4 classes")
+    assert "novelty 0." in out.splitlines()[-1]
+    code, out, _ = run(["explain", str(part), "--weights", str(flagging), "--json"], capsys)
+    data = json.loads(out)
+    assert data["unfamiliar"] is True and 0 < data["novelty"] < 1
 
 
 def test_classes_lists_the_model_classes_in_order(tiny_weights: Path, capsys) -> None:

@@ -86,3 +86,41 @@ def test_train_help_states_the_real_defaults(capsys: pytest.CaptureFixture[str])
     for value in (c.epochs, c.points, c.batch_size, c.lr, c.val_fraction, c.device, c.normalization,
                   ",".join(map(str, c.widths)), ",".join(map(str, c.head))):
         assert f"(default {value})" in text
+
+
+def test_outlier_exposure_and_calibration_end_to_end(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """generate-others -> train --outliers -> calibrate -> explain shows the novelty."""
+    data, others = tmp_path / "data", tmp_path / "others"
+    weights, calibrated = tmp_path / "w.safetensors", tmp_path / "c.safetensors"
+    assert main(["dataset", "generate", str(data), "--per-class", "4", "--seed", "3",
+                 "--classes", "nut", "thrust_washer", "--workers", "1"]) == 0
+    assert main(["dataset", "generate-others", str(others), "--per-kind", "1", "--seed", "4",
+                 "--kinds", "gear", "plate", "--workers", "1"]) == 0
+    assert "wrote 2 parts of 2 other kinds" in capsys.readouterr().out
+    assert main(["train", str(data), "--out", str(weights), "--epochs", "1",
+                 "--outliers", str(others), *TINY_NET]) == 0
+    meta = read_metadata(weights)
+    assert meta.provenance["outlier_parts"] == 2
+    assert f"--outliers {others}" in meta.provenance["command"]
+    capsys.readouterr()
+    assert main(["calibrate", str(data), "--weights", str(weights), "--out", str(calibrated),
+                 "--novelty", "msp", "--flag-rate", "0.25", "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert "temperature" in out and "novelty msp: threshold" in out
+    meta = read_metadata(calibrated)
+    assert meta.novelty["method"] == "msp" and "temperature" in meta.calibration
+    assert read_metadata(weights).novelty == {}  # --out leaves the input as it was
+    assert main(["explain", str(next((data / "hexagonal_nut").iterdir())), "--weights",
+                 str(calibrated), "--device", "cpu", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert 0.0 <= result["novelty"] <= 1.0 and isinstance(result["unfamiliar"], bool)
+
+
+def test_calibrate_refuses_a_bad_flag_rate(tmp_path: Path, tiny_weights: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    data = _folders(tmp_path / "data", {"Alpha part": 2, "Gamma": 2})
+    assert main(["calibrate", str(data), "--weights", str(tiny_weights),
+                 "--flag-rate", "1.5"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--flag-rate" in err

@@ -1,14 +1,16 @@
-"""What the model sees while training: fresh surface samples, turned, stretched and jittered.
+"""What the model sees while training: fresh surface samples, stretched, posed and jittered.
 
-Every set ends in ``sampling.normalize`` with the run's method, so training inputs are exactly
-what inference feeds the model, only from parts in more poses and proportions.
+Every set is posed the way inference poses a part: in one of the frames its exact surface moments
+allow (``pose``), drawn at random where symmetry leaves a choice, so training sees exactly the
+frames the stable analysis averages over; only the part's proportions vary more.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from pointcam_gui.core.sampling import NORMALIZATION, SurfaceSampler, normalize
+from pointcam_gui.core.pose import placement, pose_frames, random_frame
+from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS, Normalization, SurfaceSampler
 
 
 def random_rotations(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -25,22 +27,30 @@ def random_rotations(n: int, rng: np.random.Generator) -> np.ndarray:
 def point_sets(samplers: list[SurfaceSampler], n: int, rng: np.random.Generator,
                method: str = NORMALIZATION, scale_range: tuple[float, float] | None = None,
                jitter: float = 0.0) -> np.ndarray:
-    """(M, n, 3) float32 model inputs: fresh samples of every part in a random orientation.
+    """(M, n, 3) float32 model inputs: fresh samples of every part, each in a random allowed frame.
 
-    ``scale_range`` stretches each axis of the part by a log-uniform factor; ``jitter`` is the
-    std of per-point noise in unit-sphere units (clipped at 3 std).
+    ``scale_range`` stretches each axis of the part by a log-uniform factor (the frame is then
+    that of the stretched part); ``jitter`` is the std of per-point noise in unit-sphere units
+    (clipped at 3 std). Without a pose (``bbox_center_unit_sphere``) the part is turned at random.
     """
-    rots = random_rotations(len(samplers), rng)
+    if method not in NORMALIZATIONS:
+        raise ValueError(f"unknown normalization {method!r}")
     out = np.empty((len(samplers), n, 3), np.float32)
     for i, sampler in enumerate(samplers):
-        pts, _ = normalize(sampler.sample(n, rng)[0], "bbox_center_unit_sphere")  # unit size
+        stretch = np.eye(3)
         if scale_range is not None:
             lo, hi = scale_range
-            pts = pts * np.exp(rng.uniform(np.log(lo), np.log(hi), 3))
-        pts = pts @ rots[i].T
+            stretch = np.diag(np.exp(rng.uniform(np.log(lo), np.log(hi), 3)))
+        if method == "pca_unit_sphere":
+            rotation = random_frame(pose_frames(sampler.moments.stretched(stretch)), rng)
+        else:
+            rotation = random_rotations(1, rng)[0]
+        centre, radius = placement(sampler.corners @ stretch.T, rotation[None])
+        pts = sampler.sample(n, rng)[0] @ stretch.T
+        pts = Normalization(centre[0], float(radius[0]), rotation).apply(pts)
         if jitter > 0:
             pts = pts + np.clip(rng.normal(0, jitter, pts.shape), -3 * jitter, 3 * jitter)
-        out[i] = normalize(pts, method)[0]  # exactly what inference applies
+        out[i] = pts
     return out
 
 

@@ -212,12 +212,20 @@ class Classifier:
         run = self._forward(pts[None])
         return self._explanation(run, run.raw[0])
 
-    def view_outputs(self, mesh: trimesh.Trimesh, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    def view_outputs(self, mesh: trimesh.Trimesh, seed: int = 0, *,
+                     features: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Raw logits (V, C) and pooled features (V, K) of the stable analysis's views: what
-        calibration and the novelty statistics are fitted on."""
+        evaluation, calibration and the novelty statistics use. ``features=False`` runs only
+        ``model(x)`` and returns an empty feature array."""
         _, views, _ = self._views(mesh, seed)
-        run = self._forward(views, maps=False)
-        return run.logits, run.features
+        if features:
+            run = self._forward(views, maps=False)
+            return run.logits, run.features
+        x = torch.from_numpy(np.ascontiguousarray(views.transpose(0, 2, 1), np.float32))
+        with torch.inference_mode():
+            logits = torch.cat([self.model(x[s:s + _BATCH].to(self.device))
+                                for s in range(0, len(x), _BATCH)])
+        return logits.cpu().numpy(), np.empty((len(views), 0), np.float32)
 
     def _views(self, mesh: trimesh.Trimesh,
                seed: int) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:

@@ -181,15 +181,19 @@ def part_seed(seed: int, class_name: str, index: int) -> int:
     return int(ss.generate_state(1)[0] & 0x7FFFFFFF)
 
 
+OTHER_PREFIX = "other:"  # job names of parts of no class (``outliers``), not class parts
+
+
 def _make_one(job: tuple[str, int, int, str, str]) -> dict[str, Any]:
     """Worker: generate one part and write it; returns its manifest entry (or its error)."""
     class_name, index, seed, path, fmt = job
-    from pointcam_gui.core.synthetic import generate_part
+    from pointcam_gui.core.synthetic import generate_other, generate_part
 
     entry: dict[str, Any] = {"class": class_name, "index": index, "seed": seed,
                              "file": f"{Path(path).parent.name}/{Path(path).name}"}
     try:
-        mesh = generate_part(class_name, seed, vary=True)
+        mesh = (generate_other(class_name.removeprefix(OTHER_PREFIX), seed)
+                if class_name.startswith(OTHER_PREFIX) else generate_part(class_name, seed))
         if fmt == "ply":
             mesh.export(path, file_type="ply", encoding="binary", vertex_normal=False)
         else:

@@ -1,9 +1,10 @@
-"""How well a model names the parts of a folder-per-class dataset: accuracy, per class, confusion.
+"""How well a model names the parts of a folder-per-class dataset: accuracy, per class, confusion,
+and how well its probabilities are calibrated (ECE).
 
 Dataset folders are matched to the model's classes by name (case-insensitive) or slug, so a
 generated dataset (folders named ``hook``, ``wheel``...) and a user's own library both work. Parts
-are sampled exactly as ``pointcam explain`` samples them; ``rotate`` first turns each part into a
-random orientation (seeded), which is how the shipped model's held-out accuracy is measured.
+go through exactly the stable analysis ``pointcam explain`` runs (every view, tempered
+probabilities); ``rotate`` first turns each part into a random orientation (seeded).
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from pointcam_gui.core.augmentation import random_rotations
+from pointcam_gui.core.calibration import expected_calibration_error, view_probabilities
 from pointcam_gui.core.classes import SLUGS
 from pointcam_gui.core.classifier import Classifier
 from pointcam_gui.core.dataset import Skipped, check_readable, iter_meshes, scan_dataset
 from pointcam_gui.core.errors import DatasetError, PointCAMError
-from pointcam_gui.core.sampling import normalize, sample_surface
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ class EvaluationReport:
     class_names: tuple[str, ...]  # the model's, in its order
     confusion: np.ndarray  # (C, C) counts; rows: true class, columns: predicted
     skipped: tuple[Skipped, ...] = ()
+    ece: float = float("nan")  # expected calibration error, 10 bins
 
     @property
     def num_parts(self) -> int:
@@ -50,7 +51,7 @@ class EvaluationReport:
                 for i, n in enumerate(self.class_names) if rows[i]}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"accuracy": self.accuracy, "per_class": self.per_class,
+        return {"accuracy": self.accuracy, "ece": self.ece, "per_class": self.per_class,
                 "confusion": self.confusion.tolist(), "class_names": list(self.class_names),
                 "num_parts": self.num_parts,
                 "skipped": [{"file": str(s.path), "reason": s.reason} for s in self.skipped]}
@@ -60,7 +61,8 @@ class EvaluationReport:
         c, rows = self.confusion, self.confusion.sum(axis=1)
         width = max(len(n) for n in self.class_names)
         lines = [f"accuracy {100 * self.accuracy:.2f}% ({int(np.trace(c))}/{self.num_parts} "
-                 f"parts{f', {len(self.skipped)} skipped' if self.skipped else ''})", "",
+                 f"parts{f', {len(self.skipped)} skipped' if self.skipped else ''}), "
+                 f"calibration error (ECE, 10 bins) {self.ece:.3f}", "",
                  f"{'#':>3}  {'class':<{width}}  {'parts':>5}  {'accuracy':>8}"]
         for i, name in enumerate(self.class_names):
             acc = f"{100 * c[i, i] / rows[i]:7.1f}%" if rows[i] else f"{'-':>8}"
@@ -92,47 +94,33 @@ def match_classes(dataset_names: tuple[str, ...], model_names: tuple[str, ...]) 
 
 
 def evaluate(data: str | Path, classifier: Classifier, *, seed: int = 0, rotate: bool = False,
-             batch_size: int = 32,
              progress: Callable[[int, int], None] | None = None) -> EvaluationReport:
     """Classify every readable part of ``data`` and count the answers."""
     dataset = scan_dataset(data, min_classes=1)
     to_model = match_classes(dataset.class_names, classifier.class_names)
-    n_classes, n_points = len(classifier.class_names), classifier.num_points
+    n_classes = len(classifier.class_names)
     confusion = np.zeros((n_classes, n_classes), np.int64)
     rng = np.random.default_rng(seed)
     skipped: list[Skipped] = []
-    read: list[int] = []
-    batch: list[np.ndarray] = []
+    probabilities: list[np.ndarray] = []
     truth: list[int] = []
-
-    def flush() -> None:
-        x = torch.from_numpy(np.stack(batch)).transpose(1, 2).to(classifier.device)
-        with torch.inference_mode():
-            predicted = classifier.model.eval()(x).argmax(1).cpu().numpy()
-        np.add.at(confusion, (np.array(truth), predicted), 1)
-        batch.clear()
-        truth.clear()
-
     for label, path, mesh in iter_meshes(dataset, skipped, progress):
+        if rotate:
+            turn = np.eye(4)
+            turn[:3, :3] = random_rotations(1, rng)[0]
+            mesh.apply_transform(turn)
         try:
-            if rotate:
-                world, _ = sample_surface(mesh, n_points, seed)
-                points = normalize(world @ random_rotations(1, rng)[0].T,
-                                   classifier.metadata.normalization)[0]
-            else:
-                points = classifier.sample(mesh, seed)
-        except (PointCAMError, ValueError) as exc:
+            logits, _ = classifier.view_outputs(mesh, seed, features=False)
+        except PointCAMError as exc:
             skipped.append(Skipped(path, str(exc)))
             continue
-        read.append(label)
-        batch.append(points)
+        probabilities.append(view_probabilities(logits, classifier.temperature))
         truth.append(to_model[label])
-        if len(batch) == batch_size:
-            flush()
-    check_readable(dataset, read, min_classes=1)
-    if batch:
-        flush()
-    return EvaluationReport(classifier.class_names, confusion, tuple(skipped))
+    check_readable(dataset, truth, min_classes=1)
+    p, y = np.stack(probabilities), np.array(truth)
+    np.add.at(confusion, (y, p.argmax(axis=1)), 1)
+    return EvaluationReport(classifier.class_names, confusion, tuple(skipped),
+                            expected_calibration_error(p, y))
 
 
 def save_confusion_png(report: EvaluationReport, path: str | Path) -> Path:

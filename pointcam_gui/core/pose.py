@@ -26,6 +26,7 @@ import numpy as np
 EQUAL_MOMENTS = 0.10
 SIGNLESS_SKEW = 0.10
 TURNS = 8  # frames spread over a full turn about a symmetry axis
+_BLOCK = 1 << 17  # triangles per block of the moment sums
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class SurfaceMoments:
     def of(cls, triangles: np.ndarray) -> SurfaceMoments:
         """Over a triangle of area A with corners v_a (s = their sum), the integrals are
         A/12 (sum_a v_a v_a^T + s s^T) and A/60 (s^3 + sum_a sym(v_a v_a s) + 2 sum_a v_a^3):
-        the barycentric integrals of degree 2 and 3, expanded."""
+        the barycentric integrals of degree 2 and 3, expanded. Blocks of triangles bound the
+        scratch memory of a part with millions of faces."""
         tri = np.asarray(triangles, dtype=np.float64)
         cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
         areas = 0.5 * np.sqrt(np.einsum("ij,ij->i", cross, cross))
@@ -66,19 +68,23 @@ class SurfaceMoments:
             raise ValueError("mesh has no surface area")
         w = areas / total
         centroid = w @ tri.mean(axis=1)
-        local = tri - centroid  # about the centroid: no cancellation for far-away parts
-        s = local.sum(axis=1)  # (T, 3)
-        corners = local.reshape(-1, 3)  # (3T, 3)
-        weighted = corners * np.repeat(w, 3)[:, None]
-        ws = s * w[:, None]
-        # sums over triangles as matrix products: (rows, 9) outer products times (rows, 3)
-        wvv = (weighted[:, :, None] * corners[:, None, :]).reshape(-1, 9)
-        wss = (ws[:, :, None] * s[:, None, :]).reshape(-1, 9)
-        second = (weighted.T @ corners + ws.T @ s) / 12.0
-        vvs = (wvv.T @ np.repeat(s, 3, axis=0)).reshape(3, 3, 3)
-        third = (wss.T @ s + 2 * (wvv.T @ corners)).reshape(3, 3, 3)
-        third = (third + vvs + vvs.transpose(0, 2, 1) + vvs.transpose(2, 1, 0)) / 60.0
-        return cls(total, centroid, second, third)
+        second, third, vvs = np.zeros((3, 3)), np.zeros((3, 9)), np.zeros((9, 3))
+        for start in range(0, len(tri), _BLOCK):
+            local = tri[start:start + _BLOCK] - centroid  # about the centroid: no cancellation
+            wb = w[start:start + _BLOCK]
+            s = local.sum(axis=1)  # (T, 3)
+            corners = local.reshape(-1, 3)  # (3T, 3)
+            weighted = corners * np.repeat(wb, 3)[:, None]
+            ws = s * wb[:, None]
+            # sums over triangles as matrix products: (rows, 9) outer products times (rows, 3)
+            wvv = (weighted[:, :, None] * corners[:, None, :]).reshape(-1, 9)
+            wss = (ws[:, :, None] * s[:, None, :]).reshape(-1, 9)
+            second += weighted.T @ corners + ws.T @ s
+            vvs += wvv.T @ np.repeat(s, 3, axis=0)
+            third += (wss.T @ s + 2 * (wvv.T @ corners)).T
+        vvs3, third3 = vvs.reshape(3, 3, 3), third.T.reshape(3, 3, 3)
+        third3 = (third3 + vvs3 + vvs3.transpose(0, 2, 1) + vvs3.transpose(2, 1, 0)) / 60.0
+        return cls(total, centroid, second / 12.0, third3)
 
     def stretched(self, matrix: np.ndarray) -> SurfaceMoments:
         """The moments of the point density mapped through ``x -> matrix @ x`` (training's
@@ -190,10 +196,21 @@ def placement(vertices: np.ndarray, rotations: np.ndarray) -> tuple[np.ndarray, 
     frame of ``rotations`` (F, 3, 3), centred on its bounding box inside the unit sphere."""
     rots = np.asarray(rotations, dtype=np.float64)
     f = len(rots)
-    # one product for every frame: (V, 3) @ (3, 3F)
-    turned = (np.asarray(vertices, dtype=np.float64) @ rots.transpose(1, 0, 2).reshape(3, 3 * f))
-    turned = turned.reshape(-1, f, 3)
-    mid = 0.5 * (turned.min(axis=0) + turned.max(axis=0))  # (F, 3)
-    radius = np.sqrt(((turned - mid) ** 2).sum(axis=2).max(axis=0))
-    centres = np.einsum("fij,fj->fi", rots, mid)
-    return centres, np.where(radius > 0, radius, 1.0)
+    v = np.asarray(vertices, dtype=np.float64)
+    origin = v[0].copy()  # float32 products below stay precise relative to the part's size
+    flat = rots.transpose(1, 0, 2).reshape(3, 3 * f).astype(np.float32)
+    low, high = np.full(3 * f, np.inf), np.full(3 * f, -np.inf)
+    for start in range(0, len(v), _BLOCK):  # every frame's coordinates in one product per block
+        turned = (v[start:start + _BLOCK] - origin).astype(np.float32) @ flat
+        low = np.minimum(low, turned.min(axis=0))
+        high = np.maximum(high, turned.max(axis=0))
+    mid = (0.5 * (low + high)).reshape(f, 3)
+    centres = np.einsum("fij,fj->fi", rots, mid)  # relative to origin
+    far = np.zeros(f)
+    for start in range(0, len(v), _BLOCK):  # |v - c|^2 = |v|^2 - 2 v.c + |c|^2
+        block = v[start:start + _BLOCK] - origin
+        d2 = ((block * block).sum(axis=1)[:, None] - 2 * (block @ centres.T)
+              + (centres * centres).sum(axis=1))
+        far = np.maximum(far, d2.max(axis=0))
+    radius = np.sqrt(far)
+    return centres + origin, np.where(radius > 0, radius, 1.0)

@@ -1,8 +1,9 @@
 """Train a PointNet on any folder-per-class dataset of meshes, reporting through a plain callback.
 
-Every part is read once; each epoch samples fresh surface points, then rotates (uniform in SO(3)),
-stretches per axis and jitters them, and normalizes exactly as inference does. Validation parts are
-sampled once, in random orientations. The best epoch's weights are saved as soon as they appear, so
+Every part is read once; each epoch samples fresh surface points, stretches the part per axis, poses
+it in one of the frames its exact moments allow (as inference does), and jitters the points; parts
+of no class (``outliers``), when given, are mixed into every batch with a uniform target.
+Validation parts are sampled once. The best epoch's weights are saved as soon as they appear, so
 Ctrl-C (or a crash) keeps them; the CSV log and the curves PNG are rewritten every epoch.
 """
 
@@ -31,6 +32,7 @@ from pointcam_gui.core.dataset import Skipped, check_readable, iter_meshes, scan
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import DatasetError, PointCAMError
 from pointcam_gui.core.model import PointNet, PointNetConfig
+from pointcam_gui.core.outliers import iter_outliers
 from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS, SurfaceSampler
 from pointcam_gui.core.training_log import EpochStats, log_paths, write_curves, write_log
 
@@ -58,6 +60,8 @@ class TrainConfig:
     jitter: float = 0.01  # std of per-point noise, in unit-sphere units
     normalization: str = NORMALIZATION  # one of sampling.NORMALIZATIONS
     threads: int = 0  # torch CPU threads; 0: one per core
+    outliers: str | None = None  # folder of parts of no class, trained toward a uniform answer
+    outlier_weight: float = 0.5  # weight of their loss (Hendrycks et al. use 0.5)
 
 
 @dataclass(frozen=True)
@@ -86,23 +90,36 @@ class TrainResult:
 
 def _run_epoch(model: PointNet, x: np.ndarray, y: np.ndarray, config: TrainConfig,
                device: torch.device, opt: torch.optim.Optimizer | None,
-               on_batch: Callable[[int, int], None] | None = None) -> tuple[float, float]:
-    """Mean cross-entropy (unsmoothed, so train and validation compare) and accuracy."""
+               on_batch: Callable[[int, int], None] | None = None,
+               x_other: np.ndarray | None = None) -> tuple[float, float]:
+    """Mean cross-entropy (unsmoothed, so train and validation compare) and accuracy.
+
+    ``x_other`` (training only) are parts of no class, shared out over the batches: their loss is
+    the cross-entropy to the uniform distribution, weighted by ``config.outlier_weight``.
+    """
     training = opt is not None
     model.train(training)
     bs = config.batch_size if training else 2 * config.batch_size
     starts = list(range(0, len(x), bs))
     if training and len(starts) > 1 and len(x) - starts[-1] < 2:
         starts.pop()  # BatchNorm cannot train on a batch of one; shuffling brings it back later
+    others = (np.array_split(x_other, len(starts)) if training and x_other is not None
+              and len(x_other) else [np.empty((0, *x.shape[1:]), np.float32)] * len(starts))
     loss_sum = correct = seen = 0.0
     for b, s in enumerate(starts, 1):
-        xb = torch.from_numpy(x[s:s + bs]).transpose(1, 2).to(device)
+        n_cls = len(x[s:s + bs])
+        xb = torch.from_numpy(np.concatenate([x[s:s + bs], others[b - 1]])).transpose(1, 2)
+        xb = xb.to(device)
         yb = torch.from_numpy(y[s:s + bs]).to(device)
         with torch.set_grad_enabled(training):
-            logits = model(xb)
+            all_logits = model(xb)
+            logits = all_logits[:n_cls]
             ce = F.cross_entropy(logits, yb)
             if opt is not None:
                 loss = F.cross_entropy(logits, yb, label_smoothing=config.label_smoothing)
+                if len(all_logits) > n_cls:
+                    uniform = -F.log_softmax(all_logits[n_cls:], dim=1).mean(dim=1).mean()
+                    loss = loss + config.outlier_weight * uniform
                 loss = loss + 1e-3 * model.transform_regularizer()
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
@@ -167,6 +184,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
         samplers.append(SurfaceSampler(mesh))
         labels.append(label)
     check_readable(dataset, labels)
+    other_samplers = ([SurfaceSampler(m) for _, m in iter_outliers(cfg.outliers)]
+                      if cfg.outliers else [])
     y_all = np.array(labels, np.int64)
     split_ss, val_ss, epoch_ss = np.random.SeedSequence(cfg.seed).spawn(3)
     train_idx, val_idx = stratified_split(y_all, cfg.val_fraction, np.random.default_rng(split_ss))
@@ -211,9 +230,10 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
             "device": str(device), "torch_threads": threads,
             "torch": torch.__version__, "pointcam": __version__,
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "augmentation": f"fresh area-weighted sampling each epoch; rotation uniform in SO(3); "
-                            f"per-axis scale {cfg.scale_range[0]}-{cfg.scale_range[1]}; "
-                            f"jitter {cfg.jitter}; validation in random orientations",
+            "augmentation": f"fresh area-weighted sampling each epoch; per-axis stretch "
+                            f"{cfg.scale_range[0]}-{cfg.scale_range[1]}; a random frame of those "
+                            f"the stretched part's exact moments allow; jitter {cfg.jitter}",
+            "outlier_parts": len(other_samplers),
             "config": asdict(cfg)}
         return ModelMetadata(class_names=dataset.class_names, num_points=cfg.points,
                              architecture=arch.to_dict(), normalization=cfg.normalization,
@@ -225,9 +245,12 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
             order = rng.permutation(len(train_idx))
             x_train = point_sets([samplers[train_idx[i]] for i in order], cfg.points, rng,
                                  cfg.normalization, cfg.scale_range, cfg.jitter)
+            x_other = (point_sets([other_samplers[i] for i in rng.permutation(len(other_samplers))],
+                                  cfg.points, rng, cfg.normalization, cfg.scale_range, cfg.jitter)
+                       if other_samplers else None)
             lr = opt.param_groups[0]["lr"]
             tr_loss, tr_acc = _run_epoch(model, x_train, y_train[order], cfg, device, opt,
-                                         partial(_batch_progress, emit, epoch))
+                                         partial(_batch_progress, emit, epoch), x_other)
             sched.step()
             precise_batchnorm(model, x_train, cfg.batch_size, device)
             with torch.no_grad():

@@ -198,10 +198,12 @@ class MainWindow(QMainWindow):
         self.viewport.show_analysis(a, self.target, self._style, result.geometry)
         display_ms = (time.perf_counter() - t0) * 1000.0
         self.panel.set_analysis(a.class_names, [float(p) for p in a.probabilities], a.predicted,
-                                self.target, _describe(path, a))
+                                self.target, _describe(path, a), novelty=a.novelty,
+                                unfamiliar=a.unfamiliar)
         self.setWindowTitle(f"{path.name} — PointCAM")
-        self.status.idle(f"{path.name}: {a.predicted_name} "
-                         f"({100.0 * float(a.probabilities[a.predicted]):.1f} %)")
+        self.status.show_result(f"{path.name}: {a.predicted_name} "
+                                f"({100.0 * float(a.probabilities[a.predicted]):.1f} %)",
+                                a.novelty, a.unfamiliar)
         self.status.set_device(a.device, confirmed=True)
         self.status.set_timings({"load": result.load_ms, **a.timings_ms, "display": display_ms})
         if self.remember:
@@ -348,5 +350,6 @@ def _samples() -> list[Path]:
 
 def _describe(path: Path, analysis: Analysis) -> str:
     mesh = analysis.display_mesh
-    return (f"{path.name}  ·  {len(mesh.vertices):,} display vertices  ·  "
-            f"{len(analysis.points):,} points")
+    return (f"{path.name}  ·  {len(mesh.vertices):,} display vertices\n"
+            f"{analysis.views} {'view' if analysis.views == 1 else 'views'} of "
+            f"{len(analysis.points) // max(analysis.samplings, 1):,} points")

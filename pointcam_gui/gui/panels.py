@@ -6,6 +6,7 @@ It holds no analysis logic; it shows what it is given and emits intent signals
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from pointcam_gui.gui.class_list import ClassList
+from pointcam_gui.gui.novelty_banner import NoveltyBanner
 from pointcam_gui.gui.theme import Theme
 from pointcam_gui.scene_style import COLORMAP_STOPS, COLORMAPS, SceneStyle
 
@@ -74,6 +76,7 @@ class SidePanel(QWidget):
         self._probs: Sequence[float] = ()
         self._predicted = -1
 
+        self.novelty_banner = NoveltyBanner()
         self.predicted_name = QLabel("No part open")
         self.predicted_name.setObjectName("PredictedName")
         self.predicted_name.setWordWrap(True)
@@ -116,6 +119,7 @@ class SidePanel(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(18, 18, 18, 14)
         root.setSpacing(6)
+        root.addWidget(self.novelty_banner)
         root.addWidget(_caption("Predicted class"))
         root.addWidget(self.predicted_name)
         root.addWidget(self.predicted_prob)
@@ -165,8 +169,10 @@ class SidePanel(QWidget):
             w.blockSignals(False)
 
     def set_analysis(self, names: Sequence[str], probabilities: Sequence[float],
-                     predicted: int, target: int, source: str) -> None:
+                     predicted: int, target: int, source: str, *,
+                     novelty: float = math.nan, unfamiliar: bool = False) -> None:
         self._names, self._probs, self._predicted = tuple(names), probabilities, predicted
+        self.novelty_banner.show_verdict(unfamiliar, len(names), novelty)
         self.predicted_name.setText(names[predicted])
         self.predicted_prob.setText(f"{100.0 * float(probabilities[predicted]):.1f} % "
                                     "probability")

@@ -3,11 +3,14 @@ where the time of the last analysis went."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStatusBar
 
 FLASH_MS = 10_000
+NOVELTY_TIP = ("Novelty: how unlike the parts the model was trained on (higher is less alike); "
+               "above the threshold shipped with the model the part is called unfamiliar")
 _TIMING_LABELS = (("load", "load"), ("sample", "sample"), ("forward", "forward"),
                   ("gradcam", "Grad-CAM"), ("heatmap", "heat map"), ("display", "display"))
 
@@ -15,6 +18,18 @@ _TIMING_LABELS = (("load", "load"), ("sample", "sample"), ("forward", "forward")
 def format_timings(timings: Mapping[str, float]) -> str:
     parts = [f"{label} {timings[key]:.0f} ms" for key, label in _TIMING_LABELS if key in timings]
     return "  ·  ".join(parts)
+
+
+def novelty_score(novelty: float) -> str:
+    """Three significant figures: the methods' scales differ (1 - probability, distances)."""
+    return f"{novelty:.0f}" if abs(novelty) >= 1000 else f"{novelty:.3g}"
+
+
+def format_novelty(novelty: float, unfamiliar: bool) -> str:
+    """'novelty 12.3 (unfamiliar)', or '' when the weights ship no novelty method (NaN)."""
+    if math.isnan(novelty):
+        return ""
+    return f"novelty {novelty_score(novelty)}" + (" (unfamiliar)" if unfamiliar else "")
 
 
 class StatusBar(QStatusBar):
@@ -42,11 +57,19 @@ class StatusBar(QStatusBar):
     def busy(self, text: str) -> None:
         self.clearMessage()
         self.message.setText(text)
+        self.message.setToolTip("")
         self.progress.show()
 
     def idle(self, text: str) -> None:
         self.progress.hide()
         self.message.setText(text)
+        self.message.setToolTip("")
+
+    def show_result(self, summary: str, novelty: float, unfamiliar: bool) -> None:
+        """The shown part's one-line summary, with its novelty when the weights score it."""
+        verdict = format_novelty(novelty, unfamiliar)
+        self.idle(f"{summary}  ·  {verdict}" if verdict else summary)
+        self.message.setToolTip(NOVELTY_TIP if verdict else "")
 
     def flash(self, text: str) -> None:
         """A short-lived message (unexpected errors): shown, then it goes away by itself."""

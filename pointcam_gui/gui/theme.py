@@ -24,14 +24,20 @@ class Theme:
     bar: str  # probability bars
     bar_track: str
     badge: str  # the "predicted" badge
+    notice: str  # the unfamiliar-part banner: a soft amber, calm rather than alarming
+    notice_border: str
+    notice_text: str
+    notice_icon: str
 
 
 LIGHT = Theme(dark=False, window="#eef0f3", panel="#ffffff", text="#1d2330", muted="#6a7282",
               border="#d9dde3", accent="#2563eb", accent_soft="#e3ecfd", bar="#5b8def",
-              bar_track="#eceff3", badge="#0f9d58")
+              bar_track="#eceff3", badge="#0f9d58", notice="#fdf6e3", notice_border="#f0dcae",
+              notice_text="#5a4616", notice_icon="#d49a1e")
 DARK = Theme(dark=True, window="#1b1e24", panel="#23272f", text="#e5e8ee", muted="#98a1b0",
              border="#343a45", accent="#5b9cff", accent_soft="#2a3a57", bar="#5b8def",
-             bar_track="#2e333d", badge="#34c27a")
+             bar_track="#2e333d", badge="#34c27a", notice="#322d23", notice_border="#5a4a2b",
+             notice_text="#ecdcb6", notice_icon="#e0a93a")
 
 
 def theme_for(dark: bool) -> Theme:
@@ -80,6 +86,11 @@ def style_sheet(t: Theme) -> str:
     #PredictedProb {{ color: {t.accent}; font-size: 12pt; font-weight: 600; }}
     #Muted {{ color: {t.muted}; }}
     #TargetLine {{ color: {t.text}; }}
+    #NoveltyBanner {{ background: {t.notice}; border: 1px solid {t.notice_border};
+        border-radius: 6px; margin-bottom: 6px; }}
+    #SidePanel QLabel#NoveltyText {{ color: {t.notice_text}; }}
+    #SidePanel QLabel#NoveltyIcon {{ background: {t.notice_icon}; color: {t.notice};
+        border-radius: 8px; font-weight: 700; font-size: 8.5pt; }}
     #Separator {{ background: {t.border}; max-height: 1px; min-height: 1px; border: none; }}
     QListView#ClassList {{ background: {t.panel}; border: none; outline: none; }}
     #Welcome {{ background: {t.window}; }}

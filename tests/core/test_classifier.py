@@ -106,3 +106,83 @@ def test_shipped_model_names_every_shipped_sample() -> None:
     for path in files:
         analysis = clf.analyse(load_mesh(path), seed=0)
         assert analysis.predicted_name == by_slug[path.stem], path.name
+
+
+def _asymmetric_part() -> trimesh.Trimesh:
+    body = trimesh.creation.box(extents=(40, 20, 8))
+    lug = trimesh.creation.cylinder(radius=4, height=12)
+    lug.apply_translation([14, 5, 6])
+    return trimesh.util.concatenate([body, lug])
+
+
+def test_another_sampling_seed_gives_the_same_answer_and_picture(clf: Classifier) -> None:
+    for part in (_asymmetric_part(), trimesh.creation.annulus(r_min=4, r_max=9, height=2)):
+        a, b = clf.analyse(part, seed=0), clf.analyse(part, seed=1)
+        assert a.predicted == b.predicted
+        np.testing.assert_allclose(a.probabilities, b.probabilities, atol=0.02)
+        target = int(a.vertex_heat.std(axis=1).argmax())  # a random tiny model: a non-empty map
+        assert np.corrcoef(a.heat(target), b.heat(target))[0, 1] > 0.9
+
+
+def test_a_moved_rotated_rescaled_copy_gives_the_same_analysis(clf: Classifier) -> None:
+    part = _asymmetric_part()
+    copy = part.copy()
+    transform = np.eye(4)
+    transform[:3, :3] = trimesh.transformations.rotation_matrix(2.1, [0.3, -0.5, 0.8])[:3, :3]
+    transform[:3, :3] /= 25.4  # millimetres saved as inches
+    transform[:3, 3] = [1000, -20, 3]
+    copy.apply_transform(transform)
+    a, b = clf.analyse(part, seed=3), clf.analyse(copy, seed=3)
+    # the same draws on the same triangles: the same surface points, moved; the same frame
+    np.testing.assert_allclose(a.probabilities, b.probabilities, atol=1e-5)
+    np.testing.assert_allclose(a.cams, b.cams, atol=1e-4)
+    np.testing.assert_allclose(a.model_points, b.model_points, atol=1e-4)
+
+
+def test_analyse_returns_the_expectation_over_its_views(clf: Classifier) -> None:
+    from pointcam_gui.core.calibration import view_probabilities
+
+    washer = trimesh.creation.annulus(r_min=4, r_max=9, height=2)
+    analysis = clf.analyse(washer, seed=2)
+    logits, features = clf.view_outputs(washer, seed=2)
+    assert len(logits) == len(features) == analysis.views > len(analysis.frames) > 1
+    np.testing.assert_allclose(analysis.probabilities, view_probabilities(logits), atol=1e-6)
+
+
+def test_explain_explains_exactly_the_points_it_is_given(clf: Classifier) -> None:
+    points = clf.sample(_asymmetric_part(), seed=5)
+    a, b = clf.explain(points), clf.explain(points[::-1].copy())
+    np.testing.assert_allclose(a.probabilities, b.probabilities, atol=1e-6)
+    np.testing.assert_allclose(a.cams[:, ::-1], b.cams, atol=1e-6)  # point-wise, in their order
+
+
+def test_without_a_shipped_novelty_method_the_verdict_is_unknown(clf: Classifier) -> None:
+    analysis = clf.analyse(_asymmetric_part())
+    assert np.isnan(analysis.novelty) and analysis.unfamiliar is False
+
+
+def test_the_novelty_verdict_follows_the_threshold_shipped_with_the_weights(
+        clf: Classifier) -> None:
+    from pointcam_gui.core.novelty import NoveltyModel
+
+    part = _asymmetric_part()
+    clf.novelty = NoveltyModel("msp", threshold=0.0)
+    flagged = clf.analyse(part)
+    assert 0 < flagged.novelty < 1 and flagged.unfamiliar
+    clf.novelty = NoveltyModel("msp", threshold=flagged.novelty + 1e-6)
+    assert not clf.analyse(part).unfamiliar
+    assert clf.explain(clf.sample(part)).novelty > 0  # single point sets are scored too
+
+
+def test_the_weights_temperature_softens_or_sharpens_the_probabilities(
+        tiny_weights: Path) -> None:
+    from dataclasses import replace
+
+    from pointcam_gui.core.checkpoint import load_checkpoint
+
+    model, meta = load_checkpoint(tiny_weights)
+    part = _asymmetric_part()
+    plain = Classifier(model, meta, "cpu").analyse(part)
+    hot = Classifier(model, replace(meta, calibration={"temperature": 4.0}), "cpu").analyse(part)
+    assert hot.predicted == plain.predicted  # temperature never changes the winner
+    assert hot.probabilities.max() < plain.probabilities.max()

@@ -63,7 +63,8 @@ def test_report_numbers_come_from_the_confusion_matrix() -> None:
     assert report.accuracy == pytest.approx(5 / 8)
     assert report.per_class == {"Box": 0.75, "Rod": 0.5}  # no parts of Ring: no recall
     d = report.to_dict()
-    assert {"accuracy", "per_class", "confusion", "class_names", "num_parts", "skipped"} <= set(d)
+    assert {"accuracy", "ece", "per_class", "confusion", "class_names", "num_parts",
+            "skipped"} <= set(d)
     assert d["confusion"][2] == [0, 2, 2]
     table = report.table()
     assert "62.50%" in table and "Ring" in table and "75.0%" in table
@@ -75,6 +76,8 @@ def test_oracle_gets_everything_right_even_in_random_orientations(shapes: Path) 
         report = evaluate(shapes, clf, rotate=rotate, seed=2)
         assert report.accuracy == 1.0
         assert np.array_equal(report.confusion, np.diag([3, 3, 3]))
+        # always right, but one-hot logits give only e / (e + 2) confidence: under-confident
+        assert report.ece == pytest.approx(1 - np.e / (np.e + 2), abs=1e-5)
 
 
 def test_folders_match_model_classes_by_name_or_slug() -> None:
@@ -90,7 +93,7 @@ def test_unreadable_parts_are_reported_and_a_single_class_is_fine(shapes: Path) 
         for f in (shapes / other).iterdir():
             f.unlink()
         (shapes / other).rmdir()
-    report = evaluate(shapes, classifier(), batch_size=2)
+    report = evaluate(shapes, classifier())
     assert report.num_parts == 3
     assert [s.path.name for s in report.skipped] == ["broken.stl"]
     assert report.to_dict()["skipped"][0]["file"].endswith("broken.stl")

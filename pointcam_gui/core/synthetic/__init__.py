@@ -18,8 +18,8 @@ import trimesh
 from pointcam_gui.core.classes import PART_CLASSES
 from pointcam_gui.core.errors import DatasetError
 
-__all__ = ["FAMILIES", "GENERATOR_VERSION", "PART_CLASSES", "Builder", "builders",
-           "generate_part"]
+__all__ = ["FAMILIES", "GENERATOR_VERSION", "OTHER_KINDS", "PART_CLASSES", "Builder", "builders",
+           "generate_other", "generate_part"]
 
 log = logging.getLogger(__name__)
 
@@ -96,4 +96,34 @@ def generate_part(class_name: str, seed: int, *, vary: bool = True) -> trimesh.T
     else:
         mesh.metadata["units"] = "mm"
     mesh.metadata.update({"class_name": class_name, "subtype": subtype, "seed": int(seed)})
+    return mesh
+
+
+# Outlier kinds (``synthetic.others``): parts that are none of the classes, for outlier exposure.
+OTHER_KINDS: tuple[str, ...] = ("gear", "pulley", "bracket", "plate", "spacer", "knob",
+                                "machine_screw", "spring", "shaft", "coupling", "housing",
+                                "extrusion")
+
+
+def generate_other(kind: str, seed: int, *, vary: bool = True) -> trimesh.Trimesh:
+    """One deterministic outlier part of ``kind`` (one of ``OTHER_KINDS``) for ``seed``.
+
+    Seeded like ``generate_part`` but from its own sequences (1000 + kind index), so an outlier
+    never shares a stream with a class part; ``metadata["kind"]`` names the kind.
+    """
+    if kind not in OTHER_KINDS:
+        raise DatasetError(f"Unknown outlier kind {kind!r}; expected one of {OTHER_KINDS}.")
+    from pointcam_gui.core.synthetic.others import OTHER_BUILDERS
+
+    part_seq, variety_seq = np.random.SeedSequence(
+        [1000 + OTHER_KINDS.index(kind), int(seed)]).spawn(2)
+    mesh = OTHER_BUILDERS[kind](np.random.default_rng(part_seq))
+    subtype = str(mesh.metadata.get("subtype", ""))
+    if vary:
+        from pointcam_gui.core.synthetic.variety import vary as apply_variety
+
+        mesh = apply_variety(mesh, np.random.default_rng(variety_seq))
+    else:
+        mesh.metadata["units"] = "mm"
+    mesh.metadata.update({"kind": kind, "subtype": subtype, "seed": int(seed)})
     return mesh
