@@ -13,11 +13,15 @@ FAMILIES = {"Hook": hooks, "Clamps": clamps,
             "Articulations, eyelets and other articulated joints": joints}
 SUBTYPES = {
     "Hook": {"eye_hook", "shank_hook", "ramshorn_hook", "j_hook", "s_hook", "wire_hook",
-             "plate_hook"},
-    "Clamps": {"c_clamp", "pipe_clamp", "hose_clamp", "u_bolt", "toggle_clamp"},
+             "plate_hook", "wall_hook", "over_door_hook", "strip_s_hook"},
+    "Clamps": {"c_clamp", "pipe_clamp", "hose_clamp", "u_bolt", "toggle_clamp", "c_frame",
+               "strap_clamp", "split_collar", "tube_clamp", "pipe_clip", "p_clip"},
     "Articulations, eyelets and other articulated joints": {
-        "rod_end", "clevis", "ball_joint", "eye_bolt", "hinge", "universal_joint"},
+        "rod_end", "clevis", "ball_joint", "eye_bolt", "hinge", "universal_joint",
+        "clevis_bracket", "clevis_block", "plain_rod_end", "single_yoke", "eyelet"},
 }
+# Sub-types labelled other than the builder function that draws them.
+LABELLED_BY = {"p_clip": "pipe_clip", "tube_clamp": "split_collar"}
 SEEDS = range(20)
 
 
@@ -66,9 +70,10 @@ def test_every_subtype_is_reachable_and_labelled(
 def test_subtype_builders_each_produce_valid_parts() -> None:
     for module, names in ((hooks, SUBTYPES["Hook"]), (clamps, SUBTYPES["Clamps"]),
                           (joints, SUBTYPES[PART_CLASSES[0]])):
-        for sub in names:
+        for sub in names - set(LABELLED_BY):
             mesh = getattr(module, sub)(np.random.default_rng(7))
-            assert mesh.metadata["subtype"] == sub
+            assert mesh.metadata["subtype"] in {sub} | {k for k, v in LABELLED_BY.items()
+                                                        if v == sub}
             assert mesh.area > 0
 
 

@@ -15,7 +15,7 @@ SUBTYPES = {
     "Wheel": {"disc_tyred", "spoked_tyred", "pneumatic_tread", "v_pulley", "track_wheel",
               "moulded_solid", "dished_tyred"},
     "Castor": {"fixed_plate", "swivel_plate", "swivel_plate_brake", "swivel_stem",
-               "swivel_bolt_hole", "twin_wheel_stem", "twin_wheel_plate"},
+               "swivel_bolt_hole", "twin_wheel_stem", "twin_wheel_plate", "fork_only"},
 }
 # Largest bounding-box side in mm: miniature bearing .. large wheel.
 SIZE_MM = {"Radial contact ball bearings": (3.0, 450.0), "Wheel": (45.0, 650.0),

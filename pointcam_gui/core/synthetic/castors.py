@@ -15,7 +15,7 @@ from shapely.geometry import box as shapely_box
 
 from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as S
-from pointcam_gui.core.synthetic.catalogue import centred, loguniform
+from pointcam_gui.core.synthetic.catalogue import centred, loguniform, one_of
 from pointcam_gui.core.synthetic.wheels import tyre_profile, wheel_centre
 
 Rng = np.random.Generator
@@ -77,13 +77,18 @@ def _top_plate(rng: Rng, length: float, thick: float, z0: float, sec: int) -> Me
     return _plate(outline, thick, z0)
 
 
-def _castor(rng: Rng) -> Mesh:
-    subtype = str(rng.choice(["fixed_plate", "swivel_plate", "swivel_plate_brake",
-                              "swivel_stem", "swivel_bolt_hole", "twin_wheel_stem",
-                              "twin_wheel_plate"]))
+FORKS = ["fixed_plate", "swivel_plate", "swivel_stem", "swivel_bolt_hole"]
+
+
+def _castor(rng: Rng, bare: bool = False) -> Mesh:
+    """A castor; ``bare`` draws only its fork (and top), with no wheel or a small loose one."""
+    subtype = str(rng.choice(FORKS if bare else [
+        "fixed_plate", "swivel_plate", "swivel_plate_brake", "swivel_stem", "swivel_bolt_hole",
+        "twin_wheel_stem", "twin_wheel_plate"]))
     sec = S.sections(rng, 16, 80)
     chair = subtype == "twin_wheel_stem"
-    diameter = rng.uniform(40.0, 100.0) if chair else loguniform(rng, 35.0, 250.0)
+    low = 50.0 if bare else 35.0  # a bare fork under 50 mm is flatter than its top plate is long
+    diameter = rng.uniform(40.0, 100.0) if chair else loguniform(rng, low, 250.0)
     width = diameter * (rng.uniform(0.18, 0.3) if chair else rng.uniform(0.22, 0.5))
     r_axle = float(np.clip(0.04 * diameter + 2, 3, 12))
     zc = diameter / 2
@@ -100,10 +105,13 @@ def _castor(rng: Rng) -> Mesh:
     z_y = diameter + 0.05 * diameter + 3 + tl  # top of the yoke, above the tyre
 
     bodies: list[Mesh] = []
-    wheel = _castor_wheel(rng, diameter, width, r_axle, sec)
-    wheel_y = [-(spacer + width) / 2, (spacer + width) / 2] if twin else [0.0]
-    for y in wheel_y:
-        bodies.append(S.moved(S.rotated(wheel, np.pi / 2, [1, 0, 0]), [offset, y, zc]))
+    small = bare and rng.random() < 0.4  # a bare fork drawn with a smaller stand-in wheel
+    if not bare or small:
+        f = rng.uniform(0.5, 0.75) if small else 1.0
+        wheel = _castor_wheel(rng, diameter * f, width * f, r_axle, sec)
+        wheel_y = [-(spacer + width) / 2, (spacer + width) / 2] if twin else [0.0]
+        for y in wheel_y:
+            bodies.append(S.moved(S.rotated(wheel, np.pi / 2, [1, 0, 0]), [offset, y, zc]))
 
     if chair:  # office-chair castor: moulded housing between the wheels, pin stem on top
         hw = spacer - 2 * gap
@@ -162,15 +170,24 @@ def _castor(rng: Rng) -> Mesh:
                 bodies.append(S.revolve([(0.01, 0), (0.35 * a, 0), (0.3 * a, 0.15 * a),
                                          (0.01, 0.2 * a)], max(10, sec // 2)))
                 bodies[-1].apply_translation([0, 0, z_top + tp])
-    # axle: a bolt with a hex head on one side and a nut on the other
-    bodies.append(S.cylinder_between([offset, -y_ax - 1.5 * r_axle, zc],
-                                     [offset, y_ax + 0.8 * r_axle, zc], r_axle, max(10, sec // 3)))
-    for y0, h in ((y_ax, 1.6 * r_axle), (-y_ax - 1.4 * r_axle, 1.4 * r_axle))[:0 if chair else 2]:
-        nut = S.rotated(S.hex_prism(3.2 * r_axle, h), -np.pi / 2, [1, 0, 0])
-        bodies.append(S.moved(nut, [offset, y0, zc]))
-    if subtype == "swivel_plate_brake" or (swivel and not chair and rng.random() < 0.2):
+    # axle: a bolt with a hex head on one side and a nut on the other (a bare fork may lack it)
+    if not bare or small or rng.random() < 0.5:
+        bodies.append(S.cylinder_between([offset, -y_ax - 1.5 * r_axle, zc],
+                                         [offset, y_ax + 0.8 * r_axle, zc], r_axle,
+                                         max(10, sec // 3)))
+        for y0, h in ((y_ax, 1.6 * r_axle),
+                      (-y_ax - 1.4 * r_axle, 1.4 * r_axle))[:0 if chair else 2]:
+            nut = S.rotated(S.hex_prism(3.2 * r_axle, h), -np.pi / 2, [1, 0, 0])
+            bodies.append(S.moved(nut, [offset, y0, zc]))
+    if not bare and (subtype == "swivel_plate_brake"
+                     or (swivel and not chair and rng.random() < 0.2)):
         bodies.append(_brake(rng, diameter, offset, zc, y_ax + 2, tl))
-    return centred(S.combine(*bodies), subtype)
+    return centred(S.combine(*bodies), "fork_only" if bare else subtype)
+
+
+def fork_only(rng: Rng) -> Mesh:
+    """A castor fork with its top plate, stem or bolt hole: no wheel, or a small one."""
+    return _castor(rng, bare=True)
 
 
 def _brake(rng: Rng, diameter: float, offset: float, zc: float, half_y: float,
@@ -192,4 +209,5 @@ def _brake(rng: Rng, diameter: float, offset: float, zc: float, half_y: float,
     return S.combine(shoe, _xz_plate(ShapelyPolygon(pedal).buffer(0), pw, -pw / 2))
 
 
-BUILDERS: dict[str, Builder] = {"Castor": _castor}
+# Fork-only castors are common in downloaded CAD: the wheel is a separate file.
+BUILDERS: dict[str, Builder] = {"Castor": one_of([_castor, fork_only], [0.82, 0.18])}

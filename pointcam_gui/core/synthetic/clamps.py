@@ -1,5 +1,7 @@
 """Clamps: C-clamps, two-half pipe clamps, hose clamps, U-bolts and toggle clamps.
 
+Bare C-frames, strap clamps, split collars and one-piece pipe clips live in ``clamps_flat``.
+
 Their studs, nuts, bolts and link bars come from ``threads`` and ``hardware``, shared with the
 hook and joint families; the U-bolt's bend is swept with the ``paths`` tools.
 """
@@ -12,6 +14,7 @@ import trimesh
 from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as sh
 from pointcam_gui.core.synthetic.catalogue import centred, one_of
+from pointcam_gui.core.synthetic.clamps_flat import c_frame, pipe_clip, split_collar, strap_clamp
 from pointcam_gui.core.synthetic.hardware import bar_between, hex_bolt, hex_nut
 from pointcam_gui.core.synthetic.paths import round_section, section_sweep, turtle
 from pointcam_gui.core.synthetic.shapes import difference as cut
@@ -214,5 +217,7 @@ def toggle_clamp(rng: np.random.Generator) -> Mesh:
     return centred(sh.combine(*parts), "toggle_clamp")
 
 
+# The bare and single-piece clamps of ``clamps_flat`` are what most downloaded CAD clamps are.
 BUILDERS: dict[str, Builder] = {"Clamps": one_of(
-    [c_clamp, pipe_clamp, hose_clamp, u_bolt, toggle_clamp], [0.22, 0.22, 0.18, 0.2, 0.18])}
+    [c_clamp, pipe_clamp, hose_clamp, u_bolt, toggle_clamp, c_frame, strap_clamp, split_collar,
+     pipe_clip], [0.13, 0.12, 0.1, 0.11, 0.12, 0.1, 0.11, 0.1, 0.11])}

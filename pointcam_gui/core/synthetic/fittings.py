@@ -4,6 +4,8 @@ A fitting is a body (tubes swept along its centre lines, in the XZ plane) plus o
 the body and the ports' outer solids are united and the bore and the ports' cutters subtracted,
 so the bore always runs through. Port A looks down -Z, so the run (or the first leg) is the +Z
 axis. Elbow bodies are a torus section (swept), mitred segments, or a cast two-leg body.
+Printed tube tees and tapping saddles, which have no ``pipe_ends`` ports, live in
+``fittings_printed``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import trimesh
 
 from pointcam_gui.core.synthetic import pipe_ends as pe
 from pointcam_gui.core.synthetic import shapes as sh
+from pointcam_gui.core.synthetic.fittings_printed import printed_tee, saddle_tee
 
 Mesh = trimesh.Trimesh
 _Y = np.array([0.0, 1.0, 0.0])
@@ -210,6 +213,8 @@ TEES: dict[str, Builder] = {
     "push_fit_tee": lambda g: tee(g, "push_fit_tee", "push_fit", (6, 42)),
     "barbed_tee": lambda g: tee(g, "barbed_tee", "barb", (4, 40), p_reduce=0.25),
     "compression_tee": lambda g: tee(g, "compression_tee", "compression", (4, 42)),
+    "printed_tee": printed_tee,
+    "saddle_tee": saddle_tee,
 }
 
 

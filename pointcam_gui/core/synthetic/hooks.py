@@ -1,5 +1,7 @@
 """Hooks: crane hooks with an eye or a threaded shank, ramshorn, J-, S-, wire and plate hooks.
 
+Wall, over-door and strip S-hooks bent from flat strip live in ``hooks_flat``.
+
 Bent and forged hooks are swept along turtle centre-lines (``paths``); threaded shanks, nuts
 and latches come from ``threads`` and ``hardware``.
 """
@@ -13,6 +15,7 @@ from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as sh
 from pointcam_gui.core.synthetic.catalogue import centred, one_of
 from pointcam_gui.core.synthetic.hardware import bar_between, hex_nut
+from pointcam_gui.core.synthetic.hooks_flat import over_door_hook, strip_s_hook, wall_hook
 from pointcam_gui.core.synthetic.paths import (
     Move,
     breaks,
@@ -213,6 +216,8 @@ def plate_hook(rng: np.random.Generator) -> Mesh:
     return centred(mesh, "plate_hook")
 
 
+# Hooks bent from flat strip (``hooks_flat``) are the household and workshop hooks of real files.
 BUILDERS: dict[str, Builder] = {"Hook": one_of(
-    [eye_hook, shank_hook, ramshorn_hook, j_hook, s_hook, wire_hook, plate_hook],
-    [0.2, 0.18, 0.1, 0.14, 0.12, 0.12, 0.14])}
+    [eye_hook, shank_hook, ramshorn_hook, j_hook, s_hook, wire_hook, plate_hook, wall_hook,
+     over_door_hook, strip_s_hook],
+    [0.13, 0.12, 0.07, 0.1, 0.1, 0.09, 0.1, 0.14, 0.08, 0.07])}

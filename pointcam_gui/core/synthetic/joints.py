@@ -3,6 +3,7 @@
 Proportions follow the usual catalogue tables in terms of the thread or bore d (DIN ISO 12240-4
 rod ends, DIN 71752 clevises, DIN 71802 angle joints, DIN 580/582 eye bolts and nuts,
 DIN 808 universal joints). Moving members are separate bodies, as in a CAD assembly export.
+Single-body clevis brackets and blocks, plain rod ends, yokes and eyelets live in ``joints_plain``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as sh
 from pointcam_gui.core.synthetic.catalogue import centred, one_of
 from pointcam_gui.core.synthetic.hardware import hex_nut
+from pointcam_gui.core.synthetic.joints_plain import (
+    clevis_block,
+    clevis_bracket,
+    eyelet,
+    plain_rod_end,
+    single_yoke,
+)
 from pointcam_gui.core.synthetic.shapes import difference as cut
 from pointcam_gui.core.synthetic.shapes import intersection as common
 from pointcam_gui.core.synthetic.shapes import union as fuse
@@ -235,6 +243,8 @@ def universal_joint(rng: np.random.Generator) -> Mesh:
     return centred(sh.combine(*parts), "universal_joint")
 
 
+# Single-body joints (``joints_plain``) are what most downloaded CAD articulations are.
 BUILDERS: dict[str, Builder] = {"Articulations, eyelets and other articulated joints": one_of(
-    [rod_end, clevis, ball_joint, eye_bolt, hinge, universal_joint],
-    [0.2, 0.17, 0.17, 0.18, 0.14, 0.14])}
+    [rod_end, clevis, ball_joint, eye_bolt, hinge, universal_joint, clevis_bracket, clevis_block,
+     plain_rod_end, single_yoke, eyelet],
+    [0.12, 0.1, 0.1, 0.1, 0.09, 0.08, 0.13, 0.07, 0.09, 0.06, 0.06])}

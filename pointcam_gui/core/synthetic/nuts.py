@@ -1,4 +1,4 @@
-"""Hexagonal nuts: plain, chamfered, flanged, nylon-insert, castle, jam and cap nuts.
+"""Hexagonal nuts: plain, chamfered, flanged, nylon-insert, castle, jam, cap and simple nuts.
 
 Sizes come from the ISO 4032 table in ``hardware``; forms follow ISO 4032/4035/7040/4161/7035.
 Every nut is centred on its bounding box with its axis along +Z; some carry a modelled thread.
@@ -19,7 +19,7 @@ Mesh = trimesh.Trimesh
 
 # Sub-types and how often each is drawn; the builder also takes one of these as ``kind``.
 NUT_KINDS = {"plain": 0.5, "double_chamfer": 1.5, "single_chamfer": 1, "flanged": 1,
-             "nylon_insert": 1, "castle": 1, "jam": 1, "cap": 0.6}
+             "nylon_insert": 1, "castle": 1, "jam": 1, "cap": 0.6, "simple": 1}
 
 
 def _bore_cutter(d: float, pitch: float, z0: float, z1: float, threaded: bool, sec: int,
@@ -64,11 +64,17 @@ def hexagonal_nut(rng: np.random.Generator, kind: str | None = None) -> Mesh:
         sink_top = False
     elif kind == "castle":
         body, h = _castle_nut(d, s, rng, sec)
+    elif kind == "simple":  # hand-modelled: a bare prism, thin to thick, a coarse plain bore
+        h = d * rng.uniform(0.35, 1.5)
+        body = sh.hex_prism(s, h)
+        sec = int(rng.choice([6, 8, 10, 12, 16]))
+        threaded = False
     else:
         body, h = _cap_nut(d, s, rng, sec)
         sink_top = False
     z1 = h if kind != "cap" else h * rng.uniform(0.55, 0.7)
-    hole = _bore_cutter(d, pitch, 0.0, z1, threaded, sec, per_turn, True, sink_top)
+    hole = (_bore_cutter(d, pitch, 0.0, z1, threaded, sec, per_turn, True, sink_top)
+            if kind != "simple" else sh.cylinder(d / 2 * 1.02, h * 3, sec, -h))
     body = sh.difference(body, hole)
     return centred(body, f"{kind}_nut" + ("_threaded" if threaded else ""))
 

@@ -2,8 +2,11 @@
 
 Real files come in any orientation and placement, in millimetres, metres or inches, tessellated
 coarsely or finely by whichever exporter wrote them, sometimes with rounded coordinates, a few
-missing faces, or STL's unmerged triangle soup. ``vary`` applies a random mix of these to one
-part; the classifier must learn to ignore all of it. It never returns an empty or degenerate mesh.
+missing faces, or STL's unmerged triangle soup. Hand-made models add their own habits: very
+coarse facets, triangles written twice, a loose screw saved with the part, a whole face left
+open, an assembly simplified to its main body. ``vary`` applies a random mix of these to one
+part, each rarely enough that the part stays recognisable; the classifier must learn to ignore
+all of it. It never returns an empty or degenerate mesh.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import logging
 
 import numpy as np
 import trimesh
+
+from pointcam_gui.core.synthetic.shapes import revolve
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +82,77 @@ def _open_patch(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trim
     return out
 
 
+def _main_body(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Keep the large bodies of an assembly: the loose nuts, balls or pins were left out."""
+    bodies = mesh.split(only_watertight=False)
+    if not 2 <= len(bodies) <= 60:  # one body, or a triangle soup: nothing to simplify
+        return mesh
+    areas = np.array([b.area for b in bodies])
+    keep = areas >= areas.max() * rng.uniform(0.1, 0.4)
+    if keep.all() or areas[keep].sum() < 0.5 * areas.sum():
+        return mesh
+    out = trimesh.util.concatenate([b for b, k in zip(bodies, keep, strict=True) if k])
+    return out if isinstance(out, trimesh.Trimesh) else mesh
+
+
+def _coarsen(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Snap vertices to a coarse grid and drop collapsed faces: a very low-poly model."""
+    grid = float(np.linalg.norm(mesh.extents)) / rng.uniform(60.0, 140.0)
+    out = trimesh.Trimesh(np.round(mesh.vertices / grid) * grid, mesh.faces.copy(), process=False)
+    out.merge_vertices()
+    out.update_faces(out.nondegenerate_faces())
+    out.remove_unreferenced_vertices()
+    # Thin walls collapse at this grid; keep the original when the part would lose its shape.
+    if len(out.faces) < 0.25 * len(mesh.faces) or not 0.6 < out.area / mesh.area < 1.4:
+        return mesh
+    return out
+
+
+def _open_side(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Leave out the faces of one outermost side (an end cap, a plate face): an open shell."""
+    axis = np.zeros(3)
+    axis[rng.integers(3)] = rng.choice([-1.0, 1.0])
+    along = mesh.triangles_center @ axis
+    reach = along.max() - 0.05 * float(np.ptp(along))
+    drop = (mesh.face_normals @ axis > 0.9) & (along >= reach)
+    if not drop.any() or drop.sum() > 0.25 * len(mesh.faces):
+        return mesh
+    out = mesh.copy()
+    out.update_faces(~drop)
+    out.remove_unreferenced_vertices()
+    return out
+
+
+def _loose_screw(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Save a loose screw (or washer) beside the part, as a second body in the same file."""
+    size = float(mesh.extents.max()) * rng.uniform(0.08, 0.25)
+    k = int(rng.choice([6, 8, 12, 16, 24]))
+    if rng.random() < 0.7:
+        r = size * 0.12
+        extra = revolve([(0, 0), (r, 0), (r, size), (1.8 * r, size), (1.8 * r, size + 1.2 * r),
+                         (0, size + 1.2 * r)], k)
+    else:
+        extra = trimesh.creation.annulus(r_min=size * 0.25, r_max=size * 0.5,
+                                         height=size * 0.1, sections=k)
+    extra.apply_transform(random_rotation(rng))
+    side = rng.normal(size=3)
+    side /= np.linalg.norm(side) or 1.0
+    gap = float(np.linalg.norm(mesh.extents)) * rng.uniform(0.55, 0.8)
+    extra.apply_translation(mesh.bounds.mean(axis=0) + side * gap)
+    out = trimesh.util.concatenate([mesh, extra])
+    return out if isinstance(out, trimesh.Trimesh) else mesh
+
+
+def _duplicate(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
+    """Write some triangles twice (a doubled shell or patch), some of them flipped."""
+    n = len(mesh.faces)
+    pick = rng.choice(n, size=max(1, int(n * rng.uniform(0.05, 1.0))), replace=False)
+    extra = mesh.faces[np.sort(pick)].copy()
+    flip = rng.random(len(extra)) < rng.uniform(0.0, 0.5)
+    extra[flip] = extra[flip][:, ::-1]
+    return trimesh.Trimesh(mesh.vertices.copy(), np.vstack([mesh.faces, extra]), process=False)
+
+
 def _soup(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
     """Unmerged vertices, three per triangle, as an STL file stores them."""
     tris = mesh.triangles.reshape(-1, 3)
@@ -92,8 +168,10 @@ def vary(mesh: trimesh.Trimesh, rng: np.random.Generator) -> trimesh.Trimesh:
     """A copy of ``mesh`` with a random export look; ``metadata`` says what was done."""
     applied: list[str] = []
     out = mesh.copy()
-    steps = (("subdivide", 0.25, _subdivide), ("quantize", 0.10, _quantize),
-             ("noise", 0.12, _noise), ("open", 0.08, _open_patch))
+    steps = (("main_body", 0.08, _main_body), ("coarsen", 0.06, _coarsen),
+             ("subdivide", 0.25, _subdivide), ("quantize", 0.10, _quantize),
+             ("noise", 0.12, _noise), ("open", 0.08, _open_patch), ("open_side", 0.05, _open_side),
+             ("loose_screw", 0.05, _loose_screw), ("duplicate", 0.06, _duplicate))
     for name, p, step in steps:
         if rng.random() < p:
             candidate = step(out, rng)

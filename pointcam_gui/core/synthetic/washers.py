@@ -18,7 +18,7 @@ Mesh = trimesh.Trimesh
 
 # Sub-types and how often each is drawn; the builder also takes one of these as ``kind``.
 WASHER_KINDS = {"plain_flat": 1, "thrust": 1.2, "oil_grooved": 1.3, "located": 1, "half": 0.5,
-                "raceway": 0.6}
+                "raceway": 0.6, "heavy_flat": 0.6}
 
 
 def _ring_profile(ri: float, ro: float, t: float, c: float) -> list[tuple[float, float]]:
@@ -60,6 +60,12 @@ def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
         ro = d * float(rng.choice([rng.uniform(0.85, 0.95), rng.uniform(0.95, 1.1),
                                    rng.uniform(1.4, 1.6)]))
         t = max(0.3, d * rng.uniform(0.08, 0.22))
+    elif kind == "heavy_flat":  # thick washers (DIN 6340/7349 style), often modelled coarsely
+        d = float(NUT_TABLE[rng.integers(len(NUT_TABLE)), 0])
+        ri = d * rng.uniform(1.04, 1.15) / 2
+        ro = d * rng.uniform(0.9, 1.6)
+        t = d * rng.uniform(0.25, 0.5)
+        sec = int(rng.choice([12, 16, 20, 24, 32]))  # fewer sides would read as a nut
     else:
         ro = loguniform(rng, 4, 90)
         ri = ro * rng.uniform(0.35, 0.8)
