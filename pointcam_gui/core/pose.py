@@ -103,9 +103,14 @@ def pose_frames(moments: SurfaceMoments, *, equal_moments: float = EQUAL_MOMENTS
     """The frames a part's moments allow; ``rotations[0]`` is the canonical one."""
     values, vectors = np.linalg.eigh(moments.second)
     values, axes = np.maximum(values[::-1], 0.0), vectors[:, ::-1].copy()
+    # eigh's signs are arbitrary: fix them (largest component positive) so that a sign-free
+    # axis still gets the same canonical frame in any unit or position
+    biggest = np.abs(axes).argmax(axis=0)
+    axes *= np.where(axes[biggest, np.arange(3)] < 0, -1.0, 1.0)
     floor = max(float(values[0]), 1e-300) * 1e-12
     skew = moments.third_along(axes) / np.maximum(values, floor) ** 1.5
-    axes = axes * np.where(skew < 0, -1.0, 1.0)
+    # sign each axis by its third moment, where it has one worth the name (not rounding noise)
+    axes = axes * np.where((skew < 0) & (np.abs(skew) >= signless_skew), -1.0, 1.0)
     skew = np.abs(skew)
     centroid = moments.centroid
     equal = [(values[i] - values[i + 1]) <= equal_moments * values[i] for i in range(2)]
@@ -121,10 +126,13 @@ def pose_frames(moments: SurfaceMoments, *, equal_moments: float = EQUAL_MOMENTS
 
 
 def _proper(axes: np.ndarray, skew: np.ndarray) -> np.ndarray:
-    """A mirror turned into a rotation by flipping the axis whose sign is least certain."""
+    """A mirror turned into a rotation by flipping the axis whose sign is least certain: the
+    last sign-free one (a fixed choice, not the rounding noise of their skews), else the least
+    skewed."""
     if np.linalg.det(axes) < 0:
+        free = [i for i in (2, 1, 0) if skew[i] < SIGNLESS_SKEW]
         axes = axes.copy()
-        axes[:, int(np.argmin(skew))] *= -1
+        axes[:, free[0] if free else int(np.argmin(skew))] *= -1
     return axes
 
 

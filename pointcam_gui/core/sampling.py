@@ -77,34 +77,6 @@ def sample_surface(mesh: trimesh.Trimesh, n: int,
     return SurfaceSampler(mesh).sample(n, rng)
 
 
-def principal_frame(points: np.ndarray) -> np.ndarray:
-    """(3, 3) rotation whose columns are the principal axes, largest spread first, signed so
-    that the points' third moment along each is non-negative."""
-    centred = points - points.mean(axis=0)
-    _, vectors = np.linalg.eigh(centred.T @ centred)
-    frame = vectors[:, ::-1]
-    skew = ((centred @ frame) ** 3).mean(axis=0)
-    frame = frame * np.where(skew < 0, -1.0, 1.0)
-    if np.linalg.det(frame) < 0:  # keep a rotation, not a mirror: flip the least-spread axis
-        frame[:, 2] *= -1
-    return frame
-
-
-def normalize(points: np.ndarray,
-              method: str = NORMALIZATION) -> tuple[np.ndarray, Normalization]:
-    """Into the model's frame: centred on the bounding box, inside the unit sphere."""
-    if method not in NORMALIZATIONS:
-        raise ValueError(f"unknown normalization {method!r}")
-    pts = np.asarray(points, dtype=np.float64)
-    rotation = principal_frame(pts) if method == "pca_unit_sphere" else np.eye(3)
-    turned = pts @ rotation
-    center_turned = 0.5 * (turned.min(axis=0) + turned.max(axis=0))
-    radius = float(np.linalg.norm(turned - center_turned, axis=1).max())
-    norm = Normalization(center=rotation @ center_turned,
-                         scale=radius if radius > 0 else 1.0, rotation=rotation)
-    return norm.apply(pts), norm
-
-
 def part_frames(sampler: SurfaceSampler, method: str = NORMALIZATION) -> list[Normalization]:
     """Every model frame the part's pose allows (one where the pose is definite), placed so the
     part is centred on its bounding box inside the unit sphere."""
@@ -118,7 +90,8 @@ def part_frames(sampler: SurfaceSampler, method: str = NORMALIZATION) -> list[No
 
 def prepare(mesh: trimesh.Trimesh, n: int, seed: int = 0,
             method: str = NORMALIZATION) -> tuple[np.ndarray, np.ndarray]:
-    """Exactly what the model is fed (normalized float32) and the same points in mesh space."""
-    world, _ = sample_surface(mesh, n, seed)
-    model_points, _ = normalize(world, method)
-    return model_points, world
+    """One sampling as the model is fed it (float32, the part's canonical frame) and the same
+    points in mesh space."""
+    sampler = SurfaceSampler(mesh)
+    world, _ = sampler.sample(n, np.random.default_rng(seed))
+    return part_frames(sampler, method)[0].apply(world), world

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core.sampling import normalize, prepare, sample_surface
+from pointcam_gui.core.sampling import SurfaceSampler, part_frames, prepare, sample_surface
 
 
 def test_points_lie_on_the_surface_and_follow_area() -> None:
@@ -34,11 +34,13 @@ def test_normalize_centres_and_fits_unit_sphere_regardless_of_units() -> None:
     a, world = prepare(mesh_mm, 512, seed=0)
     b, _ = prepare(mesh_m, 512, seed=0)
     assert a.dtype == np.float32 and a.shape == (512, 3)
-    assert np.linalg.norm(a, axis=1).max() == pytest.approx(1.0, abs=1e-6)
-    np.testing.assert_allclose(0.5 * (a.min(0) + a.max(0)), 0, atol=1e-6)
+    frames = part_frames(SurfaceSampler(mesh_mm))
+    corners = frames[0].apply(mesh_mm.vertices)  # the box's corners bound it
+    assert np.linalg.norm(corners, axis=1).max() == pytest.approx(1.0, abs=1e-6)
+    np.testing.assert_allclose(0.5 * (corners.min(0) + corners.max(0)), 0, atol=1e-6)
+    assert np.linalg.norm(a, axis=1).max() <= 1.0 + 1e-6
     np.testing.assert_allclose(a, b, atol=1e-5)
-    _, norm = normalize(world)
-    np.testing.assert_allclose(norm.invert(a), world, atol=1e-3)
+    np.testing.assert_allclose(frames[0].invert(a), world, atol=1e-3)
 
 
 def test_a_mesh_without_area_cannot_be_sampled() -> None:
@@ -69,13 +71,12 @@ def test_default_normalization_removes_the_part_orientation() -> None:
 
 def test_bbox_normalization_keeps_the_orientation() -> None:
     part = _asymmetric_part()
-    a, _ = prepare(part, 512, seed=0, method="bbox_center_unit_sphere")
-    world, _ = sample_surface(part, 512, seed=0)
-    _, norm = normalize(world, "bbox_center_unit_sphere")
+    a, world = prepare(part, 512, seed=0, method="bbox_center_unit_sphere")
+    (norm,) = part_frames(SurfaceSampler(part), "bbox_center_unit_sphere")
     np.testing.assert_array_equal(norm.rotation, np.eye(3))
     np.testing.assert_allclose(norm.invert(a), world, atol=1e-4)
 
 
 def test_unknown_normalization_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown normalization"):
-        normalize(np.zeros((10, 3)), "spherical-harmonics")
+        part_frames(SurfaceSampler(_asymmetric_part()), "spherical-harmonics")
