@@ -151,6 +151,11 @@ def main() -> int:
               f"({100 * flagged[kind == 'near'].mean():.1f}% near, "
               f"{100 * flagged[kind == 'far'].mean():.1f}% far), "
               f"{100 * flagged[known].mean():.1f}% of known parts flagged")
+        wrong = np.zeros(len(rows), bool)
+        wrong[known] = ~right
+        print(f"  of the {flagged[known].sum()} flagged known parts, {(flagged & wrong).sum()} "
+              f"are misclassified; of the {wrong.sum()} misclassified, {(flagged & wrong).sum()} "
+              "are flagged")
 
     stability(clf, [m for m, k in zip(meshes, known, strict=True) if k], "dev known parts")
     if args.generated is not None:
