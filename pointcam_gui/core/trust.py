@@ -32,7 +32,7 @@ from pointcam_gui.core.novelty import METHODS, NoveltyModel, fit_arrays, view_sc
 
 log = logging.getLogger(__name__)
 
-DEFAULT_METHOD = "mahalanobis"
+DEFAULT_METHOD = "energy"  # the best AUROC on real parts (docs/benchmarks.md)
 FLAG_RATE = 0.05  # share of held-out parts of the known classes the threshold may call unfamiliar
 _NEEDS = {"mahalanobis": ("means", "precision"), "knn": ("bank",), "msp": (), "energy": ()}
 
