@@ -247,12 +247,13 @@ class Classifier:
                           for s in range(0, len(x), _BATCH)])
         self._sync()
         t1 = time.perf_counter()
+        pooled = acts.amax(dim=2)
         if maps:
             logits, raw = shared_maps(self.model, acts)
         else:
             with torch.no_grad():
-                logits, raw = self.model.head(acts.amax(dim=2)), torch.empty(0)
-        run = _Run(logits.cpu().numpy(), raw.cpu().numpy(), acts.amax(dim=2).cpu().numpy(), {})
+                logits, raw = self.model.head(pooled), torch.empty(0)
+        run = _Run(logits.cpu().numpy(), raw.cpu().numpy(), pooled.cpu().numpy(), {})
         t2 = time.perf_counter()
         run.timings_ms.update(forward=(t1 - t0) * 1000, gradcam=(t2 - t1) * 1000)
         return run

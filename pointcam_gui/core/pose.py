@@ -115,31 +115,34 @@ def pose_frames(moments: SurfaceMoments, *, equal_moments: float = EQUAL_MOMENTS
     centroid = moments.centroid
     equal = [(values[i] - values[i + 1]) <= equal_moments * values[i] for i in range(2)]
     if all(equal):
-        return PoseFrames(centroid, values, skew, _sphere_frames(_proper(axes, skew)), "sphere")
+        return PoseFrames(centroid, values, skew,
+                          _sphere_frames(_proper(axes, skew, signless_skew)), "sphere")
     if any(equal):
         unique = 2 if equal[0] else 0  # a washer's normal is its least spread, a pin's its most
         return PoseFrames(centroid, values, skew,
                           _axis_frames(axes, unique, skew[unique] >= signless_skew, turns), "axis",
                           unique)
     free = [i for i in range(3) if skew[i] < signless_skew]
-    return PoseFrames(centroid, values, skew, _sign_frames(axes, skew, free), "none")
+    return PoseFrames(centroid, values, skew, _sign_frames(axes, skew, free, signless_skew),
+                      "none")
 
 
-def _proper(axes: np.ndarray, skew: np.ndarray) -> np.ndarray:
+def _proper(axes: np.ndarray, skew: np.ndarray, signless_skew: float) -> np.ndarray:
     """A mirror turned into a rotation by flipping the axis whose sign is least certain: the
     last sign-free one (a fixed choice, not the rounding noise of their skews), else the least
     skewed."""
     if np.linalg.det(axes) < 0:
-        free = [i for i in (2, 1, 0) if skew[i] < SIGNLESS_SKEW]
+        free = [i for i in (2, 1, 0) if skew[i] < signless_skew]
         axes = axes.copy()
         axes[:, free[0] if free else int(np.argmin(skew))] *= -1
     return axes
 
 
-def _sign_frames(axes: np.ndarray, skew: np.ndarray, free: list[int]) -> np.ndarray:
+def _sign_frames(axes: np.ndarray, skew: np.ndarray, free: list[int],
+                 signless_skew: float) -> np.ndarray:
     """Every sign choice of the sign-free axes that keeps a rotation (1, 2 or 4 frames)."""
     if not free:
-        return _proper(axes, skew)[None]
+        return _proper(axes, skew, signless_skew)[None]
     frames = []
     for signs in itertools.product((1.0, -1.0), repeat=len(free)):
         flip = np.ones(3)

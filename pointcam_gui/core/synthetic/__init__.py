@@ -84,9 +84,15 @@ def generate_part(class_name: str, seed: int, *, vary: bool = True) -> trimesh.T
     The part and its variety draw from two independent streams of one seed sequence, so the
     same (class, seed) gives the same underlying part with and without variety.
     """
-    build = _builder(class_name)
-    index = PART_CLASSES.index(class_name)
-    part_seq, variety_seq = np.random.SeedSequence([index, int(seed)]).spawn(2)
+    return _seeded(_builder(class_name), PART_CLASSES.index(class_name), seed, vary,
+                   "class_name", class_name)
+
+
+def _seeded(build: Builder, stream: int, seed: int, vary: bool, label: str,
+            name: str) -> trimesh.Trimesh:
+    """Build from the part stream of SeedSequence([stream, seed]), then (``vary``) apply the
+    variety stage from its sibling stream; record ``label``: ``name``, sub-type and seed."""
+    part_seq, variety_seq = np.random.SeedSequence([stream, int(seed)]).spawn(2)
     mesh = build(np.random.default_rng(part_seq))
     subtype = str(mesh.metadata.get("subtype", ""))
     if vary:
@@ -95,7 +101,7 @@ def generate_part(class_name: str, seed: int, *, vary: bool = True) -> trimesh.T
         mesh = apply_variety(mesh, np.random.default_rng(variety_seq))
     else:
         mesh.metadata["units"] = "mm"
-    mesh.metadata.update({"class_name": class_name, "subtype": subtype, "seed": int(seed)})
+    mesh.metadata.update({label: name, "subtype": subtype, "seed": int(seed)})
     return mesh
 
 
@@ -115,15 +121,5 @@ def generate_other(kind: str, seed: int, *, vary: bool = True) -> trimesh.Trimes
         raise DatasetError(f"Unknown outlier kind {kind!r}; expected one of {OTHER_KINDS}.")
     from pointcam_gui.core.synthetic.others import OTHER_BUILDERS
 
-    part_seq, variety_seq = np.random.SeedSequence(
-        [1000 + OTHER_KINDS.index(kind), int(seed)]).spawn(2)
-    mesh = OTHER_BUILDERS[kind](np.random.default_rng(part_seq))
-    subtype = str(mesh.metadata.get("subtype", ""))
-    if vary:
-        from pointcam_gui.core.synthetic.variety import vary as apply_variety
-
-        mesh = apply_variety(mesh, np.random.default_rng(variety_seq))
-    else:
-        mesh.metadata["units"] = "mm"
-    mesh.metadata.update({"kind": kind, "subtype": subtype, "seed": int(seed)})
-    return mesh
+    return _seeded(OTHER_BUILDERS[kind], 1000 + OTHER_KINDS.index(kind), seed, vary, "kind",
+                   kind)
