@@ -102,6 +102,9 @@ def add_training(sub: Any) -> None:
                         "(default 64,128,256)")
     t.add_argument("--head", type=_sizes, metavar="256,128", help="(default 256,128)")
     t.add_argument("--threads", type=int, help="torch CPU threads (default 0: one per core)")
+    t.add_argument("--workers", type=int, metavar="N",
+                   help="processes that draw the next epoch's points while one trains (default "
+                        "0: drawn in turn); the same points either way, worth it with a GPU")
     t.add_argument("--outliers", type=Path, metavar="DIR",
                    help="parts of none of the classes (any depth), trained toward a uniform "
                         "answer: outlier exposure (see `pointcam dataset generate-others`)")
@@ -184,7 +187,7 @@ def _train(args: argparse.Namespace) -> int:
 
     given = {k: getattr(args, k) for k in ("epochs", "points", "batch_size", "lr", "seed",
                                             "device", "val_fraction", "widths", "head", "threads",
-                                            "normalization", "outlier_weight")}
+                                            "workers", "normalization", "outlier_weight")}
     if args.outliers is not None:
         given["outliers"] = str(args.outliers)
     config = TrainConfig(**{k: v for k, v in given.items() if v is not None})

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from pointcam_gui import __version__
-from pointcam_gui.core.augmentation import point_sets, stratified_split
+from pointcam_gui.core.augmentation import Augmentation, EpochSets, point_sets, stratified_split
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
 from pointcam_gui.core.dataset import Skipped, check_readable, iter_meshes, scan_dataset
 from pointcam_gui.core.device import resolve_device
@@ -60,6 +60,7 @@ class TrainConfig:
     jitter: float = 0.01  # std of per-point noise, in unit-sphere units
     normalization: str = NORMALIZATION  # one of sampling.NORMALIZATIONS
     threads: int = 0  # torch CPU threads; 0: one per core
+    workers: int = 0  # processes drawing the next epoch's point sets ahead; 0: drawn in turn
     outliers: str | None = None  # folder of parts of no class, trained toward a uniform answer
     outlier_weight: float = 0.5  # weight of their loss (Hendrycks et al. use 0.5)
 
@@ -170,8 +171,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
     if cfg.normalization not in NORMALIZATIONS:
         raise PointCAMError(f"unknown normalization {cfg.normalization!r}: choose one of "
                            f"{', '.join(NORMALIZATIONS)}")
-    if cfg.epochs < 1 or cfg.batch_size < 2 or cfg.points < 32:
-        raise PointCAMError("need epochs >= 1, batch size >= 2 and points >= 32")
+    if cfg.epochs < 1 or cfg.batch_size < 2 or cfg.points < 32 or cfg.workers < 0:
+        raise PointCAMError("need epochs >= 1, batch size >= 2, points >= 32 and workers >= 0")
     emit = progress or (lambda _p: None)
     t_start = time.perf_counter()
     out = Path(out)
@@ -239,15 +240,20 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
                              architecture=arch.to_dict(), normalization=cfg.normalization,
                              provenance=provenance)
 
+    aug = Augmentation(cfg.points, cfg.normalization, cfg.scale_range, cfg.jitter)
+    epoch_seed = int(epoch_ss.generate_state(1)[0])
+    train_sets = EpochSets([samplers[i] for i in train_idx], aug, epoch_seed, cfg.workers)
+    other_sets = EpochSets(other_samplers, aug, epoch_seed + 1, cfg.workers)
     try:
         for epoch in range(1, cfg.epochs + 1):
             t0 = time.perf_counter()
             order = rng.permutation(len(train_idx))
-            x_train = point_sets([samplers[train_idx[i]] for i in order], cfg.points, rng,
-                                 cfg.normalization, cfg.scale_range, cfg.jitter)
-            x_other = (point_sets([other_samplers[i] for i in rng.permutation(len(other_samplers))],
-                                  cfg.points, rng, cfg.normalization, cfg.scale_range, cfg.jitter)
-                       if other_samplers else None)
+            x_train = train_sets.get(epoch)[order]
+            x_other = (other_sets.get(epoch)[rng.permutation(len(other_sets))]
+                       if len(other_sets) else None)
+            if epoch < cfg.epochs:  # the workers draw the next epoch while this one trains
+                train_sets.ahead(epoch + 1)
+                other_sets.ahead(epoch + 1)
             lr = opt.param_groups[0]["lr"]
             tr_loss, tr_acc = _run_epoch(model, x_train, y_train[order], cfg, device, opt,
                                          partial(_batch_progress, emit, epoch), x_other)
@@ -271,6 +277,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
         log.warning("training interrupted after %d epoch(s)", len(history))
     finally:
         torch.set_num_threads(old_threads)
+        train_sets.close()
+        other_sets.close()
     if interrupted or not history:  # otherwise the last epoch already wrote them
         write_log(log_csv, history)
         write_curves(curves_png, history, best[2])

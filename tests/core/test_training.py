@@ -10,7 +10,13 @@ import pytest
 import torch
 import trimesh
 
-from pointcam_gui.core.augmentation import point_sets, random_rotations, stratified_split
+from pointcam_gui.core.augmentation import (
+    Augmentation,
+    EpochSets,
+    point_sets,
+    random_rotations,
+    stratified_split,
+)
 from pointcam_gui.core.checkpoint import load_checkpoint
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.model import PointNet, PointNetConfig
@@ -56,6 +62,19 @@ def test_augmented_points_are_posed_and_scaled_as_inference_does(method: str) ->
     assert not np.allclose(sets[0], sets[1])  # fresh samples and poses per copy
 
 
+def test_epoch_sets_are_the_same_whoever_draws_them() -> None:
+    samplers = [SurfaceSampler(trimesh.creation.box((1, 2 + k, 3))) for k in range(5)]
+    aug = Augmentation(128, scale_range=(0.8, 1.25), jitter=0.01)
+    with EpochSets(samplers, aug, seed=7) as here, EpochSets(samplers, aug, 7, workers=2) as there:
+        there.ahead(2)
+        for epoch in (1, 2):
+            np.testing.assert_array_equal(here.get(epoch), there.get(epoch))
+        assert here.get(1).shape == (5, 128, 3)
+        assert not np.allclose(here.get(1), here.get(2))  # fresh sets every epoch
+    with EpochSets([], aug, 7, workers=2) as empty:
+        assert len(empty) == 0 and empty.get(1).shape == (0, 128, 3)
+
+
 def test_split_is_stratified_and_disjoint() -> None:
     labels = np.repeat([0, 1, 2], [10, 20, 2])
     train_idx, val_idx = stratified_split(labels, 0.2, np.random.default_rng(0))
@@ -95,6 +114,10 @@ def test_same_seed_trains_the_same_weights(shapes: Path, tmp_path: Path) -> None
     assert all(torch.equal(wa[k], wb[k]) for k in wa)
     assert not all(torch.equal(wa[k], wc[k]) for k in wa)
     assert [s.train_loss for s in a.history] == [s.train_loss for s in b.history]
+    d = train(shapes, tmp_path / "d.safetensors", replace(once, workers=2))  # drawn ahead
+    assert d.weights is not None
+    wd = load_checkpoint(d.weights)[0].state_dict()
+    assert all(torch.equal(wa[k], wd[k]) for k in wa)
 
 
 def test_ctrl_c_keeps_the_best_checkpoint_and_writes_the_log(shapes: Path,
@@ -126,6 +149,8 @@ def test_unusable_settings_are_refused(shapes: Path, tmp_path: Path) -> None:
         train(shapes, tmp_path / "w.safetensors", replace(TINY, batch_size=1))
     with pytest.raises(PointCAMError, match="normalization"):
         train(shapes, tmp_path / "w.safetensors", replace(TINY, normalization="none"))
+    with pytest.raises(PointCAMError, match="workers"):
+        train(shapes, tmp_path / "w.safetensors", replace(TINY, workers=-1))
 
 
 def test_precise_batchnorm_sets_exact_statistics_and_keeps_momentum() -> None:
