@@ -85,7 +85,7 @@ def gradcam_vs_captum(weights: str | None, repeats: int) -> dict[str, float]:
     from captum.attr import LayerGradCam
 
     from pointcam_gui.core import Classifier
-    from pointcam_gui.core.gradcam import all_class_gradcam
+    from pointcam_gui.core.explain.gradcam import all_class_gradcam
 
     # One thread: at a millisecond per call, a second thread's wake-ups made forward-pass times
     # swing 1.2-3.6 ms between runs; single-threaded they repeat within ~10 %.

@@ -133,7 +133,7 @@ def in_process(part: Path, repeats: int) -> dict[str, float]:
     # class switch: write the scalars in place and render one frame
     switch, update_only = [], []
     actors = window.viewport._actors
-    from pointcam_gui.scene import recolour
+    from pointcam_gui.render.scene import recolour
 
     assert actors is not None
     classes = len(analysis.class_names)

@@ -28,10 +28,10 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core import Analysis, Classifier, load_mesh
-from pointcam_gui.core.augmentation import random_rotations
 from pointcam_gui.core.calibration import expected_calibration_error, view_probabilities
 from pointcam_gui.core.classes import PART_CLASSES, SLUGS
 from pointcam_gui.core.novelty import METHODS, auroc, view_scores
+from pointcam_gui.core.training.augmentation import random_rotations
 from pointcam_gui.core.trust import collect_views, fit_trust
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "realparts-dev"
@@ -159,7 +159,7 @@ def main() -> int:
 
     stability(clf, [m for m, k in zip(meshes, known, strict=True) if k], "dev known parts")
     if args.generated is not None:
-        from pointcam_gui.core.dataset import iter_meshes, scan_dataset
+        from pointcam_gui.core.training.dataset import iter_meshes, scan_dataset
 
         generated = [m for _, _, m in iter_meshes(scan_dataset(args.generated), [])]
         stability(clf, generated, f"generated parts of {args.generated}")

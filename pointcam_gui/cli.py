@@ -76,7 +76,7 @@ def _explain(args: argparse.Namespace) -> int:
     timings = {"load": load_ms, **analysis.timings_ms}
 
     if args.screenshot is not None:
-        from pointcam_gui.scene import render_screenshot
+        from pointcam_gui.render.scene import render_screenshot
 
         render_screenshot(analysis, target, args.screenshot, cmap=args.colormap)
     if args.export_mesh is not None:

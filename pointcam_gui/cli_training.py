@@ -150,7 +150,7 @@ def add_training(sub: Any) -> None:
 
 
 def _dataset_generate(args: argparse.Namespace) -> int:
-    from pointcam_gui.core.dataset import generate_dataset, resolve_classes
+    from pointcam_gui.core.training.dataset import generate_dataset, resolve_classes
 
     classes = resolve_classes(args.classes) if args.classes else None
     with _bar("generating") as bar:
@@ -168,7 +168,7 @@ def _dataset_generate(args: argparse.Namespace) -> int:
 
 
 def _dataset_generate_others(args: argparse.Namespace) -> int:
-    from pointcam_gui.core.outliers import generate_others
+    from pointcam_gui.core.training.outliers import generate_others
 
     with _bar("generating") as bar:
         report = generate_others(args.out, args.per_kind, args.seed, args.kinds,
@@ -183,7 +183,7 @@ def _dataset_generate_others(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from pointcam_gui.core.training import TrainConfig, TrainProgress, train
+    from pointcam_gui.core.training.train import TrainConfig, TrainProgress, train
 
     given = {k: getattr(args, k) for k in ("epochs", "points", "batch_size", "lr", "seed",
                                             "device", "val_fraction", "widths", "head", "threads",
@@ -234,7 +234,7 @@ def _train(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from pointcam_gui.core import Classifier
-    from pointcam_gui.core.evaluation import evaluate, save_confusion_png
+    from pointcam_gui.core.training.evaluation import evaluate, save_confusion_png
 
     clf = Classifier.load(args.weights, device=args.device, num_points=args.points)
     with _bar("evaluating") as bar:

@@ -10,7 +10,7 @@ import trimesh
 
 from pointcam_gui.cli import main
 from pointcam_gui.core.checkpoint import read_metadata
-from pointcam_gui.core.training import TrainConfig
+from pointcam_gui.core.training.train import TrainConfig
 
 TINY_NET = ["--points", "64", "--batch-size", "4", "--widths", "8,16", "--head", "8",
             "--device", "cpu", "--threads", "1"]

@@ -25,7 +25,7 @@ from pointcam_gui.core.calibration import view_probabilities
 from pointcam_gui.core.checkpoint import ModelMetadata, load_arrays, load_checkpoint
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import PointCAMError, WeightsError
-from pointcam_gui.core.gradcam import activations, scale_by_max, shared_maps
+from pointcam_gui.core.explain.gradcam import activations, scale_by_max, shared_maps
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 from pointcam_gui.core.novelty import NoveltyModel
 from pointcam_gui.core.sampling import Normalization, SurfaceSampler, part_frames

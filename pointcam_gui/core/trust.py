@@ -25,10 +25,10 @@ from pointcam_gui.core.calibration import (
 )
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
 from pointcam_gui.core.classifier import Classifier
-from pointcam_gui.core.dataset import Skipped, check_readable, iter_meshes, scan_dataset
 from pointcam_gui.core.errors import DatasetError, PointCAMError
-from pointcam_gui.core.evaluation import match_classes
 from pointcam_gui.core.novelty import METHODS, NoveltyModel, fit_arrays, view_scores
+from pointcam_gui.core.training.dataset import Skipped, check_readable, iter_meshes, scan_dataset
+from pointcam_gui.core.training.evaluation import match_classes
 
 log = logging.getLogger(__name__)
 

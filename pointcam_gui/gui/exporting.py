@@ -71,7 +71,7 @@ def save_qimage_atomic(image: QImage, path: Path) -> Path:
 
 def write_screenshot(window: MainWindow, path: Path, options: ScreenshotOptions) -> Path:
     """Render the viewport at `options.scale` and write it atomically."""
-    from pointcam_gui.scene import write_image_atomic
+    from pointcam_gui.render.scene import write_image_atomic
 
     transparent = options.transparent and path.suffix.lower() == ".png"
     image = window.viewport.screenshot(options.scale, transparent)

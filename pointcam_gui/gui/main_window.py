@@ -28,7 +28,7 @@ from pointcam_gui.gui.theme import apply_theme, theme_for
 from pointcam_gui.gui.viewport import Viewport, install_gl_format
 from pointcam_gui.gui.welcome import WelcomePage, sample_title
 from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisService, ModelInfo
-from pointcam_gui.scene_style import SceneStyle
+from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from pointcam_gui.gui.class_list import ClassList
 from pointcam_gui.gui.novelty_banner import NoveltyBanner
 from pointcam_gui.gui.theme import Theme
-from pointcam_gui.scene_style import COLORMAP_STOPS, COLORMAPS, SceneStyle
+from pointcam_gui.render.style import COLORMAP_STOPS, COLORMAPS, SceneStyle
 
 PANEL_WIDTH = 340
 

@@ -2,7 +2,7 @@
 
 The 3D widget (pyvistaqt's QtInteractor) is created after the window first paints, because
 importing the VTK stack takes about a second; until then, and until a part is open, the viewport
-shows the welcome page. The scene itself comes from `pointcam_gui.scene`, as in the CLI.
+shows the welcome page. The scene itself comes from `pointcam_gui.render.scene`, as in the CLI.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QImage, QSurfaceFormat
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
-from pointcam_gui.scene_style import SceneStyle
+from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
-    from pointcam_gui.scene import SceneActors
-    from pointcam_gui.shading import DisplayGeometry
+    from pointcam_gui.render.scene import SceneActors
+    from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
 SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swiftshader", "software")
@@ -77,7 +77,7 @@ class Viewport(QWidget):
                 plotter.iren.clear_key_event_callbacks()
             self._stack.addWidget(plotter)
             self.plotter = plotter
-            from pointcam_gui.scene import apply_background
+            from pointcam_gui.render.scene import apply_background
 
             apply_background(plotter, self._style.dark)
             log.debug("3D viewport ready")
@@ -97,7 +97,7 @@ class Viewport(QWidget):
     def show_analysis(self, analysis: Analysis, target: int, style: SceneStyle,
                       geometry: DisplayGeometry | None = None) -> None:
         """Replace the scene with a new part; the camera goes to the style's preset."""
-        from pointcam_gui.scene import build_scene, one_render
+        from pointcam_gui.render.scene import build_scene, one_render
 
         plotter = self.ensure_plotter()
         with one_render(plotter):
@@ -130,13 +130,13 @@ class Viewport(QWidget):
         """Recolour from the cached maps: no new actor, no inference."""
         if self._actors is None:
             return
-        from pointcam_gui.scene import recolour
+        from pointcam_gui.render.scene import recolour
 
         recolour(self._actors, analysis, target)
         self.plotter.render()
 
     def set_style(self, style: SceneStyle) -> None:
-        from pointcam_gui.scene import apply_background, apply_style
+        from pointcam_gui.render.scene import apply_background, apply_style
 
         self._style = style
         if self.plotter is None:
@@ -148,7 +148,7 @@ class Viewport(QWidget):
         self.plotter.render()
 
     def set_camera(self, preset: str, parallel: bool) -> None:
-        from pointcam_gui.scene import apply_camera
+        from pointcam_gui.render.scene import apply_camera
 
         if self._actors is not None:
             apply_camera(self.plotter, preset, parallel=parallel)
@@ -184,7 +184,7 @@ class Viewport(QWidget):
     # pictures -----------------------------------------------------------------------------
     def screenshot(self, scale: int = 1, transparent: bool = False) -> np.ndarray:
         """The rendered part as an (H,W,3|4) uint8 array, `scale` times the widget's size."""
-        from pointcam_gui.scene import grab_image
+        from pointcam_gui.render.scene import grab_image
 
         image = grab_image(self.ensure_plotter(), self._style.dark, scale=scale,
                            transparent=transparent)

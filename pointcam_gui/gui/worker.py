@@ -20,7 +20,7 @@ from pointcam_gui.core.errors import PointCAMError
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis, Classifier
-    from pointcam_gui.shading import DisplayGeometry
+    from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class AnalysisWorker(QObject):
         import time
 
         from pointcam_gui.core.mesh_io import load_mesh
-        from pointcam_gui.shading import split_sharp_edges
+        from pointcam_gui.render.shading import split_sharp_edges
 
         name = Path(request.path).name
         classifier = self._classifier_for(request)  # before the part: see _freeze_once

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core.augmentation import random_rotations
 from pointcam_gui.core.pose import (
     TURNS,
     SurfaceMoments,
@@ -12,6 +11,7 @@ from pointcam_gui.core.pose import (
     pose_frames,
     random_frame,
 )
+from pointcam_gui.core.training.augmentation import random_rotations
 
 
 def _asymmetric_part() -> trimesh.Trimesh:

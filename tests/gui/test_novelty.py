@@ -17,7 +17,7 @@ from pointcam_gui.core.classifier import Analysis, Classifier
 from pointcam_gui.gui.main_window import MainWindow
 from pointcam_gui.gui.panels import SidePanel
 from pointcam_gui.gui.status import format_novelty
-from pointcam_gui.scene_style import SceneStyle
+from pointcam_gui.render.style import SceneStyle
 from tests.gui.conftest import open_and_wait
 
 

@@ -10,19 +10,19 @@ import pytest
 import torch
 import trimesh
 
-from pointcam_gui.core.augmentation import (
+from pointcam_gui.core.checkpoint import load_checkpoint
+from pointcam_gui.core.errors import PointCAMError
+from pointcam_gui.core.model import PointNet, PointNetConfig
+from pointcam_gui.core.sampling import NORMALIZATIONS, SurfaceSampler
+from pointcam_gui.core.training.augmentation import (
     Augmentation,
     EpochSets,
     point_sets,
     random_rotations,
     stratified_split,
 )
-from pointcam_gui.core.checkpoint import load_checkpoint
-from pointcam_gui.core.errors import PointCAMError
-from pointcam_gui.core.model import PointNet, PointNetConfig
-from pointcam_gui.core.sampling import NORMALIZATIONS, SurfaceSampler
-from pointcam_gui.core.training import TrainConfig, TrainProgress, precise_batchnorm, train
-from pointcam_gui.core.training_log import COLUMNS, read_log
+from pointcam_gui.core.training.log import COLUMNS, read_log
+from pointcam_gui.core.training.train import TrainConfig, TrainProgress, precise_batchnorm, train
 
 TINY = TrainConfig(epochs=2, points=64, batch_size=4, widths=(8, 16), head=(8,), seed=3,
                    device="cpu", val_fraction=0.25, threads=1)

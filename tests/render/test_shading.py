@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import trimesh
 
-from pointcam_gui.shading import split_sharp_edges
+from pointcam_gui.render.shading import split_sharp_edges
 
 
 def test_a_box_gets_one_vertex_per_corner_and_face_with_flat_normals() -> None:

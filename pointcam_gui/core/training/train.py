@@ -26,15 +26,20 @@ import torch.nn.functional as F
 from torch import nn
 
 from pointcam_gui import __version__
-from pointcam_gui.core.augmentation import Augmentation, EpochSets, point_sets, stratified_split
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
-from pointcam_gui.core.dataset import Skipped, check_readable, iter_meshes, scan_dataset
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import DatasetError, PointCAMError
 from pointcam_gui.core.model import PointNet, PointNetConfig
-from pointcam_gui.core.outliers import iter_outliers
 from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS, SurfaceSampler
-from pointcam_gui.core.training_log import EpochStats, log_paths, write_curves, write_log
+from pointcam_gui.core.training.augmentation import (
+    Augmentation,
+    EpochSets,
+    point_sets,
+    stratified_split,
+)
+from pointcam_gui.core.training.dataset import Skipped, check_readable, iter_meshes, scan_dataset
+from pointcam_gui.core.training.log import EpochStats, log_paths, write_curves, write_log
+from pointcam_gui.core.training.outliers import iter_outliers
 
 log = logging.getLogger(__name__)
 

@@ -12,14 +12,16 @@ import trimesh
 from pointcam_gui.core.classifier import Analysis, Classifier
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.heatmap import COLORMAPS as CORE_COLORMAPS
-from pointcam_gui.scene import build_scene, recolour, render_screenshot, scalar_bar_title
-from pointcam_gui.scene_style import COLORMAPS, SceneStyle
+from pointcam_gui.render.scene import build_scene, recolour, render_screenshot, scalar_bar_title
+from pointcam_gui.render.style import COLORMAPS, SceneStyle
 from tests.gui.conftest import heat_pixels
+from tests.models import write_tiny_weights
 
 
 @pytest.fixture(scope="module")
-def analysis(tiny_weights: Path) -> Analysis:
-    classifier = Classifier.load(tiny_weights, "cpu")
+def analysis(tmp_path_factory: pytest.TempPathFactory) -> Analysis:
+    weights = write_tiny_weights(tmp_path_factory.mktemp("model") / "tiny.safetensors")
+    classifier = Classifier.load(weights, "cpu")
     return classifier.analyse(trimesh.creation.torus(1.0, 0.3), source="torus.stl")
 
 

@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from pointcam_gui.core.augmentation import random_rotations
 from pointcam_gui.core.calibration import expected_calibration_error, view_probabilities
 from pointcam_gui.core.classes import SLUGS
 from pointcam_gui.core.classifier import Classifier
-from pointcam_gui.core.dataset import Skipped, check_readable, iter_meshes, scan_dataset
 from pointcam_gui.core.errors import DatasetError, PointCAMError
+from pointcam_gui.core.training.augmentation import random_rotations
+from pointcam_gui.core.training.dataset import Skipped, check_readable, iter_meshes, scan_dataset
 
 log = logging.getLogger(__name__)
 

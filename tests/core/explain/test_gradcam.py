@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from pointcam_gui.core.gradcam import all_class_gradcam, scale_by_max
+from pointcam_gui.core.explain.gradcam import all_class_gradcam, scale_by_max
 from tests.models import tiny_model
 
 captum_attr = pytest.importorskip("captum.attr")
@@ -45,7 +45,7 @@ def test_scale_by_max_maps_each_row_to_unit_peak_and_keeps_zero_rows() -> None:
 
 
 def test_analytic_head_jacobian_equals_autograd() -> None:
-    from pointcam_gui.core.gradcam import _head_jacobian_autograd, head_jacobian
+    from pointcam_gui.core.explain.gradcam import _head_jacobian_autograd, head_jacobian
 
     model = tiny_model(seed=5)
     pooled = torch.rand(3, 64, generator=torch.Generator().manual_seed(2))
@@ -56,7 +56,7 @@ def test_analytic_head_jacobian_equals_autograd() -> None:
 
 
 def test_a_head_with_other_layers_falls_back_to_autograd() -> None:
-    from pointcam_gui.core.gradcam import head_jacobian
+    from pointcam_gui.core.explain.gradcam import head_jacobian
 
     model = tiny_model(seed=6)
     model.head.insert(1, torch.nn.Tanh())  # not a layer the analytic route knows

@@ -13,13 +13,13 @@ from pointcam_gui.core.checkpoint import ModelMetadata
 from pointcam_gui.core.classes import PART_CLASSES
 from pointcam_gui.core.classifier import Classifier
 from pointcam_gui.core.errors import DatasetError
-from pointcam_gui.core.evaluation import (
+from pointcam_gui.core.model import PointNet, PointNetConfig
+from pointcam_gui.core.training.evaluation import (
     EvaluationReport,
     evaluate,
     match_classes,
     save_confusion_png,
 )
-from pointcam_gui.core.model import PointNet, PointNetConfig
 
 NAMES = ("Box", "Ring", "Rod")
 

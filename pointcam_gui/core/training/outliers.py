@@ -20,7 +20,9 @@ from typing import Any
 import trimesh
 
 from pointcam_gui import __version__
-from pointcam_gui.core.dataset import (
+from pointcam_gui.core.errors import DatasetError, PointCAMError
+from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
+from pointcam_gui.core.training.dataset import (
     MANIFEST,
     OTHER_PREFIX,
     GenerationReport,
@@ -28,8 +30,6 @@ from pointcam_gui.core.dataset import (
     _run_jobs,
     part_seed,
 )
-from pointcam_gui.core.errors import DatasetError, PointCAMError
-from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
 
 
 def generate_others(out: str | Path, per_kind: int, seed: int,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import trimesh
 
-from pointcam_gui.core import dataset as ds
 from pointcam_gui.core import synthetic
 from pointcam_gui.core.errors import DatasetError
+from pointcam_gui.core.training import dataset as ds
 
 
 def make_dataset(root: Path, classes: dict[str, int]) -> Path:

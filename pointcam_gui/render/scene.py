@@ -20,8 +20,8 @@ import pyvista as pv
 
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.export import IMAGE_SUFFIXES, check_suffix
-from pointcam_gui.scene_style import CAMERA_PRESETS, COLORMAPS, SceneStyle
-from pointcam_gui.shading import DisplayGeometry, split_sharp_edges
+from pointcam_gui.render.shading import DisplayGeometry, split_sharp_edges
+from pointcam_gui.render.style import CAMERA_PRESETS, COLORMAPS, SceneStyle
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis

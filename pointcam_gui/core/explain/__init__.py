@@ -1,0 +1,1 @@
+"""Explanation methods on points: one module per method (or close family) on a common base."""
