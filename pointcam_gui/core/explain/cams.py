@@ -1,0 +1,130 @@
+"""Activation maps: Grad-CAM and its successors on the max-pooled per-point features.
+
+In PointNet the features A (K, N) reach the logits through a max-pool, so the gradient of a target
+score at A_k,n is the head's gradient g_k at the pooled feature where point n wins channel k, and
+0 elsewhere (ties share it). Every formula below is the published one with that gradient put in,
+which is why no method here needs a backward pass through the per-point layers.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from pointcam_gui.core.explain.base import Explainer, MethodInfo, Views, WeightedCAM
+
+_EPS = 1e-8
+
+
+class GradCAM(WeightedCAM):
+    info = MethodInfo(
+        "gradcam", "Grad-CAM", "activation maps",
+        "Channels weighted by the mean gradient of the class score over the points.",
+        "Selvaraju et al., Grad-CAM, ICCV 2017")
+
+    def weights(self, views: Views, tj: torch.Tensor) -> torch.Tensor:
+        return tj / views.acts.shape[2]
+
+
+class GradCAMpp(WeightedCAM):
+    info = MethodInfo(
+        "gradcam++", "Grad-CAM++", "activation maps",
+        "Channels weighted by positive gradients with second- and third-order coefficients.",
+        "Chattopadhay et al., Grad-CAM++, WACV 2018")
+
+    def weights(self, views: Views, tj: torch.Tensor) -> torch.Tensor:
+        return _gradcampp_weights(views, tj)
+
+
+def _gradcampp_weights(views: Views, tj: torch.Tensor) -> torch.Tensor:
+    """The paper's w = sum_n alpha_n ReLU(g_n), alpha_n = g_n^2 / (2 g_n^2 + g_n^3 sum_m A_m)
+    (as pytorch-grad-cam has it), with g nonzero only at the c tied winners of each channel,
+    where it is g_k / c."""
+    ties = (views.acts == views.pooled[:, :, None]).sum(dim=2).to(tj.dtype)[:, None, :]
+    total = views.acts.sum(dim=2)[:, None, :]
+    g = tj / ties
+    g2 = g * g
+    alpha = torch.where(g2 > 0, g2 / (2 * g2 + g2 * g * total + _EPS), torch.zeros_like(g2))
+    return ties * alpha * torch.relu(g)
+
+
+class XGradCAM(WeightedCAM):
+    info = MethodInfo(
+        "xgradcam", "XGrad-CAM", "activation maps",
+        "Channels weighted by gradients times activations, normalised by the channel's sum.",
+        "Fu et al., Axiom-based Grad-CAM, BMVC 2020")
+
+    def weights(self, views: Views, tj: torch.Tensor) -> torch.Tensor:
+        acts = views.acts
+        return tj * (views.pooled / (acts.sum(dim=2) + _EPS))[:, None, :]
+
+
+class LayerCAM(Explainer):
+    info = MethodInfo(
+        "layercam", "LayerCAM", "activation maps",
+        "Each activation weighted by its own positive gradient; lights only max-pool winners.",
+        "Jiang et al., LayerCAM, IEEE TIP 2021", sparse=True)
+
+    def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
+        won = views.winners() * views.acts
+        return torch.relu(torch.bmm(torch.relu(views.target_jacobian(targets)), won))
+
+
+class HiResCAM(Explainer):
+    info = MethodInfo(
+        "hirescam", "HiResCAM", "activation maps",
+        "Element-wise gradient times activation, summed over channels; lights only max-pool "
+        "winners.", "Draelos & Carin, HiResCAM, 2020", sparse=True)
+
+    def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
+        won = views.winners() * views.acts
+        return torch.relu(torch.bmm(views.target_jacobian(targets), won))
+
+
+class SmoothGradCAMpp(Explainer):
+    """Grad-CAM++ with the gradient moments averaged over noisy copies of the points; the maps
+    combine the clean activations. The noise is drawn from a fixed seed: deterministic."""
+
+    SAMPLES, STD, SEED = 8, 0.03, 0
+    info = MethodInfo(
+        "smooth-gradcam++", "Smooth Grad-CAM++", "activation maps",
+        "Grad-CAM++ with gradients averaged over copies of the points with added noise.",
+        "Omeiza et al., Smooth Grad-CAM++, 2019", max_views=8,
+        parameters=(("samples", SAMPLES), ("std", STD)))
+
+    def noise(self, x: torch.Tensor) -> torch.Tensor:
+        """(S, V, 3, N) the noise added to each view, from the fixed seed."""
+        gen = torch.Generator().manual_seed(self.SEED)
+        return torch.randn((self.SAMPLES, *x.shape), generator=gen).mul_(self.STD).to(x)
+
+    def maps(self, views: Views, targets: torch.Tensor, shared: bool = False,
+             noise: torch.Tensor | None = None) -> torch.Tensor:
+        eps = self.noise(views.x) if noise is None else noise
+        v, t, k = views.jac.shape[0], len(targets), views.acts.shape[1]
+        n = views.acts.shape[2]
+        d1 = torch.zeros(v, t, k, n, dtype=views.acts.dtype, device=views.acts.device)
+        d2, d3 = torch.zeros_like(d1), torch.zeros_like(d1)
+        for e in eps:  # the gradient at A of each noisy copy: the target Jacobian at its winners
+            noisy = Views.of(self.model, views.x + e)
+            g = noisy.target_jacobian(targets)[:, :, :, None] * noisy.winners()[:, None]
+            d1 += g
+            d2 += g * g
+            d3 += g * g * g
+        d1, d2, d3 = d1 / len(eps), d2 / len(eps), d3 / len(eps)
+        third = d3 * views.acts.sum(dim=2)[:, None, :, None]
+        alpha = torch.where(d2 > 0, d2 / (2 * d2 + third + _EPS), torch.zeros_like(d2))
+        w = (alpha * torch.relu(d1)).sum(dim=3)
+        if shared:
+            w = w.mean(dim=0, keepdim=True).expand_as(w)
+        return torch.relu(torch.bmm(w, views.acts))
+
+
+class FeatureNorm(Explainer):
+    info = MethodInfo(
+        "feature-norm", "Feature norm", "activation maps",
+        "The length of each point's feature vector before the max-pool; the same for every "
+        "class.", "Levi & Gilboa, Fast and simple explainability for point cloud networks, 2024",
+        class_specific=False)
+
+    def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
+        norm = torch.linalg.vector_norm(views.acts, dim=1)
+        return norm[:, None, :].expand(-1, len(targets), -1)
