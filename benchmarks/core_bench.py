@@ -150,7 +150,7 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory()
     for label in SIZES:
         r = child(str(write_part(label, Path(tmp.name))))
-        explain = r["forward"] + r["gradcam"]
+        explain = r["forward"] + r["explain"]
         print(f"| {label} ({r['faces']:.0f}) | {r['display_vertices']:.0f} | {r['views']:.0f} "
               f"| {r['load']:.1f} "
               f"| {r['sample']:.1f} | {explain:.1f} | {r['heatmap']:.1f} "

@@ -32,12 +32,18 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def _add_explain(sub: Any) -> None:
-    p = sub.add_parser("explain", help="classify a part and explain it with Grad-CAM",
-                       description="Classify a CAD part and compute the Grad-CAM heat of every "
-                                   "class; print the result, optionally render or export it.")
+    p = sub.add_parser("explain", help="classify a part and explain it (Grad-CAM or another "
+                                       "method)",
+                       description="Classify a CAD part and compute the heat of every class "
+                                   "(Grad-CAM unless --method says otherwise); print the result, "
+                                   "optionally render or export it.")
     p.add_argument("part", type=Path, help="STL, OBJ, PLY, OFF, GLB/GLTF, 3MF (STEP with [step])")
     p.add_argument("--target", help="class to explain: name, unique prefix or index "
                                     "(default: the predicted class)")
+    p.add_argument("--method", default="gradcam",
+                   help="explanation method (default gradcam; see `pointcam methods`)")
+    p.add_argument("--contrast", metavar="CLASS",
+                   help="explain why the target rather than this class (logit difference)")
     p.add_argument("--weights", type=Path, help="weights file (default: the shipped model)")
     p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     p.add_argument("--points", type=point_count, help="points to sample (default: the model's)")
@@ -57,10 +63,12 @@ def _explain(args: argparse.Namespace) -> int:
     import numpy as np
 
     from pointcam_gui.core import Classifier, load_mesh
+    from pointcam_gui.core.explain import method_info
     from pointcam_gui.core.export import IMAGE_SUFFIXES, MESH_SUFFIXES, check_suffix
     from pointcam_gui.core.heatmap import colormap_lut
 
     colormap_lut(args.colormap)  # fail on a typo before any work
+    method = method_info(args.method)
     args.colormap = args.colormap.lower()
     if args.screenshot is not None:
         check_suffix(args.screenshot, IMAGE_SUFFIXES, "a screenshot")
@@ -71,7 +79,9 @@ def _explain(args: argparse.Namespace) -> int:
     load_ms = (time.perf_counter() - t0) * 1000
     clf = Classifier.load(args.weights, device=args.device, num_points=args.points)
     target = clf.class_index(args.target) if args.target is not None else None
-    analysis = clf.analyse(mesh, seed=args.seed, source=args.part)
+    contrast = clf.class_index(args.contrast) if args.contrast is not None else None
+    analysis = clf.analyse(mesh, seed=args.seed, source=args.part, method=method.name,
+                           contrast=contrast)
     target = analysis.predicted if target is None else target
     timings = {"load": load_ms, **analysis.timings_ms}
 
@@ -92,6 +102,9 @@ def _explain(args: argparse.Namespace) -> int:
                           "probability": float(probs[analysis.predicted])},
             "probabilities": {n: round(float(p), 6) for n, p in zip(names, probs, strict=True)},
             "target": {"index": target, "name": names[target]},
+            "method": {"name": method.name, "parameters": dict(method.parameters)},
+            "contrast": None if contrast is None else {"index": contrast,
+                                                        "name": names[contrast]},
             "novelty": None if np.isnan(analysis.novelty) else round(analysis.novelty, 4),
             "unfamiliar": analysis.unfamiliar,
             "num_points": clf.num_points,
@@ -116,8 +129,9 @@ def _explain(args: argparse.Namespace) -> int:
               "below are its best guess")
     for i in probs.argsort()[::-1][:5]:
         print(f"  {100 * probs[i]:5.1f}%  {names[i]}")
-    if target != analysis.predicted:
-        print(f"Grad-CAM target: {names[target]}")
+    versus = "" if contrast is None else f" rather than {names[contrast]}"
+    if target != analysis.predicted or method.name != "gradcam" or versus:
+        print(f"{method.title}: {names[target]}{versus}")
     spent = ", ".join(f"{k} {v:.0f} ms" for k, v in timings.items())
     novelty = "" if np.isnan(analysis.novelty) else f"novelty {analysis.novelty:.4g}; "
     print(f"{novelty}device {analysis.device}, {analysis.views} views of "
@@ -126,6 +140,32 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"screenshot: {args.screenshot}")
     if args.export_mesh is not None:
         print(f"heat mesh: {args.export_mesh}")
+    return 0
+
+
+def _add_methods(sub: Any) -> None:
+    p = sub.add_parser("methods", help="list the explanation methods",
+                       description="The explanation methods `explain --method` takes, by group, "
+                                   "with a one-line description and a reference.")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(handler=_methods)
+
+
+def _methods(args: argparse.Namespace) -> int:
+    from pointcam_gui.core.explain import GROUPS, METHODS
+
+    infos = [cls.info for cls in METHODS.values()]
+    if args.json:
+        print(json.dumps([i.to_dict() for i in infos], indent=2))
+        return 0
+    for group in GROUPS:
+        print(f"{group}:")
+        for i in (i for i in infos if i.group == group):
+            notes = [n for n in ("one map for every class" if not i.class_specific else "",
+                                 "sparse: max-pool winners only" if i.sparse else "") if n]
+            extra = f" [{'; '.join(notes)}]" if notes else ""
+            print(f"  {i.name:22s} {i.description}{extra}")
+            print(f"  {'':22s} {i.reference}")
     return 0
 
 
@@ -157,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details and tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     sub.required = True
-    for add in (_add_explain, _add_classes, add_training):
+    for add in (_add_explain, _add_methods, _add_classes, add_training):
         add(sub)
     return parser
 

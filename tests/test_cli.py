@@ -56,7 +56,46 @@ def test_explain_json_has_the_documented_fields(part: Path, tiny_weights: Path, 
     assert data["num_points"] == 64 and data["device"] in ("cpu", "cuda:0")
     assert data["views"] >= 2  # the stable analysis: several samplings of the washer's frames
     assert data["novelty"] is None and data["unfamiliar"] is False  # no method in these weights
-    assert {"load", "sample", "forward", "gradcam", "heatmap", "total"} <= set(data["timings_ms"])
+    assert {"load", "sample", "forward", "explain", "heatmap", "total"} <= set(data["timings_ms"])
+
+
+def test_explain_takes_a_method_and_a_contrast(part: Path, tiny_weights: Path, capsys) -> None:
+    code, out, err = run(["explain", str(part), "--weights", str(tiny_weights), "--json",
+                          "--method", "occlusion", "--target", "alpha", "--contrast", "gamma"],
+                         capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["method"] == {"name": "occlusion", "parameters": {"patches": 32,
+                                                                  "baseline": "centroid"}}
+    assert data["contrast"] == {"index": 3, "name": "Gamma"}
+    code, out, _ = run(["explain", str(part), "--weights", str(tiny_weights),
+                        "--method", "xgradcam", "--contrast", "gamma"], capsys)
+    assert code == 0 and "XGrad-CAM: " in out and " rather than Gamma" in out
+    data = json.loads(run(["explain", str(part), "--weights", str(tiny_weights), "--json"],
+                          capsys)[1])
+    assert data["method"]["name"] == "gradcam" and data["contrast"] is None
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--method", "magic"], "unknown method 'magic': choose one of gradcam"),
+    (["--contrast", "delta"], "unknown class 'delta'"),
+])
+def test_a_wrong_method_or_contrast_is_one_line(part: Path, tiny_weights: Path, capsys,
+                                                argv: list[str], message: str) -> None:
+    code, out, err = run(["explain", str(part), "--weights", str(tiny_weights), *argv], capsys)
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_methods_lists_every_method_by_group(capsys) -> None:
+    from pointcam_gui.core.explain import METHODS
+
+    code, out, _ = run(["methods", "--json"], capsys)
+    listed = json.loads(out)
+    assert code == 0 and [m["name"] for m in listed] == list(METHODS)
+    assert all(m["description"] and m["reference"] and m["group"] for m in listed)
+    code, out, _ = run(["methods"], capsys)
+    assert code == 0 and out.startswith("activation maps:\n") and "perturbation:" in out
+    assert all(f"  {name} " in out for name in METHODS)
 
 
 def test_an_unfamiliar_part_is_said_to_be_so_in_text_and_json(part: Path, tiny_weights: Path,

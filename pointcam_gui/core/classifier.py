@@ -25,7 +25,8 @@ from pointcam_gui.core.calibration import view_probabilities
 from pointcam_gui.core.checkpoint import ModelMetadata, load_arrays, load_checkpoint
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import PointCAMError, WeightsError
-from pointcam_gui.core.explain.gradcam import activations, scale_by_max, shared_maps
+from pointcam_gui.core.explain import DEFAULT_METHOD, Views, explainer, method_info
+from pointcam_gui.core.explain.gradcam import activations, scale_by_max
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 from pointcam_gui.core.novelty import NoveltyModel
 from pointcam_gui.core.sampling import Normalization, SurfaceSampler, part_frames
@@ -62,10 +63,12 @@ class Explanation:
     probabilities: np.ndarray  # (C,)
     predicted: int
     cams: np.ndarray  # (C, N), each row scaled to [0, 1] by its own max
-    raw_cams: np.ndarray  # (C, N): Grad-CAM, averaged over the views where there are several
+    raw_cams: np.ndarray  # (C, N): the method's maps, averaged over the views where several
     timings_ms: dict[str, float]
     novelty: float = float("nan")  # higher = less like the known classes; NaN: no method shipped
     unfamiliar: bool = False  # novelty above the threshold shipped with the weights
+    method: str = DEFAULT_METHOD  # the explanation method (``pointcam methods``)
+    contrast: int | None = None  # maps of logit_c - logit_contrast rather than of logit_c
 
     @property
     def predicted_name(self) -> str:
@@ -119,6 +122,14 @@ class Analysis:
     @property
     def unfamiliar(self) -> bool:
         return self.explanation.unfamiliar
+
+    @property
+    def method(self) -> str:
+        return self.explanation.method
+
+    @property
+    def contrast(self) -> int | None:
+        return self.explanation.contrast
 
     def heat(self, target: int) -> np.ndarray:
         """Heat per display vertex for class ``target``: a lookup, no inference."""
@@ -201,16 +212,29 @@ class Classifier:
         except ValueError as exc:
             raise PointCAMError(f"cannot sample the part: {exc}") from None
 
-    def explain(self, points: np.ndarray) -> Explanation:
-        """Probabilities and every class's Grad-CAM map for exactly one (N, 3) point set."""
+    def explain(self, points: np.ndarray, method: str = DEFAULT_METHOD,
+                contrast: str | int | None = None) -> Explanation:
+        """Probabilities and every class's map by ``method`` for exactly one (N, 3) point set;
+        with ``contrast`` B, class c's map explains logit_c - logit_B ("c rather than B")."""
         pts = np.asarray(points, dtype=np.float32)
         if pts.ndim != 2 or pts.shape[1] != 3 or len(pts) < MIN_POINTS:
             raise PointCAMError(f"need an (N, 3) point array with N >= {MIN_POINTS}, "
                                 f"got shape {pts.shape}")
         if not np.isfinite(pts).all():
             raise PointCAMError("the points contain NaN or infinite coordinates")
-        run = self._forward(pts[None])
-        return self._explanation(run, run.raw[0])
+        name, target = method_info(method).name, self._contrast(contrast)
+        run = self._forward(pts[None], name, target)
+        return self._explanation(run, run.raw[0], name, target)
+
+    def _contrast(self, contrast: str | int | None) -> int | None:
+        return None if contrast is None else self.class_index(contrast)
+
+    def _targets(self, contrast: int | None) -> torch.Tensor:
+        """(C, C) rows over the logits: each class, minus the contrast class when there is one."""
+        rows = torch.eye(len(self.class_names))
+        if contrast is not None:
+            rows[:, contrast] -= 1.0
+        return rows.to(self.device)
 
     def view_outputs(self, mesh: trimesh.Trimesh, seed: int = 0, *,
                      features: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -219,7 +243,7 @@ class Classifier:
         ``model(x)`` and returns an empty feature array."""
         _, views, _ = self._views(mesh, seed)
         if features:
-            run = self._forward(views, maps=False)
+            run = self._forward(views, None)
             return run.logits, run.features
         x = torch.from_numpy(np.ascontiguousarray(views.transpose(0, 2, 1), np.float32))
         with torch.inference_mode():
@@ -227,20 +251,25 @@ class Classifier:
                                 for s in range(0, len(x), _BATCH)])
         return logits.cpu().numpy(), np.empty((len(views), 0), np.float32)
 
-    def _views(self, mesh: trimesh.Trimesh,
-               seed: int) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:
+    def _views(self, mesh: trimesh.Trimesh, seed: int, max_views: int | None = None
+               ) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:
         """Samplings (S, N, 3) in part space, views (S*F, N, 3) in model space, sampling-major,
-        and the F frames the part's pose allows."""
+        and the F frames the part's pose allows. ``max_views`` (a costly method's) lowers S, down
+        to one sampling in every frame."""
         sampler = self._sampler(mesh)
         frames = part_frames(sampler, self.metadata.normalization)
         rng = np.random.default_rng(seed)
-        world = np.stack([sampler.sample(self.num_points, rng)[0]
-                          for _ in range(samplings_for(len(frames)))])
+        count = samplings_for(len(frames))
+        if max_views is not None:
+            count = max(1, min(count, max_views // len(frames)))
+        world = np.stack([sampler.sample(self.num_points, rng)[0] for _ in range(count)])
         return world, np.stack([f.apply(w) for w in world for f in frames]), frames
 
-    def _forward(self, views: np.ndarray, maps: bool = True) -> _Run:
-        """One part seen as V (N, 3) model-space point sets, so the Grad-CAM weights are shared
-        between the views (``gradcam.shared_maps``)."""
+    def _forward(self, views: np.ndarray, method: str | None,
+                 contrast: int | None = None) -> _Run:
+        """One part seen as V (N, 3) model-space point sets: logits, pooled features and, with a
+        ``method``, its maps of every class; methods that weight channels share the weights
+        between the views (the stable analysis)."""
         x = torch.from_numpy(np.ascontiguousarray(views.transpose(0, 2, 1), np.float32))
         t0 = time.perf_counter()
         acts = torch.cat([activations(self.model, x[s:s + _BATCH].to(self.device))
@@ -248,17 +277,20 @@ class Classifier:
         self._sync()
         t1 = time.perf_counter()
         pooled = acts.amax(dim=2)
-        if maps:
-            logits, raw = shared_maps(self.model, acts)
+        if method is not None:
+            seen = Views.of(self.model, x.to(self.device), acts)
+            raw = explainer(method, self.model).maps(seen, self._targets(contrast), shared=True)
+            logits = seen.logits
         else:
             with torch.no_grad():
                 logits, raw = self.model.head(pooled), torch.empty(0)
         run = _Run(logits.cpu().numpy(), raw.cpu().numpy(), pooled.cpu().numpy(), {})
         t2 = time.perf_counter()
-        run.timings_ms.update(forward=(t1 - t0) * 1000, gradcam=(t2 - t1) * 1000)
+        run.timings_ms.update(forward=(t1 - t0) * 1000, explain=(t2 - t1) * 1000)
         return run
 
-    def _explanation(self, run: _Run, raw: np.ndarray) -> Explanation:
+    def _explanation(self, run: _Run, raw: np.ndarray, method: str,
+                     contrast: int | None) -> Explanation:
         """The expectations over the views: tempered probabilities, novelty; ``raw`` is the
         already averaged (C, N) map."""
         probs = view_probabilities(run.logits, self.temperature)
@@ -271,21 +303,23 @@ class Classifier:
                            predicted=int(np.argmax(probs)),
                            cams=scale_by_max(torch.from_numpy(raw32)).numpy(),
                            raw_cams=raw32, timings_ms=run.timings_ms, novelty=novelty,
-                           unfamiliar=unfamiliar)
+                           unfamiliar=unfamiliar, method=method, contrast=contrast)
 
     def analyse(self, mesh: trimesh.Trimesh, seed: int = 0, *,
-                source: str | Path | None = None) -> Analysis:
-        """Sample, explain over every allowed frame, and map each class's heat onto a display
-        mesh. Deterministic for a (mesh, seed); nearly the same for any seed."""
+                source: str | Path | None = None, method: str = DEFAULT_METHOD,
+                contrast: str | int | None = None) -> Analysis:
+        """Sample, explain by ``method`` over every allowed frame, and map each class's heat onto
+        a display mesh. Deterministic for a (mesh, seed); nearly the same for any seed."""
+        info, target = method_info(method), self._contrast(contrast)
         t0 = time.perf_counter()
-        world, views, frames = self._views(mesh, seed)
+        world, views, frames = self._views(mesh, seed, info.max_views)
         t1 = time.perf_counter()
-        run = self._forward(views)
+        run = self._forward(views, info.name, target)
         # every frame of one sampling maps the same points: average per point, then pool
         (samplings, n, _), c = world.shape, len(self.class_names)
         pooled_raw = run.raw.reshape(samplings, len(frames), c, n).mean(axis=1)
         pooled_raw = pooled_raw.transpose(1, 0, 2).reshape(c, samplings * n)
-        explanation = self._explanation(run, pooled_raw)
+        explanation = self._explanation(run, pooled_raw, info.name, target)
         points = world.reshape(-1, 3)
         t2 = time.perf_counter()
         display = refine.refine_for_display(mesh)

@@ -12,7 +12,7 @@ FLASH_MS = 10_000
 NOVELTY_TIP = ("Novelty: how unlike the parts the model was trained on (higher is less alike); "
                "above the threshold shipped with the model the part is called unfamiliar")
 _TIMING_LABELS = (("load", "load"), ("sample", "sample"), ("forward", "forward"),
-                  ("gradcam", "Grad-CAM"), ("heatmap", "heat map"), ("display", "display"))
+                  ("explain", "explain"), ("heatmap", "heat map"), ("display", "display"))
 
 
 def format_timings(timings: Mapping[str, float]) -> str:

@@ -77,8 +77,13 @@ def point_cloud(analysis: Analysis, target: int) -> pv.PolyData:
     return cloud
 
 
-def scalar_bar_title(class_name: str) -> str:
-    return f"Grad-CAM: {class_name}"
+def scalar_bar_title(analysis: Analysis, target: int) -> str:
+    """'Grad-CAM: Hook', or 'Occlusion: Hook rather than Clamps' for a contrast."""
+    from pointcam_gui.core.explain import method_info
+
+    names = analysis.class_names
+    versus = "" if analysis.contrast is None else f" rather than {names[analysis.contrast]}"
+    return f"{method_info(analysis.method).title}: {names[target]}{versus}"
 
 
 @contextmanager
@@ -109,7 +114,7 @@ def _build(plotter: Any, analysis: Analysis, target: int, style: SceneStyle,
            geometry: DisplayGeometry) -> SceneActors:
     text = TEXT_COLORS[style.dark]
     mesh = heat_polydata(analysis, target, geometry)
-    bar_args: Any = {"title": scalar_bar_title(analysis.class_names[target]), "color": text,
+    bar_args: Any = {"title": scalar_bar_title(analysis, target), "color": text,
                 "n_labels": 3, "fmt": "%.1f", "vertical": False, "position_x": 0.25,
                 "position_y": 0.04, "width": 0.5, "height": 0.06, "title_font_size": 16,
                 "label_font_size": 13, "bold": False, "shadow": False}
@@ -135,7 +140,7 @@ def recolour(actors: SceneActors, analysis: Analysis, target: int) -> None:
     """Show another class's heat by writing into the existing arrays (no inference, no copy)."""
     _assign(actors.mesh, actors.geometry.heat(analysis.vertex_heat[target]))
     _assign(actors.cloud, analysis.cams[target])
-    actors.scalar_bar.SetTitle(scalar_bar_title(analysis.class_names[target]))
+    actors.scalar_bar.SetTitle(scalar_bar_title(analysis, target))
 
 
 def _assign(data: pv.PolyData, values: np.ndarray) -> None:

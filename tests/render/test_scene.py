@@ -60,6 +60,7 @@ def test_recolour_writes_into_the_same_arrays_and_retitles_the_bar(analysis: Ana
         np.testing.assert_array_equal(mesh_before.point_data["heat"],
                                       actors.geometry.heat(analysis.vertex_heat[other]))
         np.testing.assert_array_equal(actors.cloud.point_data["heat"], analysis.cams[other])
-        assert actors.scalar_bar.GetTitle() == scalar_bar_title(analysis.class_names[other])
+        assert actors.scalar_bar.GetTitle() == scalar_bar_title(analysis, other)
+        assert scalar_bar_title(analysis, other).startswith("Grad-CAM: ")
     finally:
         plotter.close()

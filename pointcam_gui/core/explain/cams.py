@@ -61,7 +61,7 @@ class XGradCAM(WeightedCAM):
 class LayerCAM(Explainer):
     info = MethodInfo(
         "layercam", "LayerCAM", "activation maps",
-        "Each activation weighted by its own positive gradient; lights only max-pool winners.",
+        "Each activation weighted by its own positive gradient.",
         "Jiang et al., LayerCAM, IEEE TIP 2021", sparse=True)
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
@@ -72,8 +72,8 @@ class LayerCAM(Explainer):
 class HiResCAM(Explainer):
     info = MethodInfo(
         "hirescam", "HiResCAM", "activation maps",
-        "Element-wise gradient times activation, summed over channels; lights only max-pool "
-        "winners.", "Draelos & Carin, HiResCAM, 2020", sparse=True)
+        "Element-wise gradient times activation, summed over channels.",
+        "Draelos & Carin, HiResCAM, 2020", sparse=True)
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         won = views.winners() * views.acts

@@ -19,6 +19,7 @@ from pointcam_gui.core.model import PointNet
 from tests.models import tiny_model
 
 captum_attr = pytest.importorskip("captum.attr")
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:captum")
 torchcam = pytest.importorskip("torchcam.methods")
 
 POINTWISE = {}
