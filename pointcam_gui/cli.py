@@ -44,6 +44,9 @@ def _add_explain(sub: Any) -> None:
                    help="explanation method (default gradcam; see `pointcam methods`)")
     p.add_argument("--contrast", metavar="CLASS",
                    help="explain why the target rather than this class (logit difference)")
+    p.add_argument("--faithfulness", action="store_true",
+                   help="also measure how faithful the target's map is: the probability lost "
+                        "when its hottest points move to the centroid, beyond random points")
     p.add_argument("--weights", type=Path, help="weights file (default: the shipped model)")
     p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     p.add_argument("--points", type=point_count, help="points to sample (default: the model's)")
@@ -84,6 +87,11 @@ def _explain(args: argparse.Namespace) -> int:
                            contrast=contrast)
     target = analysis.predicted if target is None else target
     timings = {"load": load_ms, **analysis.timings_ms}
+    faithful = None
+    if args.faithfulness:
+        t1 = time.perf_counter()
+        faithful = clf.faithfulness(analysis, target)
+        timings["faithfulness"] = (time.perf_counter() - t1) * 1000
 
     if args.screenshot is not None:
         from pointcam_gui.render.scene import render_screenshot
@@ -113,6 +121,8 @@ def _explain(args: argparse.Namespace) -> int:
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
             "model": clf.metadata.provenance.get("name", "custom"),
         }
+        if faithful is not None:
+            out["faithfulness"] = faithful.to_dict()
         if args.screenshot is not None:
             out["screenshot"] = str(args.screenshot)
         if args.export_mesh is not None:
@@ -132,6 +142,11 @@ def _explain(args: argparse.Namespace) -> int:
     versus = "" if contrast is None else f" rather than {names[contrast]}"
     if target != analysis.predicted or method.name != "gradcam" or versus:
         print(f"{method.title}: {names[target]}{versus}")
+    if faithful is not None:
+        print(f"faithfulness {faithful.score:+.3f}: moving the hottest half of the points to the "
+              f"centroid leaves {100 * faithful.deletion[-1]:.0f}% probability, random points "
+              f"{100 * faithful.deletion_random[-1]:.0f}% (insertion gap "
+              f"{faithful.insertion_gap:+.3f})")
     spent = ", ".join(f"{k} {v:.0f} ms" for k, v in timings.items())
     novelty = "" if np.isnan(analysis.novelty) else f"novelty {analysis.novelty:.4g}; "
     print(f"{novelty}device {analysis.device}, {analysis.views} views of "

@@ -68,12 +68,19 @@ def test_explain_takes_a_method_and_a_contrast(part: Path, tiny_weights: Path, c
     assert data["method"] == {"name": "occlusion", "parameters": {"patches": 32,
                                                                   "baseline": "centroid"}}
     assert data["contrast"] == {"index": 3, "name": "Gamma"}
+    assert "faithfulness" not in data
     code, out, _ = run(["explain", str(part), "--weights", str(tiny_weights),
                         "--method", "xgradcam", "--contrast", "gamma"], capsys)
     assert code == 0 and "XGrad-CAM: " in out and " rather than Gamma" in out
-    data = json.loads(run(["explain", str(part), "--weights", str(tiny_weights), "--json"],
-                          capsys)[1])
+    data = json.loads(run(["explain", str(part), "--weights", str(tiny_weights), "--json",
+                           "--faithfulness"], capsys)[1])
     assert data["method"]["name"] == "gradcam" and data["contrast"] is None
+    faithful = data["faithfulness"]
+    assert faithful["target"] == data["predicted"]["index"] and len(faithful["deletion"]) == 11
+    assert faithful["score"] == faithful["deletion_gap"] and "faithfulness" in data["timings_ms"]
+    code, out, _ = run(["explain", str(part), "--weights", str(tiny_weights), "--faithfulness"],
+                       capsys)
+    assert code == 0 and "faithfulness " in out and "random points" in out
 
 
 @pytest.mark.parametrize("argv, message", [

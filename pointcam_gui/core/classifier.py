@@ -26,6 +26,7 @@ from pointcam_gui.core.checkpoint import ModelMetadata, load_arrays, load_checkp
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import PointCAMError, WeightsError
 from pointcam_gui.core.explain import DEFAULT_METHOD, Views, explainer, method_info
+from pointcam_gui.core.explain.faithfulness import Faithfulness
 from pointcam_gui.core.explain.gradcam import activations, scale_by_max
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 from pointcam_gui.core.novelty import NoveltyModel
@@ -332,6 +333,14 @@ class Classifier:
                         model_points=frames[0].apply(points), display_mesh=display,
                         vertex_heat=vertex_heat, device=str(self.device), timings_ms=timings,
                         samplings=samplings, frames=tuple(frames))
+
+    def faithfulness(self, analysis: Analysis, target: str | int | None = None) -> Faithfulness:
+        """Deletion and insertion curves of the analysis's map of ``target`` (default: the
+        predicted class) against random orders, on the analysis's own views."""
+        from pointcam_gui.core.explain.faithfulness import of_analysis
+
+        index = analysis.predicted if target is None else self.class_index(target)
+        return of_analysis(self.model, analysis, index, self.temperature, self.device)
 
     def _sync(self) -> None:
         if self.device.type == "cuda":
