@@ -167,18 +167,16 @@ def _add_methods(sub: Any) -> None:
 
 
 def _methods(args: argparse.Namespace) -> int:
-    from pointcam_gui.core.explain import GROUPS, METHODS
+    from pointcam_gui.core.explain import CATALOGUE, GROUPS
 
-    infos = [cls.info for cls in METHODS.values()]
+    infos = list(CATALOGUE.values())
     if args.json:
         print(json.dumps([i.to_dict() for i in infos], indent=2))
         return 0
     for group in GROUPS:
         print(f"{group}:")
         for i in (i for i in infos if i.group == group):
-            notes = [n for n in ("one map for every class" if not i.class_specific else "",
-                                 "sparse: max-pool winners only" if i.sparse else "") if n]
-            extra = f" [{'; '.join(notes)}]" if notes else ""
+            extra = f" [{'; '.join(i.notes)}]" if i.notes else ""
             print(f"  {i.name:22s} {i.description}{extra}")
             print(f"  {'':22s} {i.reference}")
     return 0

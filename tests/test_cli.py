@@ -94,7 +94,7 @@ def test_a_wrong_method_or_contrast_is_one_line(part: Path, tiny_weights: Path, 
 
 
 def test_methods_lists_every_method_by_group(capsys) -> None:
-    from pointcam_gui.core.explain import METHODS
+    from pointcam_gui.core.explain import CATALOGUE as METHODS
 
     code, out, _ = run(["methods", "--json"], capsys)
     listed = json.loads(out)

@@ -25,7 +25,8 @@ from pointcam_gui.core.calibration import view_probabilities
 from pointcam_gui.core.checkpoint import ModelMetadata, load_arrays, load_checkpoint
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import PointCAMError, WeightsError
-from pointcam_gui.core.explain import DEFAULT_METHOD, Views, explainer, method_info
+from pointcam_gui.core.explain import DEFAULT_METHOD, explainer, method_info
+from pointcam_gui.core.explain.base import Views
 from pointcam_gui.core.explain.faithfulness import Faithfulness
 from pointcam_gui.core.explain.gradcam import activations, scale_by_max
 from pointcam_gui.core.model import MIN_POINTS, PointNet

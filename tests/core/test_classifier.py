@@ -8,7 +8,7 @@ import trimesh
 
 from pointcam_gui.core import Classifier
 from pointcam_gui.core.errors import PointCAMError
-from pointcam_gui.core.explain import METHODS
+from pointcam_gui.core.explain import CATALOGUE
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_analysis_holds_heat_for_every_class_on_the_display_mesh(clf: Classifier
     assert {"sample", "forward", "explain", "heatmap", "total"} <= set(analysis.timings_ms)
 
 
-@pytest.mark.parametrize("method", sorted(METHODS))
+@pytest.mark.parametrize("method", sorted(CATALOGUE))
 def test_every_method_analyses_a_part_deterministically(clf: Classifier, method: str) -> None:
     mesh = trimesh.creation.box(extents=(30, 10, 5))
     a, b = clf.analyse(mesh, seed=1, method=method), clf.analyse(mesh, seed=1, method=method)
@@ -62,7 +62,7 @@ def test_every_method_analyses_a_part_deterministically(clf: Classifier, method:
     np.testing.assert_array_equal(a.vertex_heat, b.vertex_heat)
     assert a.vertex_heat.shape[0] == 4 and 0 <= a.vertex_heat.min() <= a.vertex_heat.max() <= 1
     assert a.vertex_heat.max() > 0
-    limit = METHODS[method].info.max_views
+    limit = CATALOGUE[method].max_views
     assert limit is None or a.views <= max(limit, len(a.frames))
     # the probabilities do not depend on the method, only on the views seen
     if limit is None:

@@ -33,3 +33,12 @@ def test_loading_a_mesh_does_not_import_torch() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+def test_listing_the_explanation_methods_does_not_import_torch() -> None:
+    script = ("import sys\nfrom pointcam_gui.core.explain import CATALOGUE, method_info\n"
+              "assert method_info('gradcam') is CATALOGUE['gradcam']\n"
+              "print('torch' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "False"

@@ -18,31 +18,9 @@ from typing import ClassVar
 
 import torch
 
+from pointcam_gui.core.explain.catalogue import MethodInfo
 from pointcam_gui.core.explain.gradcam import head_jacobian
 from pointcam_gui.core.model import PointNet
-
-GROUPS = ("activation maps", "gradients on points", "perturbation")
-
-
-@dataclass(frozen=True)
-class MethodInfo:
-    name: str  # what the CLI, the JSON and the API call it
-    title: str  # what a person reads
-    group: str  # one of GROUPS
-    description: str  # one line
-    reference: str
-    class_specific: bool = True  # False: one map for every class (feature-norm)
-    sparse: bool = False  # lights only the points that win the max-pool
-    max_views: int | None = None  # the stable analysis averages at most this many views
-    parameters: tuple[tuple[str, object], ...] = ()
-    sanity: str = ""  # how it fared in the randomisation checks, when it failed them
-
-    def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "title": self.title, "group": self.group,
-                "description": self.description, "reference": self.reference,
-                "class_specific": self.class_specific, "sparse": self.sparse,
-                "max_views": self.max_views, "parameters": dict(self.parameters),
-                "sanity": self.sanity}
 
 
 @dataclass(frozen=True)

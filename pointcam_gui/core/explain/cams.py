@@ -10,26 +10,21 @@ from __future__ import annotations
 
 import torch
 
-from pointcam_gui.core.explain.base import Explainer, MethodInfo, Views, WeightedCAM
+from pointcam_gui.core.explain.base import Explainer, Views, WeightedCAM
+from pointcam_gui.core.explain.catalogue import CATALOGUE
 
 _EPS = 1e-8
 
 
 class GradCAM(WeightedCAM):
-    info = MethodInfo(
-        "gradcam", "Grad-CAM", "activation maps",
-        "Channels weighted by the mean gradient of the class score over the points.",
-        "Selvaraju et al., Grad-CAM, ICCV 2017")
+    info = CATALOGUE["gradcam"]
 
     def weights(self, views: Views, tj: torch.Tensor) -> torch.Tensor:
         return tj / views.acts.shape[2]
 
 
 class GradCAMpp(WeightedCAM):
-    info = MethodInfo(
-        "gradcam++", "Grad-CAM++", "activation maps",
-        "Channels weighted by positive gradients with second- and third-order coefficients.",
-        "Chattopadhay et al., Grad-CAM++, WACV 2018")
+    info = CATALOGUE["gradcam++"]
 
     def weights(self, views: Views, tj: torch.Tensor) -> torch.Tensor:
         return _gradcampp_weights(views, tj)
@@ -48,10 +43,7 @@ def _gradcampp_weights(views: Views, tj: torch.Tensor) -> torch.Tensor:
 
 
 class XGradCAM(WeightedCAM):
-    info = MethodInfo(
-        "xgradcam", "XGrad-CAM", "activation maps",
-        "Channels weighted by gradients times activations, normalised by the channel's sum.",
-        "Fu et al., Axiom-based Grad-CAM, BMVC 2020")
+    info = CATALOGUE["xgradcam"]
 
     def weights(self, views: Views, tj: torch.Tensor) -> torch.Tensor:
         acts = views.acts
@@ -59,10 +51,7 @@ class XGradCAM(WeightedCAM):
 
 
 class LayerCAM(Explainer):
-    info = MethodInfo(
-        "layercam", "LayerCAM", "activation maps",
-        "Each activation weighted by its own positive gradient.",
-        "Jiang et al., LayerCAM, IEEE TIP 2021", sparse=True)
+    info = CATALOGUE["layercam"]
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         won = views.winners() * views.acts
@@ -70,10 +59,7 @@ class LayerCAM(Explainer):
 
 
 class HiResCAM(Explainer):
-    info = MethodInfo(
-        "hirescam", "HiResCAM", "activation maps",
-        "Element-wise gradient times activation, summed over channels.",
-        "Draelos & Carin, HiResCAM, 2020", sparse=True)
+    info = CATALOGUE["hirescam"]
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         won = views.winners() * views.acts
@@ -84,12 +70,8 @@ class SmoothGradCAMpp(Explainer):
     """Grad-CAM++ with the gradient moments averaged over noisy copies of the points; the maps
     combine the clean activations. The noise is drawn from a fixed seed: deterministic."""
 
-    SAMPLES, STD, SEED = 8, 0.03, 0
-    info = MethodInfo(
-        "smooth-gradcam++", "Smooth Grad-CAM++", "activation maps",
-        "Grad-CAM++ with gradients averaged over copies of the points with added noise.",
-        "Omeiza et al., Smooth Grad-CAM++, 2019", max_views=8,
-        parameters=(("samples", SAMPLES), ("std", STD)))
+    info = CATALOGUE["smooth-gradcam++"]
+    SAMPLES, STD, SEED = int(info.parameter("samples")), float(info.parameter("std")), 0
 
     def noise(self, x: torch.Tensor) -> torch.Tensor:
         """(S, V, 3, N) the noise added to each view, from the fixed seed."""
@@ -119,11 +101,7 @@ class SmoothGradCAMpp(Explainer):
 
 
 class FeatureNorm(Explainer):
-    info = MethodInfo(
-        "feature-norm", "Feature norm", "activation maps",
-        "The length of each point's feature vector before the max-pool; the same for every "
-        "class.", "Levi & Gilboa, Fast and simple explainability for point cloud networks, 2024",
-        class_specific=False)
+    info = CATALOGUE["feature-norm"]
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         norm = torch.linalg.vector_norm(views.acts, dim=1)

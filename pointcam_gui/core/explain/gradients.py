@@ -16,8 +16,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from pointcam_gui.core.explain.base import Explainer, MethodInfo, Views
+from pointcam_gui.core.explain.base import Explainer, Views
 from pointcam_gui.core.explain.cams import GradCAM
+from pointcam_gui.core.explain.catalogue import CATALOGUE
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 
 
@@ -88,11 +89,7 @@ def _guided_head_gradient(model: PointNet, pooled: torch.Tensor,
 
 
 class GuidedBackprop(Explainer):
-    info = MethodInfo(
-        "guided-backprop", "Guided Backprop", "gradients on points",
-        "Gradient of the class score passed back through positive gradients only; per point "
-        "the length of its x, y, z gradient.", "Springenberg et al., Striving for Simplicity, "
-        "ICLR 2015 workshop")
+    info = CATALOGUE["guided-backprop"]
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         grad = input_gradients(self.model, views, targets, guided=True)
@@ -100,10 +97,7 @@ class GuidedBackprop(Explainer):
 
 
 class GuidedGradCAM(Explainer):
-    info = MethodInfo(
-        "guided-gradcam", "Guided Grad-CAM", "gradients on points",
-        "Guided backprop times Grad-CAM at each point; per point the length over x, y, z.",
-        "Selvaraju et al., Grad-CAM, ICCV 2017")
+    info = CATALOGUE["guided-gradcam"]
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         guided = GuidedBackprop(self.model).maps(views, targets)
@@ -115,13 +109,8 @@ class IntegratedGradients(Explainer):
     to the points, with captum's default Gauss-Legendre rule; per point, the sum over x, y, z
     of (x - baseline) times the mean gradient (its share of the score change), positive part."""
 
-    STEPS = 32
-    info = MethodInfo(
-        "integrated-gradients", "Integrated Gradients", "gradients on points",
-        "Gradients integrated from all points at the centroid to the part; each point's "
-        "share of the score.", "Sundararajan et al., Axiomatic Attribution, ICML 2017",
-        max_views=4, parameters=(("steps", STEPS), ("baseline", "centroid"),
-                                 ("rule", "gausslegendre")))
+    info = CATALOGUE["integrated-gradients"]
+    STEPS = int(info.parameter("steps"))
 
     def attributions(self, views: Views, targets: torch.Tensor) -> torch.Tensor:
         """(V, T, 3, N) captum-style attributions."""
@@ -145,12 +134,8 @@ class PointSaliency(Explainer):
     L the class's cross-entropy (for a contrast row, minus its score); a = 1. Positive where
     moving the point to the centre would raise the loss."""
 
-    ALPHA = 1.0
-    info = MethodInfo(
-        "point-saliency", "Point cloud saliency", "gradients on points",
-        "How much the loss would grow if the point moved to the median centre (spherical "
-        "gradient).", "Zheng et al., PointCloud Saliency Maps, ICCV 2019",
-        parameters=(("alpha", ALPHA),))
+    info = CATALOGUE["point-saliency"]
+    ALPHA = float(info.parameter("alpha"))
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         t = targets.to(views.logits.dtype)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import torch
 
-from pointcam_gui.core.explain.base import Explainer, MethodInfo, Views, scores
+from pointcam_gui.core.explain.base import Explainer, Views, scores
+from pointcam_gui.core.explain.catalogue import CATALOGUE
 from pointcam_gui.core.model import MIN_POINTS
 
 
@@ -30,12 +31,8 @@ def patches(x: torch.Tensor, count: int) -> torch.Tensor:
 
 
 class Occlusion(Explainer):
-    PATCHES = 32
-    info = MethodInfo(
-        "occlusion", "Occlusion", "perturbation",
-        "How much the class score drops when a patch of nearby points moves to the centroid.",
-        "Zeiler & Fergus, Visualizing and Understanding Convolutional Networks, ECCV 2014",
-        parameters=(("patches", PATCHES), ("baseline", "centroid")))
+    info = CATALOGUE["occlusion"]
+    PATCHES = int(info.parameter("patches"))
 
     def drops(self, views: Views, targets: torch.Tensor,
               patch: torch.Tensor) -> torch.Tensor:
@@ -84,11 +81,7 @@ class Occlusion(Explainer):
 
 class ScoreCAM(Explainer):
     BATCH = 256
-    info = MethodInfo(
-        "scorecam", "Score-CAM", "perturbation",
-        "Channels weighted by the score the model keeps when the points are scaled toward the "
-        "centroid by that channel's activation.", "Wang et al., Score-CAM, CVPR 2020 workshops",
-        max_views=2)
+    info = CATALOGUE["scorecam"]
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         acts = views.acts

@@ -11,7 +11,8 @@ import torch
 import torch.nn.functional as F
 
 from pointcam_gui.core.errors import PointCAMError
-from pointcam_gui.core.explain import METHODS, Views, explainer, method_info
+from pointcam_gui.core.explain import CATALOGUE, explainer, method_info
+from pointcam_gui.core.explain.base import Views
 from pointcam_gui.core.explain.cams import SmoothGradCAMpp
 from pointcam_gui.core.explain.gradients import IntegratedGradients
 from pointcam_gui.core.explain.perturbation import Occlusion, patches
@@ -146,7 +147,7 @@ REFERENCES: dict[str, Callable[[PointNet, torch.Tensor, int], torch.Tensor]] = {
 
 
 def test_every_method_has_a_reference_here_or_its_own_test() -> None:
-    assert set(METHODS) == set(REFERENCES) | {"smooth-gradcam++"}
+    assert set(CATALOGUE) == set(REFERENCES) | {"smooth-gradcam++"}
 
 
 @pytest.mark.parametrize("overrides", [POINTWISE, COUPLED], ids=["pointwise", "t-nets"])
@@ -226,8 +227,8 @@ def test_unknown_methods_are_refused_with_the_list() -> None:
 
 
 def test_every_method_describes_itself_in_one_line_with_a_reference() -> None:
-    for name, cls in METHODS.items():
-        info = cls.info
+    for name, info in CATALOGUE.items():
+        assert explainer(name, tiny_model()).info is info
         assert info.name == name and info.title and info.reference
         assert "\n" not in info.description and info.description.endswith(".")
         assert info.group in ("activation maps", "gradients on points", "perturbation")
