@@ -50,26 +50,34 @@ class MethodInfo:
 
 _ACT, _GRAD, _PERT = GROUPS
 
+
+def _fails(rho: float) -> str:
+    return (f"fails the model-randomisation check: with a random head its map still has rank "
+            f"correlation {rho:.1f} with the trained model's (Adebayo et al. 2018)")
+
+
 CATALOGUE: dict[str, MethodInfo] = {m.name: m for m in (
     MethodInfo("gradcam", "Grad-CAM", _ACT,
                "Channels weighted by the mean gradient of the class score over the points.",
                "Selvaraju et al., Grad-CAM, ICCV 2017", "cams:GradCAM"),
     MethodInfo("gradcam++", "Grad-CAM++", _ACT,
                "Channels weighted by positive gradients with second- and third-order "
-               "coefficients.", "Chattopadhay et al., Grad-CAM++, WACV 2018", "cams:GradCAMpp"),
+               "coefficients.", "Chattopadhay et al., Grad-CAM++, WACV 2018", "cams:GradCAMpp",
+               sanity=_fails(0.6)),
     MethodInfo("xgradcam", "XGrad-CAM", _ACT,
                "Channels weighted by gradients times activations, normalised by the channel's "
                "sum.", "Fu et al., Axiom-based Grad-CAM, BMVC 2020", "cams:XGradCAM"),
     MethodInfo("layercam", "LayerCAM", _ACT,
                "Each activation weighted by its own positive gradient.",
-               "Jiang et al., LayerCAM, IEEE TIP 2021", "cams:LayerCAM", sparse=True),
+               "Jiang et al., LayerCAM, IEEE TIP 2021", "cams:LayerCAM", sparse=True,
+               sanity=_fails(0.5)),
     MethodInfo("hirescam", "HiResCAM", _ACT,
                "Element-wise gradient times activation, summed over channels.",
                "Draelos & Carin, HiResCAM, 2020", "cams:HiResCAM", sparse=True),
     MethodInfo("smooth-gradcam++", "Smooth Grad-CAM++", _ACT,
                "Grad-CAM++ with gradients averaged over copies of the points with added noise.",
                "Omeiza et al., Smooth Grad-CAM++, 2019", "cams:SmoothGradCAMpp", max_views=8,
-               parameters=(("samples", 8), ("std", 0.03))),
+               parameters=(("samples", 8), ("std", 0.03)), sanity=_fails(0.6)),
     MethodInfo("feature-norm", "Feature norm", _ACT,
                "The length of each point's feature vector before the max-pool.",
                "Levi & Gilboa, Fast and simple explainability for point cloud networks, 2024",
@@ -78,7 +86,7 @@ CATALOGUE: dict[str, MethodInfo] = {m.name: m for m in (
                "Gradient of the class score passed back through positive gradients only; per "
                "point the length of its x, y, z gradient.",
                "Springenberg et al., Striving for Simplicity, ICLR 2015 workshop",
-               "gradients:GuidedBackprop"),
+               "gradients:GuidedBackprop", sanity=_fails(0.7)),
     MethodInfo("guided-gradcam", "Guided Grad-CAM", _GRAD,
                "Guided backprop times Grad-CAM at each point; per point the length over x, y, "
                "z.", "Selvaraju et al., Grad-CAM, ICCV 2017", "gradients:GuidedGradCAM"),
