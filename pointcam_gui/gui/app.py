@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("part", nargs="?", type=Path, help="a part to open (STL, OBJ, PLY, ...)")
     p.add_argument("--target", help="class to explain: name, unique prefix or index "
                                     "(default: the predicted class)")
+    p.add_argument("--method", help="explanation method (default gradcam; see `pointcam "
+                                    "methods`)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"),
                    help="where the model runs (default: the last choice, else auto)")
     p.add_argument("--weights", type=Path, help="weights file (default: the shipped model)")
@@ -48,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.method is not None:
+        from pointcam_gui.core.errors import PointCAMError
+        from pointcam_gui.core.explain.catalogue import method_info
+
+        try:
+            args.method = method_info(args.method).name
+        except PointCAMError as exc:
+            parser.error(str(exc))
     if args.screenshot is not None:
         if args.part is None:
             parser.error("--screenshot needs a PART to open")
@@ -99,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     screenshot_mode = args.screenshot is not None
     window = MainWindow(weights=args.weights, device=args.device, remember=not screenshot_mode,
                         dark=True if args.dark else None)
+    if args.method is not None:
+        window.set_method(args.method)
     window.show()
     if screenshot_mode:
         from pointcam_gui.gui.screenshot_run import ScreenshotRun

@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
         self.device = device or self.settings.device
         self.analysis: Analysis | None = None
         self.target = -1
+        self.method = "gradcam"  # the explanation method new analyses use
+        self.contrast = -1  # a class to contrast the target with, or -1
         self.model_info: ModelInfo | None = None
         self._pending: AnalysisRequest | None = None
         self._started = False
@@ -139,6 +141,8 @@ class MainWindow(QMainWindow):
         a.rerun.triggered.connect(self.rerun)
         a.about.triggered.connect(lambda: dialogs.show_about(self))
         self.panel.target_changed.connect(self.set_target)
+        self.panel.method_changed.connect(self.set_method)
+        self.panel.contrast_changed.connect(self.set_contrast)
         self.panel.style_changed.connect(self.set_style)
         self.welcome.open_requested.connect(self.open_dialog)
         self.welcome.sample_requested.connect(self.open_path)
@@ -165,14 +169,36 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path, target: str | None = None) -> AnalysisRequest:
         """Analyse `path` on the worker; the newest request wins, older results are dropped."""
-        request = self.service.submit(path, self.device, target)
+        contrast = str(self.contrast) if self.contrast >= 0 else None
+        request = self.service.submit(path, self.device, target, method=self.method,
+                                      contrast=contrast)
         self._pending = request
         self.status.busy(f"Opening {Path(path).name}…")
         return request
 
     def rerun(self) -> None:
         if self._shown is not None:
+            self.service.forget()
             self.open_path(self._shown.path)
+
+    def set_method(self, name: str) -> None:
+        """Explain the part on screen (and the next ones) with another method, same target;
+        the worker computes it once per part, after that switching back is a lookup."""
+        if name == self.method:
+            return
+        self.method = name
+        self.panel.method_picker.set_method(name)
+        self._reexplain()
+
+    def set_contrast(self, contrast: int) -> None:
+        if contrast == self.contrast:
+            return
+        self.contrast = contrast
+        self._reexplain()
+
+    def _reexplain(self) -> None:
+        if self._shown is not None:
+            self.open_path(self._shown.path, str(self.target) if self.target >= 0 else None)
 
     def set_device(self, name: str) -> None:
         if name == self.device:
@@ -190,12 +216,14 @@ class MainWindow(QMainWindow):
             log.debug("dropping stale result %d", result.request.id)
             return
         self._pending = None
+        same_part = self._shown is not None and self._shown.path == result.request.path
         self._shown = result.request
         self.analysis, self.target = result.analysis, result.target
         a = result.analysis
         path = Path(result.request.path)
         t0 = time.perf_counter()
-        self.viewport.show_analysis(a, self.target, self._style, result.geometry)
+        self.viewport.show_analysis(a, self.target, self._style, result.geometry,
+                                    keep_camera=same_part)
         display_ms = (time.perf_counter() - t0) * 1000.0
         self.panel.set_analysis(a.class_names, [float(p) for p in a.probabilities], a.predicted,
                                 self.target, _describe(path, a), novelty=a.novelty,

@@ -1,7 +1,8 @@
 """The side panel: what the model says (prediction, class list, target) and how the part is drawn.
 
 It holds no analysis logic; it shows what it is given and emits intent signals
-(`target_changed`, `style_changed`) that the main window turns into viewport calls.
+(`target_changed`, `method_changed`, `contrast_changed`, `style_changed`) that the main window
+turns into viewport calls or new requests.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pointcam_gui.gui.class_list import ClassList
+from pointcam_gui.gui.method_picker import MethodPicker
 from pointcam_gui.gui.novelty_banner import NoveltyBanner
 from pointcam_gui.gui.theme import Theme
 from pointcam_gui.render.style import COLORMAP_STOPS, COLORMAPS, SceneStyle
@@ -64,6 +66,8 @@ def _separator() -> QFrame:
 
 class SidePanel(QWidget):
     target_changed = Signal(int)
+    method_changed = Signal(str)
+    contrast_changed = Signal(int)  # a class index, or -1 for none
     style_changed = Signal(object)  # SceneStyle
 
     def __init__(self, style: SceneStyle, parent: QWidget | None = None) -> None:
@@ -90,8 +94,14 @@ class SidePanel(QWidget):
         self.target_line.setWordWrap(True)
         self.target_line.setTextFormat(Qt.TextFormat.RichText)
 
+        self.method_picker = MethodPicker()
+        self.method_picker.method_changed.connect(self.method_changed)
+        self.contrast_combo = QComboBox()
+        self.contrast_combo.setToolTip("Paint why the target class rather than this one: the "
+                                       "evidence for the difference of their scores")
+        self.contrast_combo.currentIndexChanged.connect(self._on_contrast)
         self.target_combo = QComboBox()
-        self.target_combo.setToolTip("The class whose Grad-CAM evidence is painted on the part")
+        self.target_combo.setToolTip("The class whose evidence is painted on the part")
         self.target_combo.currentIndexChanged.connect(self._on_combo)
         self.class_list = ClassList()
         self.class_list.target_changed.connect(self._on_list)
@@ -127,8 +137,15 @@ class SidePanel(QWidget):
         root.addSpacing(8)
         root.addWidget(_separator())
         root.addSpacing(8)
-        root.addWidget(_caption("Grad-CAM target"))
-        root.addWidget(self.target_combo)
+        root.addWidget(_caption("Evidence"))
+        for label, widget in (("Method", self.method_picker), ("For", self.target_combo),
+                              ("Rather than", self.contrast_combo)):
+            row = QHBoxLayout()
+            caption = QLabel(label)
+            caption.setMinimumWidth(78)
+            row.addWidget(caption)
+            row.addWidget(widget, 1)
+            root.addLayout(row)
         root.addWidget(self.target_line)
         root.addWidget(self.class_list, 1)
         root.addWidget(_separator())
@@ -177,11 +194,17 @@ class SidePanel(QWidget):
         self.predicted_prob.setText(f"{100.0 * float(probabilities[predicted]):.1f} % "
                                     "probability")
         self.source_label.setText(source)
-        self.target_combo.blockSignals(True)
-        self.target_combo.clear()
+        contrast = self.current_contrast()
+        for combo in (self.target_combo, self.contrast_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.contrast_combo.addItem("— (the class alone)", -1)
         for i, name in enumerate(names):
             self.target_combo.addItem(name, i)
-        self.target_combo.blockSignals(False)
+            self.contrast_combo.addItem(name, i)
+        self.contrast_combo.setCurrentIndex(max(self.contrast_combo.findData(contrast), 0))
+        for combo in (self.target_combo, self.contrast_combo):
+            combo.blockSignals(False)
         self.class_list.set_classes(names, probabilities, predicted, target)
         self.set_target(target)
         self.set_enabled_for_analysis(True)
@@ -194,13 +217,18 @@ class SidePanel(QWidget):
         self.target_combo.blockSignals(False)
         self._update_target_line(target)
 
+    def current_contrast(self) -> int:
+        data = self.contrast_combo.currentData()
+        return int(data) if data is not None else -1
+
     def current_target(self) -> int:
         data = self.target_combo.currentData()
         return int(data) if data is not None else -1
 
     def set_enabled_for_analysis(self, enabled: bool) -> None:
-        self.target_combo.setEnabled(enabled)
-        self.class_list.setEnabled(enabled)
+        for widget in (self.target_combo, self.class_list, self.method_picker,
+                       self.contrast_combo):
+            widget.setEnabled(enabled)
 
     # intents ------------------------------------------------------------------------------
     def _on_combo(self, _row: int) -> None:
@@ -216,6 +244,10 @@ class SidePanel(QWidget):
         self.target_combo.blockSignals(False)
         self._update_target_line(target)
         self.target_changed.emit(target)
+
+    def _on_contrast(self, _row: int) -> None:
+        self._update_target_line(self.current_target())
+        self.contrast_changed.emit(self.current_contrast())
 
     def _emit_style(self, **changes: object) -> None:
         self._style = replace(self._style, **changes)  # type: ignore[arg-type]
@@ -235,4 +267,8 @@ class SidePanel(QWidget):
             text = (f"<span style='color:{muted}'>Showing the evidence for</span> "
                     f"<b>{self._names[target]}</b> <span style='color:{muted}'>"
                     f"({prob:.1f} %), not the predicted class</span>")
+        contrast = self.current_contrast()
+        if contrast >= 0:
+            text += (f"<span style='color:{muted}'>, rather than</span> "
+                     f"<b>{self._names[contrast]}</b>")
         self.target_line.setText(text)

@@ -95,17 +95,22 @@ class Viewport(QWidget):
 
     # scene --------------------------------------------------------------------------------
     def show_analysis(self, analysis: Analysis, target: int, style: SceneStyle,
-                      geometry: DisplayGeometry | None = None) -> None:
-        """Replace the scene with a new part; the camera goes to the style's preset."""
+                      geometry: DisplayGeometry | None = None, *,
+                      keep_camera: bool = False) -> None:
+        """Replace the scene with a new part; the camera goes to the style's preset, or stays
+        where it is with ``keep_camera`` (the same part, explained another way)."""
         from pointcam_gui.render.scene import build_scene, one_render
 
         plotter = self.ensure_plotter()
+        camera = plotter.camera_position if keep_camera and self._actors is not None else None
         with one_render(plotter):
             plotter.clear_actors()
             for title in list(plotter.scalar_bars.keys()):
                 plotter.remove_scalar_bar(title, render=False)
         self._style = style
         self._actors = build_scene(plotter, analysis, target, style, geometry)
+        if camera is not None:
+            plotter.camera_position = camera
         self._stack.setCurrentWidget(plotter)
         plotter.render()
         if self.renderer is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
+KEEP_ANALYSES = 6  # recent analyses kept on the worker (each holds its display mesh's heat)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class AnalysisRequest:
     device: str = "auto"
     target: str | None = None  # a class name, prefix or index; None means the predicted class
     seed: int = 0
+    method: str = "gradcam"  # an explanation method's name (core.explain.catalogue)
+    contrast: str | None = None  # a class: paint "the target rather than this one"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ class AnalysisWorker(QObject):
         self._classifier: Classifier | None = None
         self._device_choice: str | None = None
         self.latest_id = 0  # written by the GUI thread; an int store is atomic under the GIL
+        # The last part read, and recent analyses: switching the method or the contrast of the
+        # part on screen, or switching back, neither reads the file again nor recomputes.
+        self._mesh: tuple[tuple[str, int, int], Any] | None = None
+        self._analyses: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
 
     @Slot(str)
     def warm_up(self, device: str) -> None:
@@ -79,6 +87,12 @@ class AnalysisWorker(QObject):
             self._classifier_for(AnalysisRequest(0, "", device))
         except Exception:  # the first real request reports the problem properly
             log.debug("warm-up failed", exc_info=True)
+
+    @Slot()
+    def forget(self) -> None:
+        """Drop the cached part and analyses: the next request reads and computes afresh."""
+        self._mesh = None
+        self._analyses.clear()
 
     @Slot(object)
     def run(self, request: AnalysisRequest) -> None:
@@ -102,22 +116,38 @@ class AnalysisWorker(QObject):
 
         name = Path(request.path).name
         classifier = self._classifier_for(request)  # before the part: see _freeze_once
-        # trimesh meshes sit in reference cycles (their caches point back at them), so a part the
-        # window has let go of is freed only by the cyclic collector, which big arrays do not
-        # trigger: collect now, before loading another part, so dead parts never pile up.
-        gc.collect()
-        self.progress.emit(request.id, f"Loading {name}…")
-        t0 = time.perf_counter()
-        mesh = load_mesh(request.path)
-        load_ms = (time.perf_counter() - t0) * 1000.0
-        self.progress.emit(request.id, f"Analysing {name}…")
-        analysis = classifier.analyse(mesh, request.seed, source=request.path)
+        stat = Path(request.path).stat() if Path(request.path).is_file() else None
+        file_key = (request.path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+        key = (file_key, str(classifier.device), request.seed, request.method, request.contrast)
+        load_ms = 0.0
+        analysis = self._analyses.get(key)
+        if analysis is None:
+            if self._mesh is None or self._mesh[0] != file_key:
+                self._mesh = None
+                # trimesh meshes sit in reference cycles (their caches point back at them), so a
+                # part the window has let go of is freed only by the cyclic collector, which big
+                # arrays do not trigger: collect now, so dead parts never pile up.
+                gc.collect()
+                self.progress.emit(request.id, f"Loading {name}…")
+                t0 = time.perf_counter()
+                self._mesh = (file_key, load_mesh(request.path))
+                load_ms = (time.perf_counter() - t0) * 1000.0
+            self.progress.emit(request.id, f"Analysing {name}…")
+            analysis = classifier.analyse(self._mesh[1], request.seed, source=request.path,
+                                          method=request.method, contrast=request.contrast)
+        self._remember(key, analysis)
         target = analysis.predicted
         if request.target is not None:
             target = classifier.class_index(request.target)
         # Crease splitting is pure numpy: done here, the GUI thread only copies arrays into VTK.
         geometry = split_sharp_edges(analysis.display_mesh)
         return AnalysisResult(request, analysis, target, geometry, load_ms)
+
+    def _remember(self, key: tuple[object, ...], analysis: Analysis) -> None:
+        self._analyses[key] = analysis
+        self._analyses.move_to_end(key)
+        while len(self._analyses) > KEEP_ANALYSES:
+            self._analyses.popitem(last=False)
 
     def _classifier_for(self, request: AnalysisRequest) -> Classifier:
         if self._classifier is None or self._device_choice != request.device:
@@ -127,6 +157,7 @@ class AnalysisWorker(QObject):
             from pointcam_gui.resources import model_path
 
             self._classifier = None  # a failed load must not leave the old device half-used
+            self._analyses.clear()
             self._classifier = Classifier.load(self._weights, request.device)
             self._device_choice = request.device
             _freeze_once()
@@ -160,6 +191,7 @@ class AnalysisService(QObject):
     submitted = Signal(object)  # AnalysisRequest, as sent (tests count these)
     _dispatch = Signal(object)
     _warm_up = Signal(str)
+    _forget = Signal()
 
     def __init__(self, weights: str | Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -171,6 +203,7 @@ class AnalysisService(QObject):
         self.worker.moveToThread(self._thread)
         self._dispatch.connect(self.worker.run)  # queued: the receiver lives on the thread
         self._warm_up.connect(self.worker.warm_up)
+        self._forget.connect(self.worker.forget)  # queued: runs between requests, in order
         self._held: list[AnalysisRequest] | None = None
         self._thread.start()
 
@@ -188,8 +221,10 @@ class AnalysisService(QObject):
             self._warm_up.emit(warm_up_device)
 
     def submit(self, path: str | Path, device: str = "auto", target: str | None = None,
-               seed: int = 0) -> AnalysisRequest:
-        request = AnalysisRequest(next(self._ids), str(path), device, target, seed)
+               seed: int = 0, method: str = "gradcam",
+               contrast: str | None = None) -> AnalysisRequest:
+        request = AnalysisRequest(next(self._ids), str(path), device, target, seed, method,
+                                  contrast)
         self.worker.latest_id = request.id
         self.submitted.emit(request)
         if self._held is not None:
@@ -197,6 +232,10 @@ class AnalysisService(QObject):
         else:
             self._dispatch.emit(request)
         return request
+
+    def forget(self) -> None:
+        """Have the worker drop its cache before the next request (Rerun: compute afresh)."""
+        self._forget.emit()
 
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         """Stop the thread after the request in progress (torch cannot be interrupted)."""

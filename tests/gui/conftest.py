@@ -61,7 +61,9 @@ def window(qapp, tiny_weights: Path) -> Iterator[MainWindow]:  # type: ignore[no
 
 
 def open_and_wait(qtbot, window: MainWindow, path: Path):  # type: ignore[no-untyped-def]
-    """Open through the window's own entry point and return the shown AnalysisResult."""
+    """Open through the window's own entry point and return the shown AnalysisResult, computed
+    afresh (tests patch the pipeline, so the worker's cache of recent analyses is dropped)."""
+    window.service.forget()
     with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
         window.open_path(path)
     return blocker.args[0]
