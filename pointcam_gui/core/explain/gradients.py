@@ -111,18 +111,25 @@ class IntegratedGradients(Explainer):
 
     info = CATALOGUE["integrated-gradients"]
     STEPS = int(info.parameter("steps"))
+    STEPS_AT_ONCE = 8  # bounds the (steps x views, targets, channels, winners) gradient
 
     def attributions(self, views: Views, targets: torch.Tensor) -> torch.Tensor:
-        """(V, T, 3, N) captum-style attributions."""
+        """(V, T, 3, N) captum-style attributions; the steps go through the network together,
+        a few at a time (each step's views are one more batch of point sets)."""
         import numpy as np
 
         nodes, weights = np.polynomial.legendre.leggauss(self.STEPS)
-        alphas, weights = (nodes + 1) / 2, weights / 2  # from [-1, 1] to [0, 1]
-        total = torch.zeros(*views.x.shape[:1], len(targets), *views.x.shape[1:],
-                            dtype=views.x.dtype, device=views.x.device)
-        for a, wt in zip(alphas, weights, strict=True):
-            step = Views.of(self.model, views.x * float(a))
-            total += float(wt) * input_gradients(self.model, step, targets)
+        alphas = torch.tensor((nodes + 1) / 2, dtype=views.x.dtype, device=views.x.device)
+        weights_t = torch.tensor(weights / 2, dtype=views.x.dtype, device=views.x.device)
+        v = views.x.shape[0]
+        total = torch.zeros(v, len(targets), *views.x.shape[1:], dtype=views.x.dtype,
+                            device=views.x.device)
+        for s in range(0, self.STEPS, self.STEPS_AT_ONCE):
+            a = alphas[s:s + self.STEPS_AT_ONCE]
+            scaled = (a[:, None, None, None] * views.x[None]).reshape(-1, *views.x.shape[1:])
+            grads = input_gradients(self.model, Views.of(self.model, scaled), targets)
+            grads = grads.view(len(a), v, *grads.shape[1:])
+            total += torch.einsum("s,svtdn->vtdn", weights_t[s:s + self.STEPS_AT_ONCE], grads)
         return views.x[:, None] * total
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
