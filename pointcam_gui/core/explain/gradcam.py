@@ -10,7 +10,9 @@ C x K Jacobian of the small head, obtained from its weights and activation masks
     cams = ReLU(G @ A / N),  G = d logits / d pooled   (C x K)
 
 This equals captum's ``LayerGradCam(model, model.cam_layer)`` for each target, at the cost of one
-forward pass instead of C backward passes through the whole network.
+forward pass instead of C backward passes through the whole network. The head Jacobian here is
+what every method of ``core.explain`` builds on (``base.Views``); ``cams.GradCAM`` is this map as
+one method among the others, with the stable analysis's shared weights.
 """
 
 from __future__ import annotations
@@ -105,21 +107,6 @@ def maps_from_activations(model: PointNet, acts: torch.Tensor) -> tuple[torch.Te
     logits, jac = head_jacobian(model, acts.amax(dim=2))
     raw = torch.relu(torch.bmm(jac, acts) / acts.shape[2])
     return logits, raw
-
-
-def shared_maps(model: PointNet, acts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Logits (V, C) and raw maps (V, C, N) for V views of one part, Grad-CAM over their union.
-
-    Grad-CAM's channel weight is the gradient averaged over the map's positions. Taking the
-    positions of every view as one map, the weight is the mean of the views' weights, and each
-    view's map is ReLU(w @ A_v). One sampling's luck in the max-pool then moves the weights of
-    every class by 1/V of what it would alone, which is what makes the map a property of the part.
-    """
-    if model.training:
-        raise RuntimeError("Grad-CAM needs the model in eval mode")
-    logits, jac = head_jacobian(model, acts.amax(dim=2))
-    shared = jac.mean(dim=0, keepdim=True).expand(acts.shape[0], -1, -1)
-    return logits, torch.relu(torch.bmm(shared, acts) / acts.shape[2])
 
 
 def scale_by_max(raw: torch.Tensor) -> torch.Tensor:
