@@ -197,7 +197,10 @@ class MainWindow(QMainWindow):
         self._reexplain()
 
     def _reexplain(self) -> None:
-        if self._shown is not None:
+        # A part still loading is the one to explain anew, not the one it is replacing.
+        if self._pending is not None:
+            self.open_path(self._pending.path, self._pending.target)
+        elif self._shown is not None:
             self.open_path(self._shown.path, str(self.target) if self.target >= 0 else None)
 
     def set_device(self, name: str) -> None:

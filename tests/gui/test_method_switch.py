@@ -64,3 +64,15 @@ def test_a_contrast_class_paints_the_target_rather_than_it(
     with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS):
         combo.setCurrentIndex(combo.findData(-1))
     assert window.contrast == -1 and window.analysis.contrast is None
+
+
+def test_a_method_chosen_while_a_part_loads_applies_to_that_part(
+        qtbot, window: MainWindow, parts: dict[str, Path]) -> None:
+    open_and_wait(qtbot, window, parts["box"])
+    with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        window.open_path(parts["washer"])
+        window.set_method("xgradcam")  # before the washer's result arrives
+    result = blocker.args[0]
+    assert result.request.path == str(parts["washer"]) and result.analysis.method == "xgradcam"
+    assert window.panel.method_picker.method() == "xgradcam"
+    window.set_method("gradcam")
