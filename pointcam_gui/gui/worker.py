@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
-KEEP_ANALYSES = 6  # recent analyses kept on the worker (each holds its display mesh's heat)
+KEEP_ANALYSES = 6  # recent analyses of the current part kept on the worker (methods, contrasts)
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ class AnalysisWorker(QObject):
         self._classifier: Classifier | None = None
         self._device_choice: str | None = None
         self.latest_id = 0  # written by the GUI thread; an int store is atomic under the GIL
-        # The last part read, and recent analyses: switching the method or the contrast of the
-        # part on screen, or switching back, neither reads the file again nor recomputes.
+        # The last part read and its recent analyses: switching the method or the contrast of
+        # the part on screen, or switching back, neither reads the file again nor recomputes.
         self._mesh: tuple[tuple[str, int, int], Any] | None = None
         self._analyses: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
 
@@ -124,6 +124,7 @@ class AnalysisWorker(QObject):
         if analysis is None:
             if self._mesh is None or self._mesh[0] != file_key:
                 self._mesh = None
+                self._analyses.clear()  # only the part on screen's: big parts are big
                 # trimesh meshes sit in reference cycles (their caches point back at them), so a
                 # part the window has let go of is freed only by the cyclic collector, which big
                 # arrays do not trigger: collect now, so dead parts never pile up.
