@@ -32,6 +32,7 @@ from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.explain.faithfulness import Faithfulness
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1400, 900)
@@ -56,6 +57,7 @@ class _FirstPaint(QObject):
 class MainWindow(QMainWindow):
     analysis_shown = Signal(object)  # AnalysisResult, after the viewport and panel show it
     analysis_failed = Signal(str, bool)  # the current request's one-line message, expected?
+    faithfulness_measured = Signal(object)  # Faithfulness of the map on screen, once shown
 
     def __init__(self, settings: Settings | None = None, weights: str | Path | None = None,
                  device: str | None = None, *, remember: bool = True,
@@ -87,6 +89,9 @@ class MainWindow(QMainWindow):
         worker.failed.connect(self._on_failed)
         worker.progress.connect(self._on_progress)
         worker.model_loaded.connect(self._on_model_loaded)
+        worker.measured.connect(self._on_measured)
+        self._faithful: dict[tuple[int, int], Faithfulness] = {}  # (id(analysis), target)
+        self._measuring: set[tuple[int, int]] = set()
 
         self.panel = SidePanel(self._style)
         self.welcome = WelcomePage(QIcon(str(icon)).pixmap(128, 128) if icon.is_file() else None,
@@ -143,6 +148,7 @@ class MainWindow(QMainWindow):
         self.panel.target_changed.connect(self.set_target)
         self.panel.method_changed.connect(self.set_method)
         self.panel.contrast_changed.connect(self.set_contrast)
+        self.panel.faithfulness.requested.connect(self.measure_faithfulness)
         self.panel.style_changed.connect(self.set_style)
         self.welcome.open_requested.connect(self.open_dialog)
         self.welcome.sample_requested.connect(self.open_path)
@@ -242,6 +248,9 @@ class MainWindow(QMainWindow):
             self.settings.add_recent(path)
             self._fill_recent_menu()
         self._set_analysis_actions(True)
+        self._faithful.clear()  # measured maps belong to the analysis they were measured on
+        self._measuring.clear()
+        self.panel.faithfulness.clear()
         self.analysis_shown.emit(result)
 
     def _on_failed(self, request_id: int, message: str, expected: bool) -> None:
@@ -279,6 +288,36 @@ class MainWindow(QMainWindow):
         self.target = target
         self.viewport.set_target(self.analysis, target)
         self.panel.set_target(target)
+        self._show_faithfulness()
+
+    def measure_faithfulness(self) -> None:
+        """Measure the map on screen on the worker (once per part, method and class)."""
+        if self.analysis is None:
+            return
+        key = (id(self.analysis), self.target)
+        if key not in self._faithful and key not in self._measuring:
+            self._measuring.add(key)
+            self.service.measure(self.analysis, self.target)
+        self._show_faithfulness()
+
+    def _on_measured(self, analysis: Analysis, target: int, result: Faithfulness) -> None:
+        if analysis is not self.analysis:  # measured for a part no longer shown
+            return
+        self._measuring.discard((id(analysis), target))
+        self._faithful[(id(analysis), target)] = result
+        self._show_faithfulness()
+        if target == self.target:
+            self.faithfulness_measured.emit(result)
+
+    def _show_faithfulness(self) -> None:
+        view = self.panel.faithfulness
+        key = (id(self.analysis), self.target)
+        if key in self._faithful:
+            view.show_result(self._faithful[key])
+        elif key in self._measuring:
+            view.show_busy()
+        else:
+            view.clear()
 
     def set_style(self, style: SceneStyle) -> None:
         dark_changed = style.dark != self._style.dark

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pointcam_gui.gui.class_list import ClassList
+from pointcam_gui.gui.faithfulness_view import FaithfulnessView
 from pointcam_gui.gui.method_picker import MethodPicker
 from pointcam_gui.gui.novelty_banner import NoveltyBanner
 from pointcam_gui.gui.theme import Theme
@@ -103,6 +104,7 @@ class SidePanel(QWidget):
         self.target_combo = QComboBox()
         self.target_combo.setToolTip("The class whose evidence is painted on the part")
         self.target_combo.currentIndexChanged.connect(self._on_combo)
+        self.faithfulness = FaithfulnessView()
         self.class_list = ClassList()
         self.class_list.target_changed.connect(self._on_list)
 
@@ -148,6 +150,7 @@ class SidePanel(QWidget):
             root.addLayout(row)
         root.addWidget(self.target_line)
         root.addWidget(self.class_list, 1)
+        root.addWidget(self.faithfulness)
         root.addWidget(_separator())
         root.addSpacing(6)
         root.addWidget(_caption("Display"))
@@ -227,7 +230,7 @@ class SidePanel(QWidget):
 
     def set_enabled_for_analysis(self, enabled: bool) -> None:
         for widget in (self.target_combo, self.class_list, self.method_picker,
-                       self.contrast_combo):
+                       self.contrast_combo, self.faithfulness):
             widget.setEnabled(enabled)
 
     # intents ------------------------------------------------------------------------------

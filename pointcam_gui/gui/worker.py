@@ -66,6 +66,7 @@ class AnalysisWorker(QObject):
     finished = Signal(object)  # AnalysisResult
     failed = Signal(int, str, bool)  # request id, one-line message, expected (PointCAMError)?
     model_loaded = Signal(object)  # ModelInfo
+    measured = Signal(object, int, object)  # Analysis, target, Faithfulness
 
     def __init__(self, weights: str | Path | None = None) -> None:
         super().__init__()
@@ -87,6 +88,16 @@ class AnalysisWorker(QObject):
             self._classifier_for(AnalysisRequest(0, "", device))
         except Exception:  # the first real request reports the problem properly
             log.debug("warm-up failed", exc_info=True)
+
+    @Slot(object, int)
+    def measure(self, analysis: Analysis, target: int) -> None:
+        """The faithfulness of ``analysis``'s map of ``target`` (the model runs here only)."""
+        if self._classifier is None:
+            return
+        try:
+            self.measured.emit(analysis, target, self._classifier.faithfulness(analysis, target))
+        except Exception:  # a measurement is a nicety: never fail the window over it
+            log.exception("faithfulness of %s failed", analysis.source)
 
     @Slot()
     def forget(self) -> None:
@@ -193,6 +204,7 @@ class AnalysisService(QObject):
     _dispatch = Signal(object)
     _warm_up = Signal(str)
     _forget = Signal()
+    _measure = Signal(object, int)
 
     def __init__(self, weights: str | Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -205,6 +217,7 @@ class AnalysisService(QObject):
         self._dispatch.connect(self.worker.run)  # queued: the receiver lives on the thread
         self._warm_up.connect(self.worker.warm_up)
         self._forget.connect(self.worker.forget)  # queued: runs between requests, in order
+        self._measure.connect(self.worker.measure)
         self._held: list[AnalysisRequest] | None = None
         self._thread.start()
 
@@ -237,6 +250,10 @@ class AnalysisService(QObject):
     def forget(self) -> None:
         """Have the worker drop its cache before the next request (Rerun: compute afresh)."""
         self._forget.emit()
+
+    def measure(self, analysis: Analysis, target: int) -> None:
+        """Ask for the faithfulness of a shown map; the answer comes as ``worker.measured``."""
+        self._measure.emit(analysis, target)
 
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         """Stop the thread after the request in progress (torch cannot be interrupted)."""
