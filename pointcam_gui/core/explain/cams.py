@@ -81,20 +81,24 @@ class SmoothGradCAMpp(Explainer):
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False,
              noise: torch.Tensor | None = None) -> torch.Tensor:
         eps = self.noise(views.x) if noise is None else noise
-        v, t, k = views.jac.shape[0], len(targets), views.acts.shape[1]
-        n = views.acts.shape[2]
-        d1 = torch.zeros(v, t, k, n, dtype=views.acts.dtype, device=views.acts.device)
-        d2, d3 = torch.zeros_like(d1), torch.zeros_like(d1)
-        for e in eps:  # the gradient at A of each noisy copy: the target Jacobian at its winners
+        # Each noisy copy's gradient at A is its target Jacobian J_s at its winners M_s, so the
+        # moments of the gradient are sums over copies of J_s^p (T, K) times M_s^p (K, N): one
+        # batched product per view and power, never a (copies, T, K, N) array.
+        jacs, wins = [], []
+        for e in eps:
             noisy = Views.of(self.model, views.x + e)
-            g = noisy.target_jacobian(targets)[:, :, :, None] * noisy.winners()[:, None]
-            d1 += g
-            d2 += g * g
-            d3 += g * g * g
-        d1, d2, d3 = d1 / len(eps), d2 / len(eps), d3 / len(eps)
-        third = d3 * views.acts.sum(dim=2)[:, None, :, None]
-        alpha = torch.where(d2 > 0, d2 / (2 * d2 + third + _EPS), torch.zeros_like(d2))
-        w = (alpha * torch.relu(d1)).sum(dim=3)
+            jacs.append(noisy.target_jacobian(targets))
+            wins.append(noisy.winners())
+        jac, won = torch.stack(jacs, dim=1), torch.stack(wins, dim=1)  # (V, S, T, K), (V, S, K, N)
+        totals = views.acts.sum(dim=2)  # (V, K)
+        w = torch.empty(jac.shape[0], jac.shape[2], jac.shape[3], dtype=jac.dtype,
+                        device=jac.device)
+        for v in range(jac.shape[0]):
+            d1, d2, d3 = (torch.einsum("stk,skn->tkn", jac[v] ** p, won[v] ** p) / len(eps)
+                          for p in (1, 2, 3))
+            third = d3 * totals[v][None, :, None]
+            alpha = torch.where(d2 > 0, d2 / (2 * d2 + third + _EPS), torch.zeros_like(d2))
+            w[v] = (alpha * torch.relu(d1)).sum(dim=2)
         if shared:
             w = w.mean(dim=0, keepdim=True).expand_as(w)
         return torch.relu(torch.bmm(w, views.acts))
