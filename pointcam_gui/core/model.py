@@ -113,6 +113,19 @@ class PointNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x).amax(dim=2))
 
+    @property
+    def pointwise(self) -> bool:
+        """Whether each point's features depend on that point alone (no T-Net mixes them): moving
+        some points then changes only their own features."""
+        return self.input_tnet is None and self.feature_tnet is None
+
+    @torch.no_grad()
+    def origin_feature(self, like: torch.Tensor) -> torch.Tensor:
+        """(K,) the per-point feature of a point at the origin of model space (the centroid that
+        perturbations move points to), in ``like``'s dtype and device; for a pointwise model."""
+        origin = torch.zeros(1, 3, MIN_POINTS, dtype=like.dtype, device=like.device)
+        return self.features(origin)[0, :, 0]
+
     def transform_regularizer(self) -> torch.Tensor:
         """||I - A A^T||^2 for the feature transform of the last forward pass (0 without one)."""
         m = self._feature_matrix

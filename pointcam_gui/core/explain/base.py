@@ -68,12 +68,6 @@ class Explainer:
         """(V, T, N) raw, non-negative maps of every target on every view's points."""
         raise NotImplementedError
 
-    @property
-    def pointwise(self) -> bool:
-        """Whether each point's features depend on that point alone (no T-Net mixes them), so
-        a perturbation of some points changes only their own features."""
-        return self.model.input_tnet is None and self.model.feature_tnet is None
-
 
 class WeightedCAM(Explainer):
     """The CAM family: a weight per (target, channel), map = ReLU(sum_k w_k A_k); a method

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from pointcam_gui.core.model import MIN_POINTS, PointNet
+from pointcam_gui.core.model import PointNet
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
@@ -94,10 +94,9 @@ def _masked_logits(model: PointNet, x: torch.Tensor, ranked: torch.Tensor,
     and only the head runs per mask. Otherwise every masked set goes through the network."""
     o, v, n = ranked.shape
     with torch.no_grad():
-        if model.input_tnet is None and model.feature_tnet is None:
+        if model.pointwise:
             acts = model.features(x)  # (V, K, N)
-            origin = model.features(torch.zeros(1, 3, MIN_POINTS, dtype=x.dtype,
-                                                device=x.device))[0, :, 0]
+            origin = model.origin_feature(x)
             in_order = torch.gather(acts[None].expand(o, -1, -1, -1), 3,
                                     ranked[:, :, None, :].expand(-1, -1, acts.shape[1], -1))
             first = in_order.cummax(dim=3).values  # max of the first j + 1 points

@@ -10,7 +10,7 @@ receive gradient, so the backward pass runs on those points only; otherwise on e
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import torch
 import torch.nn.functional as F
@@ -45,10 +45,9 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
     v, n = views.x.shape[0], views.x.shape[2]
     rows = rows.to(views.logits.dtype).expand(v, -1, -1) if rows.dim() == 2 else rows
     t = rows.shape[1]
-    pointwise = model.input_tnet is None and model.feature_tnet is None
-    if not pointwise:
+    if not model.pointwise:
         x = views.x[:, None].expand(v, t, 3, n).reshape(v * t, 3, n).clone().requires_grad_(True)
-        with torch.enable_grad(), (guided_relus(model) if guided else _nothing()):
+        with torch.enable_grad(), (guided_relus(model) if guided else nullcontext()):
             score = (model(x) * rows.reshape(v * t, -1)).sum()
             (grad,) = torch.autograd.grad(score, x)
         return grad.view(v, t, 3, n)
@@ -64,17 +63,12 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
     share = torch.gather(won, 2, order[:, None, :].expand(-1, won.shape[1], -1)) * valid[:, None]
     grad_a = pooled_grad[:, :, :, None] * share[:, None]  # (V, T, K, W)
     x = pts[:, None].expand(v, t, 3, w).reshape(v * t, 3, w).clone().requires_grad_(True)
-    with torch.enable_grad(), (guided_relus(model) if guided else _nothing()):
+    with torch.enable_grad(), (guided_relus(model) if guided else nullcontext()):
         acts = model.features(x)
         (grad,) = torch.autograd.grad(acts, x, grad_outputs=grad_a.reshape(v * t, -1, w))
     out = torch.zeros(v, t, 3, n, dtype=grad.dtype, device=grad.device)
     idx = order[:, None, None, :].expand(v, t, 3, w)
     return out.scatter_add_(3, idx, grad.view(v, t, 3, w) * valid[:, None, None, :])
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 def _guided_head_gradient(model: PointNet, pooled: torch.Tensor,

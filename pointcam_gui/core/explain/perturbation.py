@@ -9,7 +9,6 @@ import torch
 
 from pointcam_gui.core.explain.base import Explainer, Views, scores
 from pointcam_gui.core.explain.catalogue import CATALOGUE
-from pointcam_gui.core.model import MIN_POINTS
 
 
 def patches(x: torch.Tensor, count: int) -> torch.Tensor:
@@ -40,7 +39,7 @@ class Occlusion(Explainer):
         v, _, n = views.x.shape
         count = int(patch.max()) + 1
         base = views.logits @ targets.to(views.logits.dtype).T  # (V, T)
-        if self.pointwise:
+        if self.model.pointwise:
             occluded = self._pooled_without(views, patch, count)
             with torch.no_grad():
                 logits = self.model.head(occluded.reshape(v * count, -1))
@@ -67,10 +66,7 @@ class Occlusion(Explainer):
             ids = torch.arange(count, device=patch.device)
             is_top = top.indices[:, :1] == ids[None, :, None]  # (V, P, K)
             others = torch.where(is_top, top.values[:, 1:2], top.values[:, :1])
-        with torch.no_grad():
-            origin = self.model.features(torch.zeros(1, 3, MIN_POINTS, dtype=views.x.dtype,
-                                                      device=views.x.device))
-        return torch.maximum(others, origin[0, :, 0])
+        return torch.maximum(others, self.model.origin_feature(views.x))
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         patch = patches(views.x, self.PATCHES)
