@@ -20,6 +20,7 @@ from pointcam_gui import __version__
 from pointcam_gui.cli_training import add_training, point_count
 from pointcam_gui.core.device import DEVICE_CHOICES
 from pointcam_gui.core.errors import PointCAMError
+from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -40,7 +41,7 @@ def _add_explain(sub: Any) -> None:
     p.add_argument("part", type=Path, help="STL, OBJ, PLY, OFF, GLB/GLTF, 3MF (STEP with [step])")
     p.add_argument("--target", help="class to explain: name, unique prefix or index "
                                     "(default: the predicted class)")
-    p.add_argument("--method", default="gradcam",
+    p.add_argument("--method", default=DEFAULT_METHOD,
                    help="explanation method (default gradcam; see `pointcam methods`)")
     p.add_argument("--contrast", metavar="CLASS",
                    help="explain why the target rather than this class (logit difference)")
@@ -140,7 +141,7 @@ def _explain(args: argparse.Namespace) -> int:
     for i in probs.argsort()[::-1][:5]:
         print(f"  {100 * probs[i]:5.1f}%  {names[i]}")
     versus = "" if contrast is None else f" rather than {names[contrast]}"
-    if target != analysis.predicted or method.name != "gradcam" or versus:
+    if target != analysis.predicted or method.name != DEFAULT_METHOD or versus:
         print(f"{method.title}: {names[target]}{versus}")
     if faithful is not None:
         print(f"faithfulness {faithful.score:+.3f}: moving the hottest half of the points to the "

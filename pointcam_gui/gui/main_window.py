@@ -19,6 +19,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QImag
 from PySide6.QtWidgets import QApplication, QFileDialog, QHBoxLayout, QMainWindow, QWidget
 
 from pointcam_gui import resources
+from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
 from pointcam_gui.gui import dialogs, exporting
 from pointcam_gui.gui.actions import build_menus
 from pointcam_gui.gui.panels import SidePanel
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         self.device = device or self.settings.device
         self.analysis: Analysis | None = None
         self.target = -1
-        self.method = "gradcam"  # the explanation method new analyses use
+        self.method = DEFAULT_METHOD  # the explanation method new analyses use
         self.contrast = -1  # a class to contrast the target with, or -1
         self.model_info: ModelInfo | None = None
         self._pending: AnalysisRequest | None = None

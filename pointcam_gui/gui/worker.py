@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from pointcam_gui.core.errors import PointCAMError
+from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis, Classifier
@@ -34,7 +35,7 @@ class AnalysisRequest:
     device: str = "auto"
     target: str | None = None  # a class name, prefix or index; None means the predicted class
     seed: int = 0
-    method: str = "gradcam"  # an explanation method's name (core.explain.catalogue)
+    method: str = DEFAULT_METHOD  # an explanation method's name (core.explain.catalogue)
     contrast: str | None = None  # a class: paint "the target rather than this one"
 
 
@@ -235,7 +236,7 @@ class AnalysisService(QObject):
             self._warm_up.emit(warm_up_device)
 
     def submit(self, path: str | Path, device: str = "auto", target: str | None = None,
-               seed: int = 0, method: str = "gradcam",
+               seed: int = 0, method: str = DEFAULT_METHOD,
                contrast: str | None = None) -> AnalysisRequest:
         request = AnalysisRequest(next(self._ids), str(path), device, target, seed, method,
                                   contrast)
