@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
+from pointcam_gui.gui.collector import GuiThreadCollector
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis, Classifier
@@ -68,6 +69,7 @@ class AnalysisWorker(QObject):
     failed = Signal(int, str, bool)  # request id, one-line message, expected (PointCAMError)?
     model_loaded = Signal(object)  # ModelInfo
     measured = Signal(object, int, object)  # Analysis, target, Faithfulness
+    released = Signal()  # a part was let go of: collect garbage (on the GUI thread, see collector)
 
     def __init__(self, weights: str | Path | None = None) -> None:
         super().__init__()
@@ -105,6 +107,7 @@ class AnalysisWorker(QObject):
         """Drop the cached part and analyses: the next request reads and computes afresh."""
         self._mesh = None
         self._analyses.clear()
+        self.released.emit()
 
     @Slot(object)
     def run(self, request: AnalysisRequest) -> None:
@@ -120,7 +123,6 @@ class AnalysisWorker(QObject):
             self.failed.emit(request.id, f"{type(exc).__name__}: {exc}", False)
 
     def _analyse(self, request: AnalysisRequest) -> AnalysisResult:
-        import gc
         import time
 
         from pointcam_gui.core.mesh_io import load_mesh
@@ -138,9 +140,9 @@ class AnalysisWorker(QObject):
                 self._mesh = None
                 self._analyses.clear()  # only the part on screen's: big parts are big
                 # trimesh meshes sit in reference cycles (their caches point back at them), so a
-                # part the window has let go of is freed only by the cyclic collector, which big
-                # arrays do not trigger: collect now, so dead parts never pile up.
-                gc.collect()
+                # part let go of is freed only by the cyclic collector, which big arrays do not
+                # trigger: ask the GUI thread to collect, so dead parts never pile up.
+                self.released.emit()
                 self.progress.emit(request.id, f"Loading {name}…")
                 t0 = time.perf_counter()
                 self._mesh = (file_key, load_mesh(request.path))
@@ -188,12 +190,12 @@ _frozen = False
 def _freeze_once() -> None:
     """Move everything alive after the first model load (torch, VTK, Qt, the model) out of the
     cyclic collector's sight. A full collection otherwise walks ~400k objects for ~170 ms with
-    the GIL held, freezing the window; afterwards it sees only what parts create."""
+    the GIL held, freezing the window; afterwards it sees only what parts create. Freezing
+    destroys nothing, so it is safe here; collecting is not (see collector)."""
     import gc
 
     global _frozen
     if not _frozen:
-        gc.collect()
         gc.freeze()
         _frozen = True
 
@@ -220,6 +222,9 @@ class AnalysisService(QObject):
         self._forget.connect(self.worker.forget)  # queued: runs between requests, in order
         self._measure.connect(self.worker.measure)
         self._held: list[AnalysisRequest] | None = None
+        # Before the thread starts: from now on only the GUI thread collects garbage.
+        self._collector = GuiThreadCollector(self)
+        self.worker.released.connect(self._collector.collect)  # queued: runs on this thread
         self._thread.start()
 
     def hold(self) -> None:
@@ -263,3 +268,5 @@ class AnalysisService(QObject):
             self._thread.quit()
             if not self._thread.wait(timeout_ms):
                 log.warning("analysis thread did not stop within %d ms", timeout_ms)
+                return  # still running: automatic collection stays off
+        self._collector.stop()
