@@ -46,7 +46,7 @@ class GuiThreadCollector(QObject):
         """Collect the generations that Python itself would have collected by now."""
         counts = gc.get_count()
         generation = -1
-        for level, (count, threshold) in enumerate(zip(counts, self._thresholds)):
+        for level, (count, threshold) in enumerate(zip(counts, self._thresholds, strict=True)):
             if threshold and count > threshold:
                 generation = level
             else:
