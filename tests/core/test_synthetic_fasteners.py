@@ -77,6 +77,20 @@ def test_washers_stay_thinner_across_the_ring_than_a_bearing_is_wide() -> None:
             assert mesh.extents[2] <= 0.7 * ring * 1.001 + 1e-6, (kind, seed)
 
 
+def test_fender_and_shouldered_washers_are_wide_thin_rings() -> None:
+    """Real flat washers reach five times their hole's radius (generator v4: v3 stopped at three,
+    and the dev set's large washers read as nothing in particular)."""
+    widest = 0.0
+    for kind in ("fender", "shouldered"):
+        for seed in range(40):
+            mesh = washers.thrust_washer(np.random.default_rng(seed), kind)
+            assert mesh.metadata["subtype"] == f"{kind}_washer"
+            radius = np.linalg.norm(mesh.vertices[:, :2], axis=1)
+            widest = max(widest, radius.max() / radius.min())
+            assert mesh.extents[2] < 0.5 * radius.max(), (kind, seed)
+    assert widest > 4.0
+
+
 def test_same_seed_gives_the_same_part() -> None:
     for build in BUILDERS.values():
         a = build(np.random.default_rng(7))

@@ -13,7 +13,8 @@ FAMILIES = {"Hook": hooks, "Clamps": clamps,
             "Articulations, eyelets and other articulated joints": joints}
 SUBTYPES = {
     "Hook": {"eye_hook", "shank_hook", "ramshorn_hook", "j_hook", "s_hook", "wire_hook",
-             "plate_hook", "wall_hook", "over_door_hook", "strip_s_hook"},
+             "plate_hook", "wall_hook", "profile_hook", "over_door_hook", "strip_s_hook",
+             "edge_s_hook"},
     "Clamps": {"c_clamp", "pipe_clamp", "hose_clamp", "u_bolt", "toggle_clamp", "c_frame",
                "strap_clamp", "split_collar", "tube_clamp", "pipe_clip", "p_clip"},
     "Articulations, eyelets and other articulated joints": {
@@ -21,7 +22,8 @@ SUBTYPES = {
         "clevis_bracket", "clevis_block", "plain_rod_end", "single_yoke", "eyelet"},
 }
 # Sub-types labelled other than the builder function that draws them.
-LABELLED_BY = {"p_clip": "pipe_clip", "tube_clamp": "split_collar"}
+LABELLED_BY = {"p_clip": "pipe_clip", "tube_clamp": "split_collar", "profile_hook": "wall_hook",
+               "edge_s_hook": "strip_s_hook"}
 SEEDS = range(20)
 
 

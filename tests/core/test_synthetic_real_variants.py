@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core.synthetic import castors, clamps_flat, hooks_flat, joints_plain
+from pointcam_gui.core.synthetic import (
+    castors,
+    clamps_flat,
+    fittings_printed,
+    hooks_flat,
+    joints_plain,
+)
 from pointcam_gui.core.synthetic import variety as v
 
 NEW = {
@@ -15,9 +21,11 @@ NEW = {
     clamps_flat.pipe_clip: {"pipe_clip", "p_clip"},
     joints_plain.clevis_bracket: {"clevis_bracket"}, joints_plain.clevis_block: {"clevis_block"},
     joints_plain.plain_rod_end: {"plain_rod_end"}, joints_plain.single_yoke: {"single_yoke"},
-    joints_plain.eyelet: {"eyelet"}, hooks_flat.wall_hook: {"wall_hook"},
-    hooks_flat.over_door_hook: {"over_door_hook"}, hooks_flat.strip_s_hook: {"strip_s_hook"},
+    joints_plain.eyelet: {"eyelet"}, hooks_flat.wall_hook: {"wall_hook", "profile_hook"},
+    hooks_flat.over_door_hook: {"over_door_hook"},
+    hooks_flat.strip_s_hook: {"strip_s_hook", "edge_s_hook"},
     castors.fork_only: {"fork_only"},
+    fittings_printed.printed_tee: {"printed_tee", "offset_printed_tee"},
 }
 BUILDS = list(NEW)
 

@@ -36,6 +36,19 @@ def printed_tee(rng: np.random.Generator) -> Mesh:
     reach = ro + depth * rng.uniform(1.05, 1.3)
     lengths = (reach, reach * rng.uniform(0.9, 1.1), reach * rng.uniform(0.9, 1.3))
     outer = [_arm(a, n, ro, square, k) for a, n in zip(_AXES, lengths, strict=True)]
+    if rng.random() < 0.3:  # offset side socket: its axis passes beside the run's, not through
+        off = np.array([0.0, ro * rng.uniform(0.4, 1.0), 0.0])
+        side = sh.moved(_arm(_AXES[2], lengths[2], ro, square, k), off)
+        socket = sh.cylinder_between(_AXES[2] * (lengths[2] - depth) + off,
+                                     _AXES[2] * (lengths[2] + 1) + off, r * 1.01, k)
+        run = sh.difference(sh.union(outer[0], outer[1], side),
+                            sh.cylinder_between(_AXES[0] * (lengths[0] - depth),
+                                                _AXES[0] * (lengths[0] + 1), r * 1.01, k),
+                            sh.cylinder_between(_AXES[1] * (lengths[1] - depth),
+                                                _AXES[1] * (lengths[1] + 1), r * 1.01, k),
+                            sh.cylinder_between(_AXES[0] * (lengths[0] + 1),
+                                                _AXES[1] * (lengths[1] + 1), r * 0.99, k), socket)
+        return centred(run, "offset_printed_tee")
     hub = rng.choice(["plain", "ball", "cube"], p=[0.6, 0.2, 0.2])
     if hub == "ball":
         outer.append(sh.sphere(ro * rng.uniform(1.15, 1.4), subdivisions=2))

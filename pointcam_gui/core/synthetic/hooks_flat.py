@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import trimesh
+from shapely.geometry import Point, Polygon
 from shapely.geometry import box as rect
+from shapely.ops import unary_union
 
 from pointcam_gui.core.synthetic import shapes as sh
 from pointcam_gui.core.synthetic.catalogue import centred, loguniform
@@ -41,9 +43,12 @@ def _screw_holes(zs: list[float], r: float, x: float, depth: float) -> list[Mesh
 
 
 def wall_hook(rng: np.random.Generator) -> Mesh:
-    """Flat wall hook: a strip or a plate with screw holes and a bent or J-shaped finger."""
+    """Flat wall hook: a strip or a plate with screw holes and a bent or J-shaped finger, or (one
+    in four) a printed profile hook."""
     k = sh.sections(rng, 8, 32)
     size = loguniform(rng, 30, 160)
+    if rng.random() < 0.25:
+        return profile_hook(rng, size, k)
     t = max(1.2, size * rng.uniform(0.025, 0.07))
     w = size * rng.uniform(0.12, 0.3)
     reach = size * rng.uniform(0.25, 0.6)
@@ -78,6 +83,33 @@ def wall_hook(rng: np.random.Generator) -> Mesh:
     return centred(body, "wall_hook")
 
 
+def profile_hook(rng: np.random.Generator, size: float, k: int) -> Mesh:
+    """A hook drawn as one outline and extruded, as hooks for 3D printing are: a mounting bar
+    with screw holes at its ends and, below it, an open C that curls back up."""
+    bar_h = size * rng.uniform(0.06, 0.14)
+    ro = size * rng.uniform(0.18, 0.32)
+    ri = ro * rng.uniform(0.55, 0.8)
+    gap = size * rng.uniform(0.0, 0.15)
+    cx = size * rng.uniform(-0.15, 0.15)
+    centre = Point(cx, -gap - ro)
+    ring = centre.buffer(ro, quad_segs=max(4, k // 2)).difference(
+        centre.buffer(ri, quad_segs=max(4, k // 2)))
+    side = float(rng.choice([-1.0, 1.0]))  # the C opens up one side, 60-140 degrees wide
+    a = np.radians(np.linspace(rng.uniform(-40, 30), rng.uniform(90, 100), 8))
+    far = 3 * ro
+    wedge = Polygon([(cx, -gap - ro), *zip(cx + side * far * np.cos(a),
+                                           -gap - ro + far * np.sin(a), strict=True)])
+    outline = unary_union([ring.difference(wedge),
+                           rect(-size / 2, 0, size / 2, bar_h),
+                           rect(cx - (ro - ri) / 2 - side * ro * 0.3, -gap - ro * 0.2,
+                                cx + (ro - ri) / 2 - side * ro * 0.3, bar_h / 2)])
+    for x in (-size / 2 + bar_h, size / 2 - bar_h):  # screw holes, along the depth
+        outline = outline.difference(Point(x, bar_h / 2).buffer(bar_h * rng.uniform(0.2, 0.35)))
+    depth = size * rng.uniform(0.08, 0.25)
+    body = trimesh.creation.extrude_polygon(outline, depth)
+    return centred(body, "profile_hook")
+
+
 def over_door_hook(rng: np.random.Generator) -> Mesh:
     """Over-door hook: a thin strip over the door's top edge, down the face, ending in a J."""
     k = sh.sections(rng, 8, 32)
@@ -100,12 +132,24 @@ def over_door_hook(rng: np.random.Generator) -> Mesh:
 
 
 def strip_s_hook(rng: np.random.Generator) -> Mesh:
-    """S-hook bent from flat strip: two opposed curls of different size."""
+    """S-hook bent from flat strip: two opposed curls of different size, or (two in five) an
+    over-the-edge hook bent from wide strip, straight legs and tight bends: a U that grips an
+    edge and, opposed to it, a hanging U."""
     k = sh.sections(rng, 8, 32)
     t = rng.uniform(1.0, 5.0)
+    if rng.random() < 0.4:
+        w = t * rng.uniform(4.0, 14.0)
+        rb = t * rng.uniform(0.6, 2.0)
+        gap, leg = t * rng.uniform(4, 15), t * rng.uniform(6, 25)
+        drop, back = t * rng.uniform(3, 12), t * rng.uniform(6, 25)
+        moves: list[Move] = [(0, leg), (rb, 90), (0, gap), (rb, 90),
+                             (0, leg * rng.uniform(1.0, 2.5)), (rb, -90), (0, drop), (rb, -90),
+                             (0, back)]
+        body, _ = _strip(moves, (0, 0), 0, t, w, k)
+        return centred(body, "edge_s_hook")
     w = t * rng.uniform(1.5, 3.0)
     r1, r2 = t * rng.uniform(4.0, 10.0, size=2)
     b1, b2 = rng.uniform(10, 60, size=2)
-    moves: list[Move] = [(r1, -(180 + b1)), (0, t * rng.uniform(0, 10)), (r2, 180 + b2)]
+    moves = [(r1, -(180 + b1)), (0, t * rng.uniform(0, 10)), (r2, 180 + b2)]
     body, _ = _strip(moves, (0, 0), 90 + b1, t, w, k)
     return centred(body, "strip_s_hook")

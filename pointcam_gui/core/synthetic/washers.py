@@ -1,7 +1,10 @@
-"""Thrust washers: plain flat, bronze thrust, oil-grooved, located, half and raceway washers.
+"""Thrust washers: plain flat, fender, shouldered, bronze thrust, oil-grooved, located, half and
+raceway washers.
 
-Plain washers follow ISO 7092/7089/7093 on the ISO 4032 nut sizes; the others are catalogue-like
-bronze and bearing washers. Every washer is centred on its bounding box, axis along +Z.
+Plain washers follow ISO 7092/7089/7093 on the ISO 4032 nut sizes, fender (penny) washers reach
+five times the hole's radius, and a shouldered washer has a short collar round its hole (as
+printed and machined locating washers do); the others are catalogue-like bronze and bearing
+washers. Every washer is centred on its bounding box, axis along +Z.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from pointcam_gui.core.synthetic.hardware import NUT_TABLE
 Mesh = trimesh.Trimesh
 
 # Sub-types and how often each is drawn; the builder also takes one of these as ``kind``.
-WASHER_KINDS = {"plain_flat": 1, "thrust": 1.2, "oil_grooved": 1.3, "located": 1, "half": 0.5,
-                "raceway": 0.6, "heavy_flat": 0.6}
+WASHER_KINDS = {"plain_flat": 1, "fender": 0.6, "shouldered": 0.5, "thrust": 1.2,
+                "oil_grooved": 1.3, "located": 1, "half": 0.5, "raceway": 0.6, "heavy_flat": 0.6}
 
 
 def _ring_profile(ri: float, ro: float, t: float, c: float) -> list[tuple[float, float]]:
@@ -60,6 +63,12 @@ def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
         ro = d * float(rng.choice([rng.uniform(0.85, 0.95), rng.uniform(0.95, 1.1),
                                    rng.uniform(1.4, 1.6)]))
         t = max(0.3, d * rng.uniform(0.08, 0.22))
+    elif kind in ("fender", "shouldered"):  # wide rings: 2.5-5 times the hole, low-poly often
+        d = float(NUT_TABLE[rng.integers(len(NUT_TABLE)), 0])
+        ri = d * rng.uniform(1.04, 1.2) / 2
+        ro = ri * rng.uniform(2.5, 5.0)
+        t = max(0.3, ro * rng.uniform(0.06, 0.2))
+        sec = int(rng.choice([24, 32, 48, sec]))
     elif kind == "heavy_flat":  # thick washers (DIN 6340/7349 style), often modelled coarsely
         d = float(NUT_TABLE[rng.integers(len(NUT_TABLE)), 0])
         ri = d * rng.uniform(1.04, 1.15) / 2
@@ -86,6 +95,14 @@ def thrust_washer(rng: np.random.Generator, kind: str | None = None) -> Mesh:
                for a in np.linspace(a0, a1, 12)]
         body = sh.revolve([(ri, 0), (ro, 0), (ro, t), *arc, (ri, t)], sec)
         return centred(body, "raceway_washer")
+    if kind == "shouldered":  # a collar round the hole, on one face
+        rc = min(ri + (ro - ri) * rng.uniform(0.2, 0.45), ro * 0.7)
+        h = t * rng.uniform(0.25, 0.9)
+        f = min(h, rc - ri) * rng.uniform(0.0, 0.6)  # fillet-like chamfer at the collar's foot
+        body = sh.revolve([(ri, 0), (ro, 0), (ro, t), (rc + f, t), (rc, t + f), (rc, t + h),
+                           (ri, t + h)] if f > 1e-3 else
+                          [(ri, 0), (ro, 0), (ro, t), (rc, t), (rc, t + h), (ri, t + h)], sec)
+        return centred(body, "shouldered_washer")
     body = sh.revolve(_ring_profile(ri, ro, t, c), sec)
     if kind == "oil_grooved":
         n = int(rng.choice([2, 3, 4, 4, 6, 8]))
