@@ -112,6 +112,9 @@ def add_training(sub: Any) -> None:
     t.add_argument("--normalization", choices=("pca_unit_sphere", "bbox_center_unit_sphere"),
                    help="how points are posed and scaled, recorded in the weights "
                         "(default pca_unit_sphere)")
+    t.add_argument("--init", type=Path, metavar="W.safetensors",
+                   help="fine-tune: start from these weights (their architecture; classes of the "
+                        "same name keep their outputs, e.g. the shipped model for your own parts)")
     t.set_defaults(handler=_train)
 
     e = sub.add_parser("evaluate", help="accuracy and confusion matrix on a dataset",
@@ -190,6 +193,8 @@ def _train(args: argparse.Namespace) -> int:
                                             "workers", "normalization", "outlier_weight")}
     if args.outliers is not None:
         given["outliers"] = str(args.outliers)
+    if args.init is not None:
+        given["init"] = str(args.init)
     config = TrainConfig(**{k: v for k, v in given.items() if v is not None})
     command = (f"pointcam train {args.data} --out {args.out} --epochs {config.epochs} "
                f"--points {config.points} --batch-size {config.batch_size} --lr {config.lr} "
@@ -198,7 +203,7 @@ def _train(args: argparse.Namespace) -> int:
                f"--widths {','.join(map(str, config.widths))} "
                f"--head {','.join(map(str, config.head))} --normalization {config.normalization}"
                + (f" --outliers {config.outliers} --outlier-weight {config.outlier_weight}"
-                  if config.outliers else ""))
+                  if config.outliers else "") + (f" --init {config.init}" if config.init else ""))
     bar = _bar("reading parts")
 
     def on_progress(p: TrainProgress) -> None:

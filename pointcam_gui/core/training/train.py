@@ -13,8 +13,8 @@ import copy
 import logging
 import os
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -68,6 +68,7 @@ class TrainConfig:
     workers: int = 0  # processes drawing the next epoch's point sets ahead; 0: drawn in turn
     outliers: str | None = None  # folder of parts of no class, trained toward a uniform answer
     outlier_weight: float = 0.5  # weight of their loss (Hendrycks et al. use 0.5)
+    init: str | None = None  # weights to start from (fine-tuning); their architecture wins
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,32 @@ def precise_batchnorm(model: PointNet, x: np.ndarray, batch_size: int, device: t
     model.eval()
 
 
+def start_from(weights: str | Path, class_names: Sequence[str], points: int,
+               normalization: str = NORMALIZATION) -> tuple[PointNet, PointNetConfig, int]:
+    """A model to fine-tune: ``weights``' architecture and layers, with an output layer for
+    ``class_names``. A class the weights know by the same name keeps its output row (and bias);
+    a new class starts from a fresh row. Returns the model, its config and how many classes were
+    adopted. The weights' point normalization must be the one training uses."""
+    from pointcam_gui.core.checkpoint import load_checkpoint
+
+    base, meta = load_checkpoint(weights)
+    if meta.normalization != normalization:
+        raise PointCAMError(f"{Path(weights).name} poses points by {meta.normalization}, not "
+                            f"{normalization}: train with --normalization {meta.normalization}")
+    arch = replace(base.config, num_classes=len(class_names), num_points=points)
+    model = PointNet(arch)
+    output = f"head.{len(base.head) - 1}."  # the output layer: one row per class
+    model.load_state_dict({k: v for k, v in base.state_dict().items()
+                           if not k.startswith(output)}, strict=False)
+    old_w, old_b = base.state_dict()[output + "weight"], base.state_dict()[output + "bias"]
+    new_w, new_b = model.state_dict()[output + "weight"], model.state_dict()[output + "bias"]
+    rows = [(row, meta.class_names.index(name)) for row, name in enumerate(class_names)
+            if name in meta.class_names]
+    for row, src in rows:  # state_dict tensors share the parameters' storage
+        new_w[row], new_b[row] = old_w[src], old_b[src]
+    return model, arch, len(rows)
+
+
 def _batch_progress(emit: Callable[[TrainProgress], None], epoch: int, done: int,
                     total: int) -> None:
     emit(TrainProgress("batch", done, total, epoch))
@@ -207,11 +234,16 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
     device = resolve_device(cfg.device)
     old_threads, threads = torch.get_num_threads(), cfg.threads or os.cpu_count() or 1
     torch.set_num_threads(threads)
-    arch = PointNetConfig(num_classes=len(dataset.class_names), num_points=cfg.points,
-                          widths=cfg.widths, head=cfg.head, dropout=cfg.dropout,
-                          input_transform=cfg.input_transform,
-                          feature_transform=cfg.feature_transform)
-    model = PointNet(arch).to(device)
+    if cfg.init:
+        model, arch, adopted = start_from(cfg.init, dataset.class_names, cfg.points,
+                                          cfg.normalization)
+        model = model.to(device)
+    else:
+        arch = PointNetConfig(num_classes=len(dataset.class_names), num_points=cfg.points,
+                              widths=cfg.widths, head=cfg.head, dropout=cfg.dropout,
+                              input_transform=cfg.input_transform,
+                              feature_transform=cfg.feature_transform)
+        model, adopted = PointNet(arch).to(device), 0
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched: torch.optim.lr_scheduler.LRScheduler = (
         torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.epochs, eta_min=cfg.lr * 0.01)
@@ -240,6 +272,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
                             f"{cfg.scale_range[0]}-{cfg.scale_range[1]}; a random frame of those "
                             f"the stretched part's exact moments allow; jitter {cfg.jitter}",
             "outlier_parts": len(other_samplers),
+            **({"init": {"weights": Path(cfg.init).name, "classes_adopted": adopted}}
+               if cfg.init else {}),
             "config": asdict(cfg)}
         return ModelMetadata(class_names=dataset.class_names, num_points=cfg.points,
                              architecture=arch.to_dict(), normalization=cfg.normalization,

@@ -22,7 +22,13 @@ from pointcam_gui.core.training.augmentation import (
     stratified_split,
 )
 from pointcam_gui.core.training.log import COLUMNS, read_log
-from pointcam_gui.core.training.train import TrainConfig, TrainProgress, precise_batchnorm, train
+from pointcam_gui.core.training.train import (
+    TrainConfig,
+    TrainProgress,
+    precise_batchnorm,
+    start_from,
+    train,
+)
 
 TINY = TrainConfig(epochs=2, points=64, batch_size=4, widths=(8, 16), head=(8,), seed=3,
                    device="cpu", val_fraction=0.25, threads=1)
@@ -142,6 +148,33 @@ def test_unreadable_parts_are_skipped_not_fatal(shapes: Path, tmp_path: Path) ->
     (root / "rod" / "broken.stl").write_bytes(b"not a mesh")
     result = train(root, tmp_path / "w.safetensors", replace(TINY, epochs=1))
     assert [s.path.name for s in result.skipped] == ["broken.stl"]
+
+
+def test_fine_tuning_starts_from_the_weights_and_keeps_classes_of_the_same_name(
+        shapes: Path, tmp_path: Path) -> None:
+    base = train(shapes, tmp_path / "base.safetensors", replace(TINY, epochs=1, widths=(8, 12)))
+    assert base.weights is not None
+    old, _ = load_checkpoint(base.weights)
+    model, arch, adopted = start_from(base.weights, ("rod", "cone", "box"), 32)
+    assert arch.widths == (8, 12) and arch.num_classes == 3 and arch.num_points == 32
+    assert adopted == 2
+    new_state, old_state = model.state_dict(), old.state_dict()
+    out = f"head.{len(old.head) - 1}."
+    for key in old_state:  # every layer but the output comes across as it was
+        if not key.startswith(out):
+            assert torch.equal(new_state[key], old_state[key]), key
+    # rows follow the class names: rod was row 2 and box row 0 of (box, ring, rod)
+    assert torch.equal(new_state[out + "weight"][0], old_state[out + "weight"][2])
+    assert torch.equal(new_state[out + "weight"][2], old_state[out + "weight"][0])
+    assert not torch.equal(new_state[out + "weight"][1], old_state[out + "weight"][1])
+
+    train(shapes, tmp_path / "tuned.safetensors",
+          replace(TINY, epochs=1, init=str(base.weights)))
+    _, meta = load_checkpoint(tmp_path / "tuned.safetensors")
+    assert meta.architecture["widths"] == [8, 12]  # the init's, not TINY's (8, 16)
+    assert meta.provenance["init"] == {"weights": "base.safetensors", "classes_adopted": 3}
+    with pytest.raises(PointCAMError, match="normalization"):
+        start_from(base.weights, ("box",), 32, "bbox_center_unit_sphere")
 
 
 def test_unusable_settings_are_refused(shapes: Path, tmp_path: Path) -> None:
