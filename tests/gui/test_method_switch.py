@@ -82,12 +82,12 @@ def test_faithfulness_is_measured_on_demand_and_remembered_per_class(
         qtbot, window: MainWindow, parts: dict[str, Path]) -> None:
     analysis = open_and_wait(qtbot, window, parts["box"]).analysis
     view = window.panel.faithfulness
-    assert view.score.text() == "" and not view.curve.isVisible()
+    assert view.score.text() == "" and not view.curves.isVisible()
     with qtbot.waitSignal(window.faithfulness_measured, timeout=RESULT_TIMEOUT_MS) as blocker:
         view.button.click()
     result = blocker.args[0]
     assert result.target == window.target == analysis.predicted
-    assert f"{result.score:+.2f}" in view.score.text() and view.curve.isVisible()
+    assert f"{result.score:+.2f}" in view.score.text() and view.curves.isVisible()
     other = (analysis.predicted + 1) % len(analysis.class_names)
     window.set_target(other)
     assert view.score.text() == "" and view.button.isEnabled()  # not measured for this class
