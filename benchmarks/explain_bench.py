@@ -100,7 +100,7 @@ def speed(clf: Classifier) -> None:
         print(f"{name:22s} {ours:12.3f}s {ref_text} {ratio} {full:9.2f}s ({a.views:2d})")
 
 
-def dev_table(clf: Classifier, dev: Path, count: int) -> None:
+def dev_table(clf: Classifier, dev: Path, count: int, methods: list[str]) -> None:
     with (dev / "manifest.tsv").open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t") if r["set"] == "known"]
     by_class: dict[str, list[dict[str, str]]] = {}
@@ -116,7 +116,7 @@ def dev_table(clf: Classifier, dev: Path, count: int) -> None:
           "(predicted class)")
     print(f"{'method':22s} {'deletion gap':>13s} {'insertion gap':>14s} {'stability':>10s} "
           f"{'p10':>6s}")
-    for name in CATALOGUE:
+    for name in methods:
         gaps, ins, corr = [], [], []
         for mesh in meshes:
             a = clf.analyse(mesh, seed=0, method=name)
@@ -138,6 +138,8 @@ def main() -> int:
     parser.add_argument("--parts", type=int, default=24)
     parser.add_argument("--weights", type=Path)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--methods", nargs="+", choices=list(CATALOGUE), default=list(CATALOGUE),
+                        metavar="METHOD", help="the dev table's methods (default: all)")
     args = parser.parse_args()
     clf = Classifier.load(args.weights, device="cpu")
     if not args.skip_speed:
@@ -145,7 +147,7 @@ def main() -> int:
     if not (args.dev / "manifest.tsv").is_file():
         print(f"\n{args.dev}: no dev set here; the faithfulness table needs it")
         return 0
-    dev_table(clf, args.dev, args.parts)
+    dev_table(clf, args.dev, args.parts, args.methods)
     return 0
 
 
