@@ -91,8 +91,9 @@ class MainWindow(QMainWindow):
         worker.progress.connect(self._on_progress)
         worker.model_loaded.connect(self._on_model_loaded)
         worker.measured.connect(self._on_measured)
-        self._faithful: dict[tuple[int, int], Faithfulness] = {}  # (id(analysis), target)
-        self._measuring: set[tuple[int, int]] = set()
+        # the shown analysis's measured maps, by target (cleared when another analysis shows)
+        self._faithful: dict[int, Faithfulness] = {}
+        self._measuring: set[int] = set()
 
         self.panel = SidePanel(self._style)
         self.welcome = WelcomePage(QIcon(str(icon)).pixmap(128, 128) if icon.is_file() else None,
@@ -295,27 +296,25 @@ class MainWindow(QMainWindow):
         """Measure the map on screen on the worker (once per part, method and class)."""
         if self.analysis is None:
             return
-        key = (id(self.analysis), self.target)
-        if key not in self._faithful and key not in self._measuring:
-            self._measuring.add(key)
+        if self.target not in self._faithful and self.target not in self._measuring:
+            self._measuring.add(self.target)
             self.service.measure(self.analysis, self.target)
         self._show_faithfulness()
 
     def _on_measured(self, analysis: Analysis, target: int, result: Faithfulness) -> None:
         if analysis is not self.analysis:  # measured for a part no longer shown
             return
-        self._measuring.discard((id(analysis), target))
-        self._faithful[(id(analysis), target)] = result
+        self._measuring.discard(target)
+        self._faithful[target] = result
         self._show_faithfulness()
         if target == self.target:
             self.faithfulness_measured.emit(result)
 
     def _show_faithfulness(self) -> None:
         view = self.panel.faithfulness
-        key = (id(self.analysis), self.target)
-        if key in self._faithful:
-            view.show_result(self._faithful[key])
-        elif key in self._measuring:
+        if self.target in self._faithful:
+            view.show_result(self._faithful[self.target])
+        elif self.target in self._measuring:
             view.show_busy()
         else:
             view.clear()

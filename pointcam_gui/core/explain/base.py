@@ -78,15 +78,25 @@ class WeightedCAM(Explainer):
         raise NotImplementedError
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
-        w = self.weights(views, views.target_jacobian(targets))
-        if shared:
-            w = w.mean(dim=0, keepdim=True).expand_as(w)
-        return torch.relu(torch.bmm(w, views.acts))
+        return weighted_maps(views, self.weights(views, views.target_jacobian(targets)), shared)
+
+
+def weighted_maps(views: Views, w: torch.Tensor, shared: bool) -> torch.Tensor:
+    """(V, T, N) ReLU(sum_k w_k A_k) for channel weights w (V, T, K); ``shared``: every view
+    uses the mean of the views' weights."""
+    if shared:
+        w = w.mean(dim=0, keepdim=True).expand_as(w)
+    return torch.relu(torch.bmm(w, views.acts))
+
+
+def logits_of(model: PointNet, x: torch.Tensor, batch: int = 256) -> torch.Tensor:
+    """(B, C) logits of point sets x (B, 3, N), in batches, without a graph."""
+    with torch.no_grad():
+        return torch.cat([model(x[s:s + batch]) for s in range(0, len(x), batch)])
 
 
 def scores(model: PointNet, x: torch.Tensor, targets: torch.Tensor,
            batch: int = 256) -> torch.Tensor:
     """(B, T) target scores of point sets x (B, 3, N), in batches, without a graph."""
-    with torch.no_grad():
-        logits = torch.cat([model(x[s:s + batch]) for s in range(0, len(x), batch)])
+    logits = logits_of(model, x, batch)
     return logits @ targets.to(logits.dtype).T

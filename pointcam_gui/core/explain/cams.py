@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from pointcam_gui.core.explain.base import Explainer, Views, WeightedCAM
+from pointcam_gui.core.explain.base import Explainer, Views, WeightedCAM, weighted_maps
 from pointcam_gui.core.explain.catalogue import CATALOGUE
 
 _EPS = 1e-8
@@ -99,9 +99,7 @@ class SmoothGradCAMpp(Explainer):
             third = d3 * totals[v][None, :, None]
             alpha = torch.where(d2 > 0, d2 / (2 * d2 + third + _EPS), torch.zeros_like(d2))
             w[v] = (alpha * torch.relu(d1)).sum(dim=2)
-        if shared:
-            w = w.mean(dim=0, keepdim=True).expand_as(w)
-        return torch.relu(torch.bmm(w, views.acts))
+        return weighted_maps(views, w, shared)
 
 
 class FeatureNorm(Explainer):

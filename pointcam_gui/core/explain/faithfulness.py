@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from pointcam_gui.core.explain.base import logits_of
 from pointcam_gui.core.model import PointNet
 
 if TYPE_CHECKING:
@@ -117,9 +118,8 @@ def _masked_logits(model: PointNet, x: torch.Tensor, ranked: torch.Tensor,
         rank.scatter_(2, ranked, torch.arange(n, device=x.device).expand_as(ranked))
         keep = torch.stack([torch.stack([rank >= k for k in counts]),
                             torch.stack([rank < k for k in counts])])  # (2, F, O, V, N)
-        flat = (x * keep[..., None, :]).reshape(-1, 3, n)
-        logits = torch.cat([model(flat[s:s + 256]) for s in range(0, len(flat), 256)])
-        return logits.view(2, len(counts), o, v, -1)
+        return logits_of(model, (x * keep[..., None, :]).reshape(-1, 3, n)).view(
+            2, len(counts), o, v, -1)
 
 
 def of_analysis(model: PointNet, analysis: Analysis, target: int, temperature: float = 1.0,

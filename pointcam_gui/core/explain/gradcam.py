@@ -12,7 +12,8 @@ C x K Jacobian of the small head, obtained from its weights and activation masks
 This equals captum's ``LayerGradCam(model, model.cam_layer)`` for each target, at the cost of one
 forward pass instead of C backward passes through the whole network. The head Jacobian here is
 what every method of ``core.explain`` builds on (``base.Views``); ``cams.GradCAM`` is this map as
-one method among the others, with the stable analysis's shared weights.
+one method among the others (with the stable analysis's shared weights), and
+``all_class_gradcam`` runs it on a batch of separate point sets.
 """
 
 from __future__ import annotations
@@ -93,20 +94,15 @@ def _head_jacobian_autograd(model: PointNet,
 
 
 def all_class_gradcam(model: PointNet, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Logits (B, C) and raw Grad-CAM maps (B, C, N) for every class; ``model`` in eval mode.
+    """Logits (B, C) and raw Grad-CAM maps (B, C, N) for every class, each of the B point sets
+    explained on its own: ``cams.GradCAM`` without shared weights. ``model`` in eval mode (batch
+    norm and dropout must act per sample for the head copies to be independent)."""
+    from pointcam_gui.core.explain.base import Views  # base builds on this module
+    from pointcam_gui.core.explain.cams import GradCAM
 
-    Batch norm and dropout must act per sample (eval mode) for the head copies to be independent.
-    """
-    return maps_from_activations(model, activations(model, x))
-
-
-def maps_from_activations(model: PointNet, acts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Logits (B, C) and raw maps (B, C, N) from ``cam_layer`` activations (B, K, N)."""
-    if model.training:
-        raise RuntimeError("Grad-CAM needs the model in eval mode")
-    logits, jac = head_jacobian(model, acts.amax(dim=2))
-    raw = torch.relu(torch.bmm(jac, acts) / acts.shape[2])
-    return logits, raw
+    method = GradCAM(model)  # refuses a model in training mode
+    views = Views.of(model, x)
+    return views.logits, method.maps(views, torch.eye(model.config.num_classes, device=x.device))
 
 
 def scale_by_max(raw: torch.Tensor) -> torch.Tensor:

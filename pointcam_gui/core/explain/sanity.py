@@ -39,15 +39,20 @@ def correlations(model: PointNet, method: str, parts: list[torch.Tensor],
     """(stages, parts) rank correlations of the predicted class's map, trained vs randomised;
     each part is one (1, 3, N) view."""
     out = np.full((len(STAGES), len(parts)), np.nan)
+    trained = explainer(method, model)
+    targets, before = [], []  # the trained model's, the same at every stage
+    for x in parts:
+        seen = Views.of(model, x)
+        target = torch.zeros(1, seen.logits.shape[1], dtype=x.dtype)
+        target[0, int(seen.logits.argmax())] = 1.0
+        targets.append(target)
+        before.append(trained.maps(seen, target)[0, 0].detach().cpu().numpy())
     for stage in range(len(STAGES)):
         other = randomised(model, stage, seed)
+        method_other = explainer(method, other)
         for j, x in enumerate(parts):
-            seen = Views.of(model, x)
-            target = torch.zeros(1, seen.logits.shape[1], dtype=x.dtype)
-            target[0, int(seen.logits.argmax())] = 1.0
-            before = explainer(method, model).maps(seen, target)[0, 0].detach().cpu().numpy()
-            after = explainer(method, other).maps(Views.of(other, x), target)[0, 0]
+            after = method_other.maps(Views.of(other, x), targets[j])[0, 0]
             after_np = after.detach().cpu().numpy()
-            if np.ptp(before) > 0 and np.ptp(after_np) > 0:
-                out[stage, j] = spearmanr(before, after_np).statistic
+            if np.ptp(before[j]) > 0 and np.ptp(after_np) > 0:
+                out[stage, j] = spearmanr(before[j], after_np).statistic
     return out

@@ -179,9 +179,10 @@ def start_from(weights: str | Path, class_names: Sequence[str], points: int,
     arch = replace(base.config, num_classes=len(class_names), num_points=points)
     model = PointNet(arch)
     output = f"head.{len(base.head) - 1}."  # the output layer: one row per class
-    model.load_state_dict({k: v for k, v in base.state_dict().items()
-                           if not k.startswith(output)}, strict=False)
-    old_w, old_b = base.state_dict()[output + "weight"], base.state_dict()[output + "bias"]
+    old = base.state_dict()
+    model.load_state_dict({k: v for k, v in old.items() if not k.startswith(output)},
+                          strict=False)
+    old_w, old_b = old[output + "weight"], old[output + "bias"]
     new_w, new_b = model.state_dict()[output + "weight"], model.state_dict()[output + "bias"]
     rows = [(row, meta.class_names.index(name)) for row, name in enumerate(class_names)
             if name in meta.class_names]
