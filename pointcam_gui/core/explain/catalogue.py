@@ -63,7 +63,7 @@ CATALOGUE: dict[str, MethodInfo] = {m.name: m for m in (
     MethodInfo("gradcam++", "Grad-CAM++", _ACT,
                "Channels weighted by positive gradients with second- and third-order "
                "coefficients.", "Chattopadhay et al., Grad-CAM++, WACV 2018", "cams:GradCAMpp",
-               sanity=_fails(0.6)),
+               sanity=_fails(0.5)),
     MethodInfo("xgradcam", "XGrad-CAM", _ACT,
                "Channels weighted by gradients times activations, normalised by the channel's "
                "sum.", "Fu et al., Axiom-based Grad-CAM, BMVC 2020", "cams:XGradCAM"),
@@ -77,7 +77,7 @@ CATALOGUE: dict[str, MethodInfo] = {m.name: m for m in (
     MethodInfo("smooth-gradcam++", "Smooth Grad-CAM++", _ACT,
                "Grad-CAM++ with gradients averaged over copies of the points with added noise.",
                "Omeiza et al., Smooth Grad-CAM++, 2019", "cams:SmoothGradCAMpp", max_views=8,
-               parameters=(("samples", 8), ("std", 0.03)), sanity=_fails(0.6)),
+               parameters=(("samples", 8), ("std", 0.03)), sanity=_fails(0.5)),
     MethodInfo("feature-norm", "Feature norm", _ACT,
                "The length of each point's feature vector before the max-pool.",
                "Levi & Gilboa, Fast and simple explainability for point cloud networks, 2024",
