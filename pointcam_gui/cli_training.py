@@ -37,6 +37,10 @@ def _sizes(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"expected sizes like 64,128,256, got {text!r}") from None
 
 
+def _head(text: str) -> tuple[int, ...] | str:
+    return "cam" if text.strip().lower() == "cam" else _sizes(text)
+
+
 def _bar(desc: str) -> Any:
     from tqdm import tqdm
 
@@ -100,7 +104,10 @@ def add_training(sub: Any) -> None:
     t.add_argument("--widths", type=_sizes, metavar="64,128,256",
                    help="per-point layer widths; the last is the global feature size "
                         "(default 64,128,256)")
-    t.add_argument("--head", type=_sizes, metavar="256,128", help="(default 256,128)")
+    t.add_argument("--head", type=_head, metavar="256,128",
+                   help="hidden layers of the classifier head (default 256,128); `cam`: global "
+                        "average pooling into one linear layer, the model CAM explains exactly "
+                        "(`explain --method cam`)")
     t.add_argument("--threads", type=int, help="torch CPU threads (default 0: one per core)")
     t.add_argument("--workers", type=int, metavar="N",
                    help="processes that draw the next epoch's points while one trains (default "
@@ -185,12 +192,20 @@ def _dataset_generate_others(args: argparse.Namespace) -> int:
     return 0
 
 
+def _head_text(config: Any) -> str:
+    if config.pool == "avg" and not config.head:
+        return "cam"
+    return ",".join(map(str, config.head))
+
+
 def _train(args: argparse.Namespace) -> int:
     from pointcam_gui.core.training.train import TrainConfig, TrainProgress, train
 
     given = {k: getattr(args, k) for k in ("epochs", "points", "batch_size", "lr", "seed",
                                             "device", "val_fraction", "widths", "head", "threads",
                                             "workers", "normalization", "outlier_weight")}
+    if given["head"] == "cam":
+        given.update(head=(), pool="avg")
     if args.outliers is not None:
         given["outliers"] = str(args.outliers)
     if args.init is not None:
@@ -201,7 +216,7 @@ def _train(args: argparse.Namespace) -> int:
                f"--seed {config.seed} --device {config.device} "
                f"--val-fraction {config.val_fraction} "
                f"--widths {','.join(map(str, config.widths))} "
-               f"--head {','.join(map(str, config.head))} --normalization {config.normalization}"
+               f"--head {_head_text(config)} --normalization {config.normalization}"
                + (f" --outliers {config.outliers} --outlier-weight {config.outlier_weight}"
                   if config.outliers else "") + (f" --init {config.init}" if config.init else ""))
     bar = _bar("reading parts")

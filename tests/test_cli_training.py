@@ -124,3 +124,27 @@ def test_calibrate_refuses_a_bad_flag_rate(tmp_path: Path, tiny_weights: Path,
                  "--flag-rate", "1.5"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--flag-rate" in err
+
+
+def test_train_head_cam_gives_a_model_that_cam_explains(tmp_path: Path, tiny_weights: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    data = _folders(tmp_path / "data", {"hook": 3, "wheel": 3})
+    weights = tmp_path / "cam.safetensors"
+    net = [a for a in TINY_NET if a != "8"]  # no hidden head sizes: --head cam instead
+    net[net.index("--head")] = "--head"
+    net.insert(net.index("--head") + 1, "cam")
+    assert main(["train", str(data), "--out", str(weights), "--epochs", "1", *net]) == 0
+    meta = read_metadata(weights)
+    assert meta.architecture["pool"] == "avg" and meta.architecture["head"] == []
+    assert " --head cam " in meta.provenance["command"]
+    part = next((data / "hook").iterdir())
+    capsys.readouterr()
+    assert main(["explain", str(part), "--weights", str(weights), "--method", "cam",
+                 "--device", "cpu", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["method"]["name"] == "cam"
+    # the max-pooling model cannot: one line that says how to get one that can
+    assert main(["explain", str(part), "--weights", str(tiny_weights), "--method", "cam",
+                 "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pointcam train --head cam" in err

@@ -278,7 +278,7 @@ class Classifier:
                           for s in range(0, len(x), _BATCH)])
         self._sync()
         t1 = time.perf_counter()
-        pooled = acts.amax(dim=2)
+        pooled = self.model.pool(acts)
         if method is not None:
             seen = Views.of(self.model, x.to(self.device), acts)
             raw = explainer(method, self.model).maps(seen, self._targets(contrast), shared=True)

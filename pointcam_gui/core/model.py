@@ -2,6 +2,8 @@
 
 The shared per-point MLP is a stack of 1x1 convolutions; its last block produces the (B, K, N)
 per-point features that are max-pooled into the global feature. That block is ``cam_layer``.
+With ``pool="avg"`` and no hidden head layers the model is the one CAM (Zhou et al. 2016) was
+defined for: global average pooling into a linear classifier.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import torch
 from torch import nn
 
 MIN_POINTS = 32
+POOLS = ("max", "avg")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,18 @@ class PointNetConfig:
     dropout: float = 0.3
     input_transform: bool = False
     feature_transform: bool = False
+    pool: str = "max"  # "max" (PointNet) or "avg": global average pooling, as CAM needs
+
+    def __post_init__(self) -> None:
+        if self.pool not in POOLS:
+            raise ValueError(f"pool must be one of {', '.join(POOLS)}, not {self.pool!r}")
+
+    @property
+    def cam_ready(self) -> bool:
+        """Global average pooling into one linear layer: the model class activation mapping
+        (Zhou et al. 2016) explains exactly, since each class score is then the mean over the
+        points of W_c . A_n, plus a bias."""
+        return self.pool == "avg" and not self.head
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -110,8 +125,12 @@ class PointNet(nn.Module):
             x = torch.bmm(m, x)
         return self.cam_layer(self.trunk(x))
 
+    def pool(self, acts: torch.Tensor) -> torch.Tensor:
+        """(B, K) the global feature of per-point features (B, K, N): max or mean over points."""
+        return acts.mean(dim=2) if self.config.pool == "avg" else acts.amax(dim=2)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(x).amax(dim=2))
+        return self.head(self.pool(self.features(x)))
 
     @property
     def pointwise(self) -> bool:

@@ -273,6 +273,9 @@ class MainWindow(QMainWindow):
 
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self.model_info = info
+        self.panel.method_picker.set_architecture(info.architecture)
+        if not self.panel.method_picker.available(self.method):
+            self.set_method(DEFAULT_METHOD)
         cuda = self.menu_actions.devices["cuda"]
         cuda.setEnabled(info.cuda_available)
         cuda.setToolTip("Run the model on the GPU" if info.cuda_available

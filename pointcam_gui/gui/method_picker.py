@@ -1,5 +1,7 @@
 """The explanation-method chooser: the catalogue's methods under their group headings, each
-with its description, reference and caveats in the tooltip. Emits the chosen method's name."""
+with its description, reference and caveats in the tooltip. Emits the chosen method's name.
+Methods the loaded model cannot run (CAM without global average pooling) are greyed out, with
+the reason in their tooltip."""
 
 from __future__ import annotations
 
@@ -36,8 +38,28 @@ class MethodPicker(QComboBox):
                 item.setToolTip(tooltip(info))
                 model.appendRow(item)
         self.setModel(model)
+        self._items = model
         self.set_method(DEFAULT_METHOD)
         self.currentIndexChanged.connect(self._on_index)
+
+    def set_architecture(self, architecture: dict[str, object]) -> None:
+        """Enable the methods that can explain a model of this architecture, grey out the rest
+        with the reason as their tooltip."""
+        for row in range(self._items.rowCount()):
+            item = self._items.item(row)
+            name = item.data(_NAME)
+            if name is None:
+                continue
+            info = CATALOGUE[name]
+            reason = info.unavailable(architecture)
+            flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+            item.setFlags(flags if not reason else Qt.ItemFlag.NoItemFlags)
+            item.setToolTip(tooltip(info) + (f"<br><b>Unavailable:</b> {reason}." if reason
+                                             else ""))
+
+    def available(self, name: str) -> bool:
+        item = self._items.item(self.findData(name, _NAME))
+        return item is not None and item.isEnabled()
 
     def method(self) -> str:
         return str(self.currentData(_NAME))

@@ -59,6 +59,7 @@ class ModelInfo:
     class_names: tuple[str, ...]
     num_points: int
     provenance: dict[str, Any]
+    architecture: dict[str, Any]  # the weights' metadata: which methods can explain them
 
 
 class AnalysisWorker(QObject):
@@ -180,7 +181,8 @@ class AnalysisWorker(QObject):
             self.model_loaded.emit(ModelInfo(
                 weights=str(self._weights or model_path()), device=str(c.device),
                 cuda_available=cuda_available(), class_names=c.class_names,
-                num_points=c.num_points, provenance=dict(c.metadata.provenance)))
+                num_points=c.num_points, provenance=dict(c.metadata.provenance),
+                architecture=dict(c.metadata.architecture)))
         return self._classifier
 
 

@@ -93,3 +93,15 @@ def test_faithfulness_is_measured_on_demand_and_remembered_per_class(
     assert view.score.text() == "" and view.button.isEnabled()  # not measured for this class
     window.set_target(analysis.predicted)
     assert f"{result.score:+.2f}" in view.score.text()  # remembered, not measured again
+
+
+def test_methods_the_loaded_model_cannot_run_are_greyed_out_with_the_reason(
+        qtbot, window: MainWindow, parts: dict[str, Path]) -> None:
+    open_and_wait(qtbot, window, parts["box"])  # the model is loaded with the first part
+    picker = window.panel.method_picker
+    row = picker.findData("cam", 256)
+    assert not picker.available("cam") and picker.available("gradcam")
+    assert "pointcam train --head cam" in picker.itemData(row, 3)  # Qt.ToolTipRole
+    picker.set_architecture({"pool": "avg", "head": []})  # a model CAM explains
+    assert picker.available("cam")
+    assert "Unavailable" not in picker.itemData(row, 3)

@@ -31,21 +31,33 @@ class Views:
     acts: torch.Tensor  # (V, K, N) ``cam_layer`` activations
     logits: torch.Tensor  # (V, C)
     jac: torch.Tensor  # (V, C, K) d logits / d pooled feature
+    pool: str = "max"  # the model's global pooling: "max" or "avg"
 
     @classmethod
     def of(cls, model: PointNet, x: torch.Tensor, acts: torch.Tensor | None = None) -> Views:
         with torch.no_grad():
             a = model.features(x) if acts is None else acts
-            logits, jac = head_jacobian(model, a.amax(dim=2))
-        return cls(x, a, logits, jac)
+            logits, jac = head_jacobian(model, model.pool(a))
+        return cls(x, a, logits, jac, model.config.pool)
 
     @property
     def pooled(self) -> torch.Tensor:
-        return self.acts.amax(dim=2)
+        return self.acts.mean(dim=2) if self.pool == "avg" else self.acts.amax(dim=2)
+
+    def receivers(self) -> torch.Tensor:
+        """(V, K) how many points receive channel k's gradient: its tied max-pool winners, or
+        every point under average pooling. Each receives the same share, 1 / receivers."""
+        if self.pool == "avg":
+            v, k, n = self.acts.shape
+            return torch.full((v, k), float(n), dtype=self.acts.dtype, device=self.acts.device)
+        return (self.acts == self.pooled[:, :, None]).sum(dim=2).to(self.acts.dtype)
 
     def winners(self) -> torch.Tensor:
         """(V, K, N): d pooled_k / d A_k,n, i.e. 1 at the point that wins channel k's max-pool
-        and 0 elsewhere; tied points share the 1 equally, as autograd's ``amax`` does."""
+        and 0 elsewhere; tied points share the 1 equally, as autograd's ``amax`` does. Under
+        average pooling every point has 1 / N."""
+        if self.pool == "avg":
+            return torch.full_like(self.acts, 1.0 / self.acts.shape[2])
         hit = (self.acts == self.pooled[:, :, None]).to(self.acts.dtype)
         return hit / hit.sum(dim=2, keepdim=True)
 

@@ -10,10 +10,29 @@ from __future__ import annotations
 
 import torch
 
+from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain.base import Explainer, Views, WeightedCAM, weighted_maps
 from pointcam_gui.core.explain.catalogue import CATALOGUE
+from pointcam_gui.core.model import PointNet
 
 _EPS = 1e-8
+
+
+class CAM(WeightedCAM):
+    """Zhou et al.: with global average pooling into a linear layer W, a class score is
+    mean_n(W_c . A_n) + b_c, so W_c . A_n is point n's exact share. The head's Jacobian is W
+    itself. Refuses any other model (``MethodInfo.unavailable`` says why)."""
+
+    info = CATALOGUE["cam"]
+
+    def __init__(self, model: PointNet) -> None:
+        super().__init__(model)
+        reason = self.info.unavailable(model.config.to_dict())
+        if reason:
+            raise PointCAMError(reason)
+
+    def weights(self, views: Views, tj: torch.Tensor) -> torch.Tensor:
+        return tj
 
 
 class GradCAM(WeightedCAM):
@@ -32,9 +51,9 @@ class GradCAMpp(WeightedCAM):
 
 def _gradcampp_weights(views: Views, tj: torch.Tensor) -> torch.Tensor:
     """The paper's w = sum_n alpha_n ReLU(g_n), alpha_n = g_n^2 / (2 g_n^2 + g_n^3 sum_m A_m)
-    (as pytorch-grad-cam has it), with g nonzero only at the c tied winners of each channel,
-    where it is g_k / c."""
-    ties = (views.acts == views.pooled[:, :, None]).sum(dim=2).to(tj.dtype)[:, None, :]
+    (as pytorch-grad-cam has it), with g nonzero only at the c points that receive each
+    channel's gradient (its tied winners, or all N under average pooling), where it is g_k / c."""
+    ties = views.receivers().to(tj.dtype)[:, None, :]
     total = views.acts.sum(dim=2)[:, None, :]
     g = tj / ties
     g2 = g * g

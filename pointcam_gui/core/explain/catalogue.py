@@ -27,6 +27,17 @@ class MethodInfo:
     max_views: int | None = None  # the stable analysis averages at most this many views
     parameters: tuple[tuple[str, float | int | str], ...] = ()
     sanity: str = ""  # how it fared in the randomisation checks, when it failed them
+    needs_cam_model: bool = False  # only for global average pooling into a linear head
+
+    def unavailable(self, architecture: dict[str, object]) -> str:
+        """Why this method cannot explain a model of this architecture (the weights' metadata),
+        or "" when it can."""
+        averaged, hidden = architecture.get("pool") == "avg", bool(architecture.get("head"))
+        if not self.needs_cam_model or (averaged and not hidden):
+            return ""
+        these = ("average-pool" if averaged else "max-pool") + (" into hidden layers" * hidden)
+        return (f"{self.title} needs a model with global average pooling and a linear head "
+                f"(these weights {these}); train one with `pointcam train --head cam`")
 
     def parameter(self, key: str) -> float | int | str:
         return dict(self.parameters)[key]
@@ -38,14 +49,16 @@ class MethodInfo:
                             "sparse: only points that win the max-pool light up"
                             if self.sparse else "",
                             f"averages at most {self.max_views} views" if self.max_views else "",
-                            self.sanity) if n]
+                            self.sanity,
+                            "needs a model trained with `pointcam train --head cam`"
+                            if self.needs_cam_model else "") if n]
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "title": self.title, "group": self.group,
                 "description": self.description, "reference": self.reference,
                 "class_specific": self.class_specific, "sparse": self.sparse,
                 "max_views": self.max_views, "parameters": dict(self.parameters),
-                "sanity": self.sanity}
+                "sanity": self.sanity, "needs_cam_model": self.needs_cam_model}
 
 
 _ACT, _GRAD, _PERT = GROUPS
@@ -57,6 +70,11 @@ def _fails(rho: float) -> str:
 
 
 CATALOGUE: dict[str, MethodInfo] = {m.name: m for m in (
+    MethodInfo("cam", "CAM", _ACT,
+               "Each point's features weighted by the class's row of the linear classifier "
+               "after global average pooling: each point's share of the class score.",
+               "Zhou et al., Learning Deep Features for Discriminative Localization, CVPR 2016",
+               "cams:CAM", needs_cam_model=True),
     MethodInfo("gradcam", "Grad-CAM", _ACT,
                "Channels weighted by the mean gradient of the class score over the points.",
                "Selvaraju et al., Grad-CAM, ICCV 2017", "cams:GradCAM"),

@@ -92,10 +92,11 @@ def _masked_logits(model: PointNet, x: torch.Tensor, ranked: torch.Tensor,
 
     Where each point's features are its own, moving points changes only their features, to the
     origin's: the pooled feature is then a running maximum along the order, one pass per order,
-    and only the head runs per mask. Otherwise every masked set goes through the network."""
+    and only the head runs per mask. Otherwise (T-Nets, or average pooling) every masked set goes
+    through the network."""
     o, v, n = ranked.shape
     with torch.no_grad():
-        if model.pointwise:
+        if model.pointwise and model.config.pool == "max":
             acts = model.features(x)  # (V, K, N)
             origin = model.origin_feature(x)
             in_order = torch.gather(acts[None].expand(o, -1, -1, -1), 3,

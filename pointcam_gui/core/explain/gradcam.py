@@ -61,7 +61,8 @@ def head_jacobian(model: PointNet, pooled: torch.Tensor) -> tuple[torch.Tensor, 
         jac: torch.Tensor | None = None  # (B, C, width) running d logits / d h
         for m, factor in reversed(steps):
             if isinstance(m, nn.Linear):
-                jac = m.weight.expand(h.shape[0], -1, -1) if jac is None else jac @ m.weight
+                w = m.weight.detach()
+                jac = w.expand(h.shape[0], -1, -1) if jac is None else jac @ w
             else:
                 assert jac is not None and factor is not None
                 jac = jac * (factor if factor.dim() == 1 else factor[:, None, :])

@@ -39,7 +39,7 @@ class Occlusion(Explainer):
         v, _, n = views.x.shape
         count = int(patch.max()) + 1
         base = views.logits @ targets.to(views.logits.dtype).T  # (V, T)
-        if self.model.pointwise:
+        if self.model.pointwise and self.model.config.pool == "max":
             occluded = self._pooled_without(views, patch, count)
             with torch.no_grad():
                 logits = self.model.head(occluded.reshape(v * count, -1))

@@ -57,6 +57,7 @@ class TrainConfig:
     val_fraction: float = 0.15
     widths: tuple[int, ...] = (64, 128, 256)
     head: tuple[int, ...] = (256, 128)
+    pool: str = "max"  # "avg" with head=() is the model CAM explains (`--head cam`)
     dropout: float = 0.3
     input_transform: bool = False
     feature_transform: bool = False
@@ -241,7 +242,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
         model = model.to(device)
     else:
         arch = PointNetConfig(num_classes=len(dataset.class_names), num_points=cfg.points,
-                              widths=cfg.widths, head=cfg.head, dropout=cfg.dropout,
+                              widths=cfg.widths, head=cfg.head, pool=cfg.pool,
+                              dropout=cfg.dropout,
                               input_transform=cfg.input_transform,
                               feature_transform=cfg.feature_transform)
         model, adopted = PointNet(arch).to(device), 0

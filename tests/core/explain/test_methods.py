@@ -25,6 +25,8 @@ torchcam = pytest.importorskip("torchcam.methods")
 
 POINTWISE = {}
 COUPLED = {"input_transform": True, "feature_transform": True, "widths": (16, 32)}
+AVERAGED = {"pool": "avg"}  # global average pooling into the usual hidden layers
+CAM_MODEL = {"pool": "avg", "head": ()}  # global average pooling into one linear layer
 N = 96
 
 
@@ -124,11 +126,17 @@ def ref_occlusion(model: PointNet, x: torch.Tensor, c: int) -> torch.Tensor:
     return torch.relu(attr[0, 0])
 
 
+def ref_cam(model: PointNet, x: torch.Tensor, c: int) -> torch.Tensor:
+    """Zhou et al.'s M_c(n) = sum_k w_c,k A_k(n), with w the linear classifier's weights."""
+    return torch.relu(model.head[-1].weight[c] @ model.features(x)[0])
+
+
 def ref_feature_norm(model: PointNet, x: torch.Tensor, c: int) -> torch.Tensor:
     return torch.linalg.vector_norm(model.features(x)[0], dim=0)
 
 
 REFERENCES: dict[str, Callable[[PointNet, torch.Tensor, int], torch.Tensor]] = {
+    "cam": ref_cam,
     "gradcam": ref_gradcam,
     "gradcam++": ref_gradcampp,
     "xgradcam": _torchcam("XGradCAM"),
@@ -150,10 +158,11 @@ def test_every_method_has_a_reference_here_or_its_own_test() -> None:
     assert set(CATALOGUE) == set(REFERENCES) | {"smooth-gradcam++"}
 
 
-@pytest.mark.parametrize("overrides", [POINTWISE, COUPLED], ids=["pointwise", "t-nets"])
+@pytest.mark.parametrize("overrides", [POINTWISE, COUPLED, AVERAGED],
+                         ids=["pointwise", "t-nets", "avg-pool"])
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_all_class_maps_match_the_reference_for_every_class(name: str, overrides: dict) -> None:
-    model, x = _setup(overrides)
+    model, x = _setup({**overrides, **CAM_MODEL} if name == "cam" else overrides)
     maps = ours(name, model, x)
     assert maps.shape == (model.config.num_classes, N) and (maps >= 0).all()
     for c in range(model.config.num_classes):
@@ -221,14 +230,15 @@ def test_shared_weights_average_the_views_and_one_view_is_unchanged() -> None:
 
 
 def test_unknown_methods_are_refused_with_the_list() -> None:
-    with pytest.raises(PointCAMError, match="choose one of gradcam, gradcam\\+\\+"):
+    with pytest.raises(PointCAMError, match="choose one of cam, gradcam, gradcam\\+\\+"):
         method_info("gradcam--")
     assert method_info(" GradCAM ").name == "gradcam"
 
 
 def test_every_method_describes_itself_in_one_line_with_a_reference() -> None:
     for name, info in CATALOGUE.items():
-        assert explainer(name, tiny_model()).info is info
+        model = tiny_model(**CAM_MODEL) if info.needs_cam_model else tiny_model()
+        assert explainer(name, model).info is info
         assert info.name == name and info.title and info.reference
         assert "\n" not in info.description and info.description.endswith(".")
         assert info.group in ("activation maps", "gradients on points", "perturbation")
@@ -245,3 +255,30 @@ def test_occlusion_without_a_forward_pass_equals_the_forward_pass_of_occluded_po
     torch.testing.assert_close(shortcut, explicit)
     origin = model.features(torch.zeros(1, 3, 32, dtype=x.dtype))[0, :, 0].detach()
     assert (explicit == origin).any()
+
+
+def test_cam_is_each_points_exact_share_of_the_class_score() -> None:
+    model, x = _setup(CAM_MODEL)
+    assert model.config.cam_ready
+    a = model.features(x)[0].detach()
+    w, b = model.head[-1].weight.detach(), model.head[-1].bias.detach()
+    shares = w @ a  # (C, N) before the ReLU
+    torch.testing.assert_close(shares.mean(dim=1) + b, model(x)[0].detach())
+    eye = torch.eye(4, dtype=x.dtype)
+    cam = explainer("cam", model).maps(Views.of(model, x), eye)[0]
+    torch.testing.assert_close(cam, torch.relu(shares))
+    # with global average pooling and a linear head, Grad-CAM is CAM divided by N
+    torch.testing.assert_close(explainer("gradcam", model).maps(Views.of(model, x), eye)[0],
+                               cam / N)
+
+
+@pytest.mark.parametrize("overrides", [POINTWISE, AVERAGED, {"head": ()}],
+                         ids=["max-pool", "avg-pool-hidden-layers", "max-pool-linear"])
+def test_cam_refuses_other_models_and_says_how_to_train_one(overrides: dict) -> None:
+    model = tiny_model(**overrides)
+    reason = CATALOGUE["cam"].unavailable(model.config.to_dict())
+    assert "pointcam train --head cam" in reason
+    with pytest.raises(PointCAMError, match="--head cam"):
+        explainer("cam", model)
+    assert all(not info.unavailable(model.config.to_dict())
+               for info in CATALOGUE.values() if not info.needs_cam_model)

@@ -25,7 +25,9 @@ def shipped() -> tuple[Classifier, list[torch.Tensor]]:
     return clf, views
 
 
-@pytest.mark.parametrize("name", [n for n, i in CATALOGUE.items() if i.class_specific])
+# the shipped model max-pools into hidden layers: CAM cannot explain it
+@pytest.mark.parametrize("name", [n for n, i in CATALOGUE.items()
+                                  if i.class_specific and not i.needs_cam_model])
 def test_a_method_marked_sane_changes_when_the_model_is_randomised(
         shipped: tuple[Classifier, list[torch.Tensor]], name: str) -> None:
     clf, views = shipped
