@@ -52,9 +52,29 @@ def _shoot(window: MainWindow, path: Path, out: Path, *, target: str | None = No
     print(f"wrote {out}")
 
 
+def _shoot_compare(window: MainWindow, path: Path, out: Path, method: str) -> None:
+    """Grad-CAM in the main view, ``method`` for the same class in the compare pane."""
+    window.set_style(replace(window.scene_style, dark=False))
+    window.set_method("gradcam")
+    window.open_path(path)
+    _wait(window.analysis_shown)
+    pane = window.compare
+    window.set_compare(True)
+    _wait(window.compare_shown)
+    pane.target_combo.setCurrentIndex(pane.target_combo.findData(-1))  # the predicted class
+    pane.method_picker.setCurrentIndex(pane.method_picker.findData(method, 256))
+    _wait(window.compare_shown)
+    _wait(None, SETTLE_MS)
+    save_qimage_atomic(window.grab_window(), out)
+    window.set_compare(False)
+    print(f"wrote {out}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="retake only these pictures (file names without .png)")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,12 +84,19 @@ def main() -> int:
         part = {p.stem: p for p in samples()}
         gear = Path(tmp) / "spur_gear.stl"
         generate_other("gear", GEAR_SEED).export(gear)
-        _shoot(window, part["hook"], args.out / "main_window.png")
-        _shoot(window, part["hook"], args.out / "class_switch.png", target="T-shape fitting")
-        _shoot(window, part["t_fitting"], args.out / "methods.png", method="gradcam++",
-               measure=True)
-        _shoot(window, gear, args.out / "unfamiliar.png")
-        _shoot(window, part["wheel"], args.out / "dark.png", dark=True)
+        shots = {
+            "main_window": lambda out: _shoot(window, part["hook"], out),
+            "class_switch": lambda out: _shoot(window, part["hook"], out,
+                                               target="T-shape fitting"),
+            "methods": lambda out: _shoot(window, part["t_fitting"], out, method="gradcam++",
+                                          measure=True),
+            "compare": lambda out: _shoot_compare(window, part["hook"], out, "occlusion"),
+            "unfamiliar": lambda out: _shoot(window, gear, out),
+            "dark": lambda out: _shoot(window, part["wheel"], out, dark=True),
+        }
+        for name, shoot in shots.items():
+            if not args.only or name in args.only:
+                shoot(args.out / f"{name}.png")
         window.close()
     app.processEvents()
     return 0

@@ -29,6 +29,7 @@ class WindowActions:
     cameras: dict[str, QAction]
     fit: QAction
     parallel: QAction
+    compare: QAction
     points: QAction
     edges: QAction
     dark: QAction
@@ -93,8 +94,12 @@ def build_menus(window: QMainWindow) -> WindowActions:
         view_menu.addAction(cameras[preset])
     fit = _action(window, "Fit to &View", "F", "Fit the part in the view")
     parallel = _action(window, "&Orthographic", "O", "Orthographic projection", checkable=True)
+    compare = _action(window, "&Compare Side by Side", "C",
+                      "A second view of the part, same camera: another method, class or "
+                      "contrast", checkable=True)
     view_menu.addAction(fit)
     view_menu.addAction(parallel)
+    view_menu.addAction(compare)
     view_menu.addSeparator()
     points = _action(window, "Sampled &Points", "P", "Show the sampled points", checkable=True)
     edges = _action(window, "&Edges", "E", "Show mesh edges", checkable=True)
@@ -121,4 +126,5 @@ def build_menus(window: QMainWindow) -> WindowActions:
     help_menu.addAction(about)
     return WindowActions(open_action, recent_menu, samples_menu, save_screenshot, copy_image,
                          export_mesh, export_data, quit_action, next_class, previous_class,
-                         cameras, fit, parallel, points, edges, dark, devices, rerun, about)
+                         cameras, fit, parallel, compare, points, edges, dark, devices, rerun,
+                         about)

@@ -69,12 +69,24 @@ def save_qimage_atomic(image: QImage, path: Path) -> Path:
     return write_atomic(path, lambda stream: stream.write(payload))
 
 
+def picture(window: MainWindow, scale: int = 1, transparent: bool = False) -> np.ndarray:
+    """The viewport rendered at ``scale``; with the compare pane open, the pair side by side."""
+    from pointcam_gui.gui.compare import side_by_side
+
+    image = window.viewport.screenshot(scale, transparent)
+    pane = window.compare
+    if pane.isVisible() and pane.analysis is not None:
+        image = side_by_side(image, pane.viewport.screenshot(scale, transparent))
+    return image
+
+
 def write_screenshot(window: MainWindow, path: Path, options: ScreenshotOptions) -> Path:
-    """Render the viewport at `options.scale` and write it atomically."""
+    """Render the viewport (and the compare pane's, beside it) at `options.scale` and write it
+    atomically."""
     from pointcam_gui.render.scene import write_image_atomic
 
     transparent = options.transparent and path.suffix.lower() == ".png"
-    image = window.viewport.screenshot(options.scale, transparent)
+    image = picture(window, options.scale, transparent)
     write_image_atomic(image, path)
     log.info("saved screenshot %s", path)
     return path
@@ -83,7 +95,9 @@ def write_screenshot(window: MainWindow, path: Path, options: ScreenshotOptions)
 def save_screenshot(window: MainWindow) -> None:
     if window.analysis is None:
         return
-    dialog = ScreenshotDialog(window.viewport.width(), window.viewport.height(), window)
+    pair = window.compare.isVisible() and window.compare.analysis is not None
+    width = window.viewport.width() + (window.compare.viewport.width() if pair else 0)
+    dialog = ScreenshotDialog(width, window.viewport.height(), window)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     path = _ask_path(window, "Save Screenshot", f"{_stem(window)}.png", IMAGE_FILTER)
@@ -95,7 +109,7 @@ def save_screenshot(window: MainWindow) -> None:
 def copy_image(window: MainWindow) -> None:
     if window.analysis is None:
         return
-    array = np.ascontiguousarray(window.viewport.screenshot(1, False)[..., :3])
+    array = np.ascontiguousarray(picture(window)[..., :3])
     h, w = array.shape[:2]
     image = QImage(array.data, w, h, array.strides[0], QImage.Format.Format_RGB888).copy()
     QApplication.clipboard().setImage(image)

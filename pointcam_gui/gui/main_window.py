@@ -14,14 +14,22 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QImage, QPainter
-from PySide6.QtWidgets import QApplication, QFileDialog, QHBoxLayout, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QSplitter,
+    QWidget,
+)
 
 from pointcam_gui import resources
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
 from pointcam_gui.gui import dialogs, exporting
 from pointcam_gui.gui.actions import build_menus
+from pointcam_gui.gui.compare import ComparePane
 from pointcam_gui.gui.panels import SidePanel
 from pointcam_gui.gui.settings import Settings
 from pointcam_gui.gui.status import StatusBar
@@ -59,6 +67,7 @@ class MainWindow(QMainWindow):
     analysis_shown = Signal(object)  # AnalysisResult, after the viewport and panel show it
     analysis_failed = Signal(str, bool)  # the current request's one-line message, expected?
     faithfulness_measured = Signal(object)  # Faithfulness of the map on screen, once shown
+    compare_shown = Signal(object)  # AnalysisResult, once the compare pane shows it
 
     def __init__(self, settings: Settings | None = None, weights: str | Path | None = None,
                  device: str | None = None, *, remember: bool = True,
@@ -75,6 +84,7 @@ class MainWindow(QMainWindow):
         self.contrast = -1  # a class to contrast the target with, or -1
         self.model_info: ModelInfo | None = None
         self._pending: AnalysisRequest | None = None
+        self._compare_pending: AnalysisRequest | None = None
         self._started = False
         self._shown: AnalysisRequest | None = None
         self._style = SceneStyle(cmap=self.settings.colormap,
@@ -99,11 +109,17 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(QIcon(str(icon)).pixmap(128, 128) if icon.is_file() else None,
                                    _samples())
         self.viewport = Viewport(self.welcome)
+        self.compare = ComparePane()
+        self.compare.hide()
+        self._views = views = QSplitter(Qt.Orientation.Horizontal)
+        views.setChildrenCollapsible(False)
+        views.addWidget(self.viewport)
+        views.addWidget(self.compare)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.viewport, 1)
+        row.addWidget(views, 1)
         row.addWidget(self.panel)
         self.setCentralWidget(central)
         self.status = StatusBar(self)
@@ -138,6 +154,8 @@ class MainWindow(QMainWindow):
         a.fit.triggered.connect(self.viewport.fit)
         a.parallel.setChecked(self._style.parallel)
         a.parallel.toggled.connect(self._on_parallel)
+        a.compare.toggled.connect(self.set_compare)
+        self.compare.changed.connect(self._submit_compare)
         a.points.toggled.connect(lambda on: self.set_style(replace(self._style, show_points=on)))
         a.edges.toggled.connect(lambda on: self.set_style(replace(self._style, show_edges=on)))
         a.dark.setChecked(self._style.dark)
@@ -221,8 +239,40 @@ class MainWindow(QMainWindow):
         self.status.set_device(name, confirmed=False)
         self.rerun()
 
+    def set_compare(self, on: bool) -> None:
+        """Show or hide the compare pane beside the viewport (View › Compare Side by Side)."""
+        self.menu_actions.compare.blockSignals(True)
+        self.menu_actions.compare.setChecked(on)
+        self.menu_actions.compare.blockSignals(False)
+        self.compare.setVisible(on)
+        if on:
+            half = self._views.width() // 2
+            self._views.setSizes([half, half])
+        if on and self.analysis is not None:
+            self.compare.set_part(self.analysis.class_names, list(self.analysis.probabilities))
+            self._submit_compare()
+
+    def _submit_compare(self) -> None:
+        if not self.compare.isVisible() or self._shown is None:
+            return
+        target, contrast = self.compare.target_index(), self.compare.contrast()
+        self._compare_pending = self.service.submit(
+            self._shown.path, self.device, str(target) if target >= 0 else None,
+            method=self.compare.method(), contrast=str(contrast) if contrast >= 0 else None,
+            compare=True)
+
+    def _on_compare_result(self, result: AnalysisResult) -> None:
+        if self._compare_pending is None or result.request.id != self._compare_pending.id:
+            return
+        self._compare_pending = None
+        self.compare.show_result(result, self.viewport.plotter, self._style)
+        self.compare_shown.emit(result)
+
     # results ------------------------------------------------------------------------------
     def _on_result(self, result: AnalysisResult) -> None:
+        if result.request.compare:
+            self._on_compare_result(result)
+            return
         if self._pending is None or result.request.id != self._pending.id:
             log.debug("dropping stale result %d", result.request.id)
             return
@@ -253,9 +303,16 @@ class MainWindow(QMainWindow):
         self._faithful.clear()  # measured maps belong to the analysis they were measured on
         self._measuring.clear()
         self.panel.faithfulness.clear()
+        if self.compare.isVisible():  # the pane follows the part and its probabilities
+            self.compare.set_part(a.class_names, list(a.probabilities))
+            self._submit_compare()
         self.analysis_shown.emit(result)
 
     def _on_failed(self, request_id: int, message: str, expected: bool) -> None:
+        if self._compare_pending is not None and request_id == self._compare_pending.id:
+            self._compare_pending = None
+            self.compare.show_message(message)
+            return
         if self._pending is None or request_id != self._pending.id:
             return
         self._pending = None
@@ -274,6 +331,7 @@ class MainWindow(QMainWindow):
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self.model_info = info
         self.panel.method_picker.set_architecture(info.architecture)
+        self.compare.set_architecture(info.architecture)
         if not self.panel.method_picker.available(self.method):
             self.set_method(DEFAULT_METHOD)
         cuda = self.menu_actions.devices["cuda"]
@@ -333,6 +391,7 @@ class MainWindow(QMainWindow):
             action.blockSignals(False)
         self.panel.set_style(style)
         self.viewport.set_style(style)
+        self.compare.viewport.set_style(style)
         if self.remember:
             self.settings.colormap = style.cmap
             self.settings.dark = style.dark
@@ -360,10 +419,13 @@ class MainWindow(QMainWindow):
         image = self.grab().toImage()
         painter = QPainter(image)
         ratio = image.devicePixelRatio()
-        origin: QPoint = self.viewport.origin_in(self)
-        view = self.viewport.image()
-        painter.drawImage(origin, view.scaled(int(self.viewport.width() * ratio),
-                                              int(self.viewport.height() * ratio)))
+        for viewport in (self.viewport, self.compare.viewport):
+            if not viewport.isVisible():
+                continue
+            origin: QPoint = viewport.origin_in(self)
+            view = viewport.image()
+            painter.drawImage(origin, view.scaled(int(viewport.width() * ratio),
+                                                  int(viewport.height() * ratio)))
         painter.end()
         return image
 
@@ -410,6 +472,7 @@ class MainWindow(QMainWindow):
             self.settings.geometry = QByteArray(self.saveGeometry())
             self.settings.sync()
         self.service.shutdown()
+        self.compare.shutdown()
         self.viewport.shutdown()
         super().closeEvent(event)
 

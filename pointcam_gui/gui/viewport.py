@@ -89,6 +89,10 @@ class Viewport(QWidget):
             self.plotter = None
             self._actors = None
 
+    def show_placeholder(self) -> None:
+        """Show the placeholder widget again (the scene stays, hidden)."""
+        self._stack.setCurrentIndex(0)
+
     @property
     def has_scene(self) -> bool:
         return self._actors is not None

@@ -38,6 +38,7 @@ class AnalysisRequest:
     seed: int = 0
     method: str = DEFAULT_METHOD  # an explanation method's name (core.explain.catalogue)
     contrast: str | None = None  # a class: paint "the target rather than this one"
+    compare: bool = False  # for the compare pane: its own lane, never stales the main one
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class AnalysisWorker(QObject):
         self._classifier: Classifier | None = None
         self._device_choice: str | None = None
         self.latest_id = 0  # written by the GUI thread; an int store is atomic under the GIL
+        self.latest_compare_id = 0  # the same for the compare pane's requests
         # The last part read and its recent analyses: switching the method or the contrast of
         # the part on screen, or switching back, neither reads the file again nor recomputes.
         self._mesh: tuple[tuple[str, int, int], Any] | None = None
@@ -112,7 +114,7 @@ class AnalysisWorker(QObject):
 
     @Slot(object)
     def run(self, request: AnalysisRequest) -> None:
-        if request.id < self.latest_id:
+        if request.id < (self.latest_compare_id if request.compare else self.latest_id):
             log.debug("skipping stale request %d", request.id)
             return
         try:
@@ -243,11 +245,16 @@ class AnalysisService(QObject):
             self._warm_up.emit(warm_up_device)
 
     def submit(self, path: str | Path, device: str = "auto", target: str | None = None,
-               seed: int = 0, method: str = DEFAULT_METHOD,
-               contrast: str | None = None) -> AnalysisRequest:
+               seed: int = 0, method: str = DEFAULT_METHOD, contrast: str | None = None,
+               compare: bool = False) -> AnalysisRequest:
+        """Queue an analysis. A request makes older ones of its lane stale; a main request
+        (a part opened or explained anew) also stales queued compare requests, which the
+        window sends again once the main result is shown."""
         request = AnalysisRequest(next(self._ids), str(path), device, target, seed, method,
-                                  contrast)
-        self.worker.latest_id = request.id
+                                  contrast, compare)
+        self.worker.latest_compare_id = request.id
+        if not compare:
+            self.worker.latest_id = request.id
         self.submitted.emit(request)
         if self._held is not None:
             self._held.append(request)
@@ -266,7 +273,7 @@ class AnalysisService(QObject):
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         """Stop the thread after the request in progress (torch cannot be interrupted)."""
         if self._thread.isRunning():
-            self.worker.latest_id = 1 << 62  # anything still queued is now stale
+            self.worker.latest_id = self.worker.latest_compare_id = 1 << 62  # all stale now
             self._thread.quit()
             if not self._thread.wait(timeout_ms):
                 log.warning("analysis thread did not stop within %d ms", timeout_ms)
