@@ -76,7 +76,7 @@ def _timed(fn: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-def speed(clf: Classifier) -> None:
+def speed(clf: Classifier, methods: list[str]) -> None:
     mesh = load_mesh(resources_dir() / "samples" / "hook.stl")
     x = torch.from_numpy(clf.sample(mesh, seed=0).T[None].copy())
     refs = _references(clf.model)
@@ -86,7 +86,7 @@ def speed(clf: Classifier) -> None:
           f"{torch.get_num_threads()} threads")
     print(f"{'method':22s} {'ours, 1 view':>13s} {'reference x12':>14s} {'ratio':>6s} "
           f"{'analyse (views)':>17s}")
-    for name in CATALOGUE:
+    for name in methods:
         method = explainer(name, clf.model)
         ours = _timed(lambda m=method: m.maps(Views.of(clf.model, x), eye))  # type: ignore[misc]
         ref = refs.get(name)
@@ -138,16 +138,22 @@ def main() -> int:
     parser.add_argument("--parts", type=int, default=24)
     parser.add_argument("--weights", type=Path)
     parser.add_argument("--skip-speed", action="store_true")
-    parser.add_argument("--methods", nargs="+", choices=list(CATALOGUE), default=list(CATALOGUE),
-                        metavar="METHOD", help="the dev table's methods (default: all)")
+    parser.add_argument("--skip-dev", action="store_true")
+    parser.add_argument("--methods", nargs="+", choices=list(CATALOGUE), metavar="METHOD",
+                        help="the methods to measure (default: all that the weights allow)")
     args = parser.parse_args()
     clf = Classifier.load(args.weights, device="cpu")
+    architecture = clf.metadata.architecture
+    methods = args.methods or [n for n, i in CATALOGUE.items()
+                               if not i.unavailable(architecture)]
     if not args.skip_speed:
-        speed(clf)
+        speed(clf, methods)
+    if args.skip_dev:
+        return 0
     if not (args.dev / "manifest.tsv").is_file():
         print(f"\n{args.dev}: no dev set here; the faithfulness table needs it")
         return 0
-    dev_table(clf, args.dev, args.parts, args.methods)
+    dev_table(clf, args.dev, args.parts, methods)
     return 0
 
 
