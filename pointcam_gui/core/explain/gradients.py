@@ -94,7 +94,7 @@ def point_jacobians(model: PointNet, pts: torch.Tensor) -> torch.Tensor:
         return _jvp_jacobians(model, pts)
     jac, h = _forward_jacobian(model, pts, len(_blocks(model)))
     gate = _gate(_blocks(model)[-1], h)  # (K, V, W)
-    last = _blocks(model)[-1][0].weight[:, :, 0]
+    last = _weight(_blocks(model)[-1])
     out = (last @ jac.reshape(jac.shape[0], -1)).view(-1, *jac.shape[1:]) * gate[:, :, None, :]
     return out.permute(1, 2, 0, 3)
 
@@ -111,7 +111,7 @@ def _winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Tensor,
     # all its points at zero, but passes no gradient: its points drop out here
     routing = share * _gate(blocks[-1], h).transpose(0, 1)  # (V, K, W)
     pv, pk, pw = routing.nonzero(as_tuple=True)
-    last = blocks[-1][0].weight[:, :, 0]  # (K, C)
+    last = _weight(blocks[-1])  # (K, C)
     below = jac[:, pv, :, pw]  # (P, C, 3)
     rows = torch.einsum("pc,pcd->pd", last[pk], below) * routing[pv, pk, pw][:, None]
     routed = pooled_grad[pv, :, pk][:, :, None] * rows[:, None, :]  # (P, T, 3)
@@ -120,8 +120,15 @@ def _winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Tensor,
     return out.permute(0, 2, 3, 1)
 
 
-def _blocks(model: PointNet) -> list[nn.Module]:
+def _blocks(model: PointNet) -> list[nn.Sequential]:
     return [model.stem, *model.trunk, model.cam_layer]
+
+
+def _weight(block: nn.Sequential) -> torch.Tensor:
+    """(C_out, C_in) the block's 1x1 convolution as a matrix."""
+    conv = block[0]
+    assert isinstance(conv, nn.Conv1d)
+    return conv.weight[:, :, 0]
 
 
 def _chain_of_blocks(model: PointNet) -> bool:
@@ -132,7 +139,7 @@ def _chain_of_blocks(model: PointNet) -> bool:
                for b in _blocks(model))
 
 
-def _gate(block: nn.Module, h: torch.Tensor) -> torch.Tensor:
+def _gate(block: nn.Sequential, h: torch.Tensor) -> torch.Tensor:
     """(C, V, W) the block's ReLU mask times its batch-norm scale, at inputs h (V, C_in, W)."""
     conv, bn = block[0], block[1]
     assert isinstance(bn, nn.BatchNorm1d) and bn.running_var is not None
@@ -151,8 +158,7 @@ def _forward_jacobian(model: PointNet, pts: torch.Tensor,
     jac = torch.eye(3, dtype=pts.dtype, device=pts.device)[:, None, :, None].expand(3, v, 3, w)
     with torch.no_grad():
         for block in _blocks(model)[:depth - 1]:
-            weight = block[0].weight[:, :, 0]  # (C_out, C_in)
-            lin = (weight @ jac.reshape(jac.shape[0], -1)).view(-1, v, 3, w)
+            lin = (_weight(block) @ jac.reshape(jac.shape[0], -1)).view(-1, v, 3, w)
             jac = lin * _gate(block, h)[:, :, None, :]
             h = block(h)
     return jac, h
@@ -165,7 +171,7 @@ def _jvp_jacobians(model: PointNet, pts: torch.Tensor) -> torch.Tensor:
     primal = pts[None].expand(3, v, 3, w).reshape(3 * v, 3, w).contiguous()
     tangent = tangents.expand(3, v, 3, w).reshape(3 * v, 3, w).contiguous()
     with torch.no_grad():
-        _, dual = torch.func.jvp(model.features, (primal,), (tangent,))
+        dual = torch.func.jvp(model.features, (primal,), (tangent,))[1]
     return dual.view(3, v, -1, w).transpose(0, 1)
 
 
