@@ -100,25 +100,63 @@ class SmoothGradCAMpp(Explainer):
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False,
              noise: torch.Tensor | None = None) -> torch.Tensor:
         eps = self.noise(views.x) if noise is None else noise
-        # Each noisy copy's gradient at A is its target Jacobian J_s at its winners M_s, so the
-        # moments of the gradient are sums over copies of J_s^p (T, K) times M_s^p (K, N): one
-        # batched product per view and power, never a (copies, T, K, N) array.
-        jacs, wins = [], []
-        for e in eps:
-            noisy = Views.of(self.model, views.x + e)
-            jacs.append(noisy.target_jacobian(targets))
-            wins.append(noisy.winners())
-        jac, won = torch.stack(jacs, dim=1), torch.stack(wins, dim=1)  # (V, S, T, K), (V, S, K, N)
-        totals = views.acts.sum(dim=2)  # (V, K)
-        w = torch.empty(jac.shape[0], jac.shape[2], jac.shape[3], dtype=jac.dtype,
-                        device=jac.device)
-        for v in range(jac.shape[0]):
-            d1, d2, d3 = (torch.einsum("stk,skn->tkn", jac[v] ** p, won[v] ** p) / len(eps)
-                          for p in (1, 2, 3))
-            third = d3 * totals[v][None, :, None]
-            alpha = torch.where(d2 > 0, d2 / (2 * d2 + third + _EPS), torch.zeros_like(d2))
-            w[v] = (alpha * torch.relu(d1)).sum(dim=2)
-        return weighted_maps(views, w, shared)
+        s_, v = eps.shape[0], views.x.shape[0]
+        noisy = Views.of(self.model, (views.x[None] + eps).reshape(-1, *views.x.shape[1:]))
+        jac = noisy.target_jacobian(targets).view(s_, v, len(targets), -1)  # (S, V, T, K)
+        return weighted_maps(views, smooth_weights(noisy, jac, views.acts.sum(dim=2)), shared)
+
+
+def smooth_weights(noisy: Views, jac: torch.Tensor, totals: torch.Tensor) -> torch.Tensor:
+    """(V, T, K) Smooth Grad-CAM++ channel weights from S noisy copies of V views (``noisy``,
+    copy-major), their target Jacobians jac (S, V, T, K) and the clean views' channel sums
+    totals (V, K). Channels with one winner in every copy take the sparse route; channels
+    where points tie (a channel shut everywhere ties all its points at zero) or every point
+    receives (average pooling) take the dense one."""
+    s_, v, _, k = jac.shape
+    dense = torch.ones(k, dtype=torch.bool, device=jac.device)
+    if noisy.pool == "max":
+        dense = (noisy.receivers().view(s_, v, k) > 1).any(dim=1).any(dim=0)
+    w = torch.zeros(v, jac.shape[2], k, dtype=jac.dtype, device=jac.device)
+    if not bool(dense.all()):
+        w = _moments_at_winners(jac, noisy.acts.argmax(dim=2).view(s_, v, k), totals)
+    if bool(dense.any()):
+        won = noisy.winners()[:, dense].view(s_, v, -1, noisy.acts.shape[2])
+        w[..., dense] = _moments_dense(jac[..., dense], won, totals[:, dense])
+    return w
+
+
+def _alpha_weights(d1: torch.Tensor, d2: torch.Tensor, d3: torch.Tensor,
+                   totals: torch.Tensor) -> torch.Tensor:
+    """Grad-CAM++'s alpha * ReLU(d1) from the gradient moments d1, d2, d3 (..., K, M) at M
+    points, totals (..., K, 1) the channel's sum of activations."""
+    alpha = torch.where(d2 > 0, d2 / (2 * d2 + d3 * totals + _EPS), torch.zeros_like(d2))
+    return alpha * torch.relu(d1)
+
+
+def _moments_at_winners(jac: torch.Tensor, winner: torch.Tensor,
+                        totals: torch.Tensor) -> torch.Tensor:
+    """(V, T, K) weights when every copy's channel has one winner: a copy's gradient at A is
+    J_s at winner_s only, so the moments live on the <= S winning points of each channel; a
+    point that wins in several copies sums their powers and is counted once."""
+    s_ = jac.shape[0]
+    idx = winner.permute(1, 0, 2)  # (V, S, K)
+    same = (idx[:, :, None, :] == idx[:, None, :, :]).to(jac.dtype)  # (V, S, S', K)
+    d1, d2, d3 = (torch.einsum("vabk,bvtk->vtka", same, jac ** p) / s_ for p in (1, 2, 3))
+    once = 1.0 / same.sum(dim=2).permute(0, 2, 1)[:, None]  # (V, 1, K, S)
+    return (_alpha_weights(d1, d2, d3, totals[:, None, :, None]) * once).sum(dim=3)
+
+
+def _moments_dense(jac: torch.Tensor, won: torch.Tensor, totals: torch.Tensor) -> torch.Tensor:
+    """(V, T, K) weights in general (ties, average pooling): the moments of the gradient are
+    sums over copies of J_s^p (T, K) times the copy's receivers M_s^p (K, N), one batched
+    product per view and power, never a (copies, T, K, N) array."""
+    s_, v = jac.shape[:2]
+    w = torch.empty(v, jac.shape[2], jac.shape[3], dtype=jac.dtype, device=jac.device)
+    for i in range(v):
+        d1, d2, d3 = (torch.einsum("stk,skn->tkn", jac[:, i] ** p, won[:, i] ** p) / s_
+                      for p in (1, 2, 3))
+        w[i] = _alpha_weights(d1, d2, d3, totals[i][None, :, None]).sum(dim=2)
+    return w
 
 
 class FeatureNorm(Explainer):

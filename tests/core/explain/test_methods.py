@@ -291,3 +291,20 @@ def test_per_point_jacobians_by_hand_equal_forward_mode_autodiff() -> None:
     model, x = _setup(POINTWISE)
     xs = torch.cat([x, x * 0.3])
     torch.testing.assert_close(point_jacobians(model, xs), _jvp_jacobians(model, xs))
+
+
+def test_smooth_gradcampp_moments_at_the_winners_equal_the_dense_moments() -> None:
+    from pointcam_gui.core.explain.cams import _moments_dense, smooth_weights
+
+    model, x = _setup(POINTWISE)
+    xs = torch.cat([x, x.flip(2) * 0.8])
+    noise = SmoothGradCAMpp(model).noise(xs)
+    noisy = Views.of(model, (xs[None] + noise).reshape(-1, 3, N))
+    tied = (noisy.receivers() > 1).any(dim=0)
+    assert tied.any() and not tied.all()  # both routes are taken
+    jac = noisy.target_jacobian(torch.eye(4, dtype=x.dtype)).view(len(noise), 2, 4, -1)
+    totals = Views.of(model, xs).acts.sum(dim=2)
+    won = noisy.winners().view(len(noise), 2, *noisy.acts.shape[1:])
+    winner = noisy.acts.argmax(dim=2).view(len(noise), 2, -1)
+    assert len(set(winner[:, 0, 0].tolist())) < len(noise)  # some points win in several copies
+    torch.testing.assert_close(smooth_weights(noisy, jac, totals), _moments_dense(jac, won, totals))
