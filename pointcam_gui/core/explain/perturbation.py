@@ -9,6 +9,7 @@ import torch
 
 from pointcam_gui.core.explain.base import Explainer, Views, scores
 from pointcam_gui.core.explain.catalogue import CATALOGUE
+from pointcam_gui.core.model import MIN_POINTS
 
 
 def patches(x: torch.Tensor, count: int) -> torch.Tensor:
@@ -76,18 +77,54 @@ class Occlusion(Explainer):
 
 
 class ScoreCAM(Explainer):
-    BATCH = 256
+    BATCH = 256  # masked point sets per pass
+    LIT_BATCH = 32  # the same with only lit points: masks of similar sizes share a pass
     info = CATALOGUE["scorecam"]
 
     def maps(self, views: Views, targets: torch.Tensor, shared: bool = False) -> torch.Tensor:
         acts = views.acts
         lo, hi = acts.amin(dim=2, keepdim=True), acts.amax(dim=2, keepdim=True)
         masks = (acts - lo) / (hi - lo + 1e-8)  # (V, K, N), torchcam's normalisation
-        v, k, n = acts.shape
         base = views.logits @ targets.to(views.logits.dtype).T  # (V, T)
-        masked = (views.x[:, None] * masks[:, :, None, :]).reshape(v * k, 3, n)
-        kept = scores(self.model, masked, targets, self.BATCH).view(v, k, -1)
+        kept = self.masked_scores(views.x, masks, targets)  # (V, K, T)
         w = torch.softmax(kept - base[:, None, :], dim=1).transpose(1, 2)  # (V, T, K)
         if shared:
             w = w.mean(dim=0, keepdim=True).expand_as(w)
         return torch.relu(torch.bmm(w, acts))
+
+    def masked_scores(self, x: torch.Tensor, masks: torch.Tensor,
+                      targets: torch.Tensor) -> torch.Tensor:
+        """(V, K, T) target scores of the views' points scaled by each mask (V, K, N).
+
+        A point whose mask is 0 sits at the origin, and in a pointwise max-pooled model its
+        features are then the origin's, whatever else moves: only the points a channel lights
+        (under half, measured on the samples) go through the network, and the origin's feature
+        joins their max. Masks of similar sizes share a pass, padded with repeats of a lit
+        point, which leave a maximum unchanged."""
+        v, k, n = masks.shape
+        if not (self.model.pointwise and self.model.config.pool == "max"):
+            masked = (x[:, None] * masks[:, :, None, :]).reshape(v * k, 3, n)
+            return scores(self.model, masked, targets, self.BATCH).view(v, k, -1)
+        flat = masks.reshape(v * k, n)
+        lit = flat > 0
+        counts = lit.sum(dim=1)
+        order = torch.argsort(lit.to(torch.int8), dim=1, descending=True, stable=True)
+        origin = self.model.origin_feature(x)
+        pooled = torch.empty(v * k, origin.shape[0], dtype=x.dtype, device=x.device)
+        by_size = torch.argsort(counts)
+        for start in range(0, v * k, self.LIT_BATCH):
+            rows = by_size[start:start + self.LIT_BATCH]
+            width = max(int(counts[rows].max()), MIN_POINTS)
+            idx = order[rows, :width]
+            real = torch.arange(width, device=x.device) < counts[rows, None].clamp_min(1)
+            idx = torch.where(real, idx, idx[:, :1])  # pad with the first lit point
+            pts = torch.gather(x[rows // k], 2, idx[:, None, :].expand(-1, 3, -1))
+            scale = torch.gather(flat[rows], 1, idx)[:, None, :]
+            with torch.no_grad():
+                feats = self.model.features(pts * scale).amax(dim=2)
+            some_at_origin = (counts[rows] < n)[:, None]
+            feats = torch.where(some_at_origin, torch.maximum(feats, origin), feats)
+            pooled[rows] = torch.where((counts[rows] == 0)[:, None], origin, feats)
+        with torch.no_grad():
+            logits = self.model.head(pooled)
+        return (logits @ targets.to(logits.dtype).T).view(v, k, -1)

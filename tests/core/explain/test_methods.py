@@ -308,3 +308,22 @@ def test_smooth_gradcampp_moments_at_the_winners_equal_the_dense_moments() -> No
     winner = noisy.acts.argmax(dim=2).view(len(noise), 2, -1)
     assert len(set(winner[:, 0, 0].tolist())) < len(noise)  # some points win in several copies
     torch.testing.assert_close(smooth_weights(noisy, jac, totals), _moments_dense(jac, won, totals))
+
+
+def test_scorecam_forwards_only_the_lit_points_and_gets_the_same_scores() -> None:
+    from pointcam_gui.core.explain.base import scores
+    from pointcam_gui.core.explain.perturbation import ScoreCAM
+
+    model, x = _setup(POINTWISE)
+    x = x + 1.5  # far from the origin, so the origin's feature differs from the points'
+    acts = Views.of(model, x).acts
+    masks = (acts - acts.amin(dim=2, keepdim=True)).clamp_min(0)
+    masks = masks / masks.amax(dim=2, keepdim=True).clamp_min(1e-12)
+    masks[0, 0] = 0.0  # a channel that lights nothing
+    masks[0, 1] = torch.linspace(0.1, 1.0, N, dtype=x.dtype)  # one that lights every point
+    masks[0, 2, 5:] = 0.0  # one that lights fewer points than the network's minimum
+    eye = torch.eye(4, dtype=x.dtype)
+    method = ScoreCAM(model)
+    method.LIT_BATCH = 5  # several passes of different widths
+    dense = scores(model, (x[:, None] * masks[:, :, None, :]).reshape(-1, 3, N), eye)
+    torch.testing.assert_close(method.masked_scores(x, masks, eye), dense.view(1, -1, 4))
