@@ -5,7 +5,9 @@ Camera keys follow F3D: 1 front, 3 right, 7 top, 9 isometric.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -128,3 +130,16 @@ def build_menus(window: QMainWindow) -> WindowActions:
                          export_mesh, export_data, quit_action, next_class, previous_class,
                          cameras, fit, parallel, compare, points, edges, dark, devices, rerun,
                          about)
+
+
+def fill_menu(menu: QMenu, entries: list[tuple[str, str, str]], open_path: Callable[[str], object],
+              clear: Callable[[], None] | None = None) -> None:
+    """Refill a menu of files: (title, path, status tip) entries that open their path, and a
+    "Clear Recent Files" entry when ``clear`` is given; disabled when empty."""
+    menu.clear()
+    for title, path, tip in entries:
+        menu.addAction(title, partial(open_path, path)).setStatusTip(tip)
+    if clear is not None and not menu.isEmpty():
+        menu.addSeparator()
+        menu.addAction("Clear Recent Files", clear)
+    menu.setEnabled(not menu.isEmpty())

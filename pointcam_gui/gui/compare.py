@@ -1,7 +1,8 @@
 """The compare pane: a second viewport beside the main one, with one camera for both, showing the
 part on screen explained another way: another method, another class, or a class against a
-contrast. The pane only shows; the window asks the worker for its analysis (in its own lane, see
-``AnalysisService.submit``), so a method already computed for the part is a cache lookup.
+contrast. The pane asks the worker for its analysis in its own lane (``AnalysisService.submit``),
+so a method already computed for the part is a cache lookup; the window hands it the results
+and failures of that lane (``take_result``, ``take_failure``) and the part to follow.
 """
 
 from __future__ import annotations
@@ -16,29 +17,33 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidg
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
 from pointcam_gui.gui.method_picker import MethodPicker
 from pointcam_gui.gui.viewport import Viewport
+from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
-    from pointcam_gui.gui.worker import AnalysisResult
-    from pointcam_gui.render.style import SceneStyle
+    from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisService
 
 RUNNER_UP, PREDICTED, NO_CONTRAST = -2, -1, -1
 
 
 class ComparePane(QWidget):
-    changed = Signal()  # the method or the contrast changed: the window asks for an analysis
+    shown = Signal(object)  # AnalysisResult, once on screen
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, service: AnalysisService, main: Viewport, style: SceneStyle,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.service, self.main, self.scene_style = service, main, style
+        self._part: tuple[str, str] | None = None  # (path, device) of the part to follow
+        self._pending: AnalysisRequest | None = None
         self.method_picker = MethodPicker()
         self.method_picker.set_method(DEFAULT_METHOD)
-        self.method_picker.method_changed.connect(lambda _name: self.changed.emit())
+        self.method_picker.method_changed.connect(lambda _name: self.request())
         self.target_combo = QComboBox()
         self.target_combo.setToolTip("The class painted in this view")
         self.target_combo.currentIndexChanged.connect(self._on_target)
         self.contrast_combo = QComboBox()
         self.contrast_combo.setToolTip("Paint why the class rather than this one")
-        self.contrast_combo.currentIndexChanged.connect(lambda _row: self.changed.emit())
+        self.contrast_combo.currentIndexChanged.connect(lambda _row: self.request())
         self.message = QLabel("Open a part to compare two explanations of it side by side")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
@@ -68,6 +73,44 @@ class ComparePane(QWidget):
         root.setSpacing(0)
         root.addLayout(header)
         root.addWidget(self.viewport, 1)
+
+    # the lane ---------------------------------------------------------------------------
+    def follow(self, path: str, device: str, analysis: Analysis) -> None:
+        """The main view shows ``analysis`` of ``path``: explain the same part here too."""
+        self._part = (path, device)
+        self.set_part(analysis.class_names, [float(p) for p in analysis.probabilities])
+        self.request()
+
+    def request(self) -> None:
+        """Ask the worker for this pane's analysis of the part (when the pane is open)."""
+        if not self.isVisible() or self._part is None:
+            return
+        target, contrast = self.target_index(), self.contrast()
+        self._pending = self.service.submit(
+            self._part[0], self._part[1], str(target) if target >= 0 else None,
+            method=self.method(), contrast=str(contrast) if contrast >= 0 else None,
+            compare=True)
+
+    def take_result(self, result: AnalysisResult) -> bool:
+        """Whether ``result`` belongs to this pane's lane (then it is shown, if current)."""
+        if not result.request.compare:
+            return False
+        if self._pending is not None and result.request.id == self._pending.id:
+            self._pending = None
+            self.show_result(result)
+            self.shown.emit(result)
+        return True
+
+    def take_failure(self, request_id: int, message: str) -> bool:
+        if self._pending is None or request_id != self._pending.id:
+            return False
+        self._pending = None
+        self.show_message(message)
+        return True
+
+    def set_style(self, style: SceneStyle) -> None:
+        self.scene_style = style
+        self.viewport.set_style(style)
 
     # what to show -------------------------------------------------------------------------
     def set_part(self, names: Sequence[str], probabilities: Sequence[float]) -> None:
@@ -111,8 +154,9 @@ class ComparePane(QWidget):
         return NO_CONTRAST if data is None else int(data)
 
     # showing ------------------------------------------------------------------------------
-    def show_result(self, result: AnalysisResult, main_plotter: Any, style: SceneStyle) -> None:
+    def show_result(self, result: AnalysisResult) -> None:
         """Show the pane's analysis of the part on screen, seen through the main camera."""
+        main_plotter, style = self.main.ensure_plotter(), self.scene_style
         plotter = self.viewport.ensure_plotter()
         if self._linked is not main_plotter:
             share_camera(main_plotter, plotter)

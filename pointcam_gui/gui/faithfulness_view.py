@@ -1,6 +1,7 @@
 """The faithfulness of the map on screen: a button that asks the worker to measure it, then the
 deletion and insertion curves of the map against random points and its score. Measured on
-demand (it runs the model again), remembered by the window per part, method and class."""
+demand (it runs the model again); the view remembers what was measured for the analysis on
+screen, per class, until the next analysis (``reset``)."""
 
 from __future__ import annotations
 
@@ -108,6 +109,41 @@ class FaithfulnessView(QWidget):
         column.addLayout(row)
         column.addWidget(self.curves)
 
+        self._measured: dict[int, Faithfulness] = {}  # by class, for the analysis on screen
+        self._measuring: set[int] = set()
+        self._target = -1
+
+    # what has been measured -------------------------------------------------------------
+    def reset(self, target: int) -> None:
+        """Another analysis on screen: its maps have not been measured."""
+        self._measured.clear()
+        self._measuring.clear()
+        self.show_target(target)
+
+    def should_measure(self, target: int) -> bool:
+        """True (and from now on busy for it) unless ``target``'s map is measured or being so."""
+        if target in self._measured or target in self._measuring:
+            return False
+        self._measuring.add(target)
+        self.show_target(target)
+        return True
+
+    def measured(self, target: int, result: Faithfulness) -> None:
+        self._measuring.discard(target)
+        self._measured[target] = result
+        self.show_target(self._target)
+
+    def show_target(self, target: int) -> None:
+        """Show what is known of ``target``'s map: its measure, busy, or nothing yet."""
+        self._target = target
+        if target in self._measured:
+            self.show_result(self._measured[target])
+        elif target in self._measuring:
+            self.show_busy()
+        else:
+            self.clear()
+
+    # showing ---------------------------------------------------------------------------
     def clear(self) -> None:
         """A new map on screen: nothing measured for it yet."""
         self.button.setEnabled(True)
@@ -133,5 +169,4 @@ class FaithfulnessView(QWidget):
         self.curves.hide()
 
     def _on_click(self) -> None:
-        self.show_busy()
-        self.requested.emit()
+        self.requested.emit()  # the window asks should_measure, which shows it busy

@@ -10,7 +10,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from pointcam_gui import resources
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
 from pointcam_gui.gui import dialogs, exporting
-from pointcam_gui.gui.actions import build_menus
+from pointcam_gui.gui.actions import build_menus, fill_menu
 from pointcam_gui.gui.compare import ComparePane
 from pointcam_gui.gui.panels import SidePanel
 from pointcam_gui.gui.settings import Settings
@@ -84,7 +83,6 @@ class MainWindow(QMainWindow):
         self.contrast = -1  # a class to contrast the target with, or -1
         self.model_info: ModelInfo | None = None
         self._pending: AnalysisRequest | None = None
-        self._compare_pending: AnalysisRequest | None = None
         self._started = False
         self._shown: AnalysisRequest | None = None
         self._style = SceneStyle(cmap=self.settings.colormap,
@@ -101,15 +99,13 @@ class MainWindow(QMainWindow):
         worker.progress.connect(self._on_progress)
         worker.model_loaded.connect(self._on_model_loaded)
         worker.measured.connect(self._on_measured)
-        # the shown analysis's measured maps, by target (cleared when another analysis shows)
-        self._faithful: dict[int, Faithfulness] = {}
-        self._measuring: set[int] = set()
 
         self.panel = SidePanel(self._style)
         self.welcome = WelcomePage(QIcon(str(icon)).pixmap(128, 128) if icon.is_file() else None,
                                    _samples())
         self.viewport = Viewport(self.welcome)
-        self.compare = ComparePane()
+        self.compare = ComparePane(self.service, self.viewport, self._style)
+        self.compare.shown.connect(self.compare_shown)
         self.compare.hide()
         self._views = views = QSplitter(Qt.Orientation.Horizontal)
         views.setChildrenCollapsible(False)
@@ -155,7 +151,6 @@ class MainWindow(QMainWindow):
         a.parallel.setChecked(self._style.parallel)
         a.parallel.toggled.connect(self._on_parallel)
         a.compare.toggled.connect(self.set_compare)
-        self.compare.changed.connect(self._submit_compare)
         a.points.toggled.connect(lambda on: self.set_style(replace(self._style, show_points=on)))
         a.edges.toggled.connect(lambda on: self.set_style(replace(self._style, show_edges=on)))
         a.dark.setChecked(self._style.dark)
@@ -248,30 +243,12 @@ class MainWindow(QMainWindow):
         if on:
             half = self._views.width() // 2
             self._views.setSizes([half, half])
-        if on and self.analysis is not None:
-            self.compare.set_part(self.analysis.class_names, list(self.analysis.probabilities))
-            self._submit_compare()
-
-    def _submit_compare(self) -> None:
-        if not self.compare.isVisible() or self._shown is None:
-            return
-        target, contrast = self.compare.target_index(), self.compare.contrast()
-        self._compare_pending = self.service.submit(
-            self._shown.path, self.device, str(target) if target >= 0 else None,
-            method=self.compare.method(), contrast=str(contrast) if contrast >= 0 else None,
-            compare=True)
-
-    def _on_compare_result(self, result: AnalysisResult) -> None:
-        if self._compare_pending is None or result.request.id != self._compare_pending.id:
-            return
-        self._compare_pending = None
-        self.compare.show_result(result, self.viewport.plotter, self._style)
-        self.compare_shown.emit(result)
+        if on and self.analysis is not None and self._shown is not None:
+            self.compare.follow(self._shown.path, self.device, self.analysis)
 
     # results ------------------------------------------------------------------------------
     def _on_result(self, result: AnalysisResult) -> None:
-        if result.request.compare:
-            self._on_compare_result(result)
+        if self.compare.take_result(result):
             return
         if self._pending is None or result.request.id != self._pending.id:
             log.debug("dropping stale result %d", result.request.id)
@@ -300,18 +277,13 @@ class MainWindow(QMainWindow):
             self.settings.add_recent(path)
             self._fill_recent_menu()
         self._set_analysis_actions(True)
-        self._faithful.clear()  # measured maps belong to the analysis they were measured on
-        self._measuring.clear()
-        self.panel.faithfulness.clear()
+        self.panel.faithfulness.reset(self.target)  # measures belong to their analysis
         if self.compare.isVisible():  # the pane follows the part and its probabilities
-            self.compare.set_part(a.class_names, list(a.probabilities))
-            self._submit_compare()
+            self.compare.follow(result.request.path, self.device, a)
         self.analysis_shown.emit(result)
 
     def _on_failed(self, request_id: int, message: str, expected: bool) -> None:
-        if self._compare_pending is not None and request_id == self._compare_pending.id:
-            self._compare_pending = None
-            self.compare.show_message(message)
+        if self.compare.take_failure(request_id, message):
             return
         if self._pending is None or request_id != self._pending.id:
             return
@@ -351,34 +323,19 @@ class MainWindow(QMainWindow):
         self.target = target
         self.viewport.set_target(self.analysis, target)
         self.panel.set_target(target)
-        self._show_faithfulness()
+        self.panel.faithfulness.show_target(target)
 
     def measure_faithfulness(self) -> None:
         """Measure the map on screen on the worker (once per part, method and class)."""
-        if self.analysis is None:
-            return
-        if self.target not in self._faithful and self.target not in self._measuring:
-            self._measuring.add(self.target)
+        if self.analysis is not None and self.panel.faithfulness.should_measure(self.target):
             self.service.measure(self.analysis, self.target)
-        self._show_faithfulness()
 
     def _on_measured(self, analysis: Analysis, target: int, result: Faithfulness) -> None:
         if analysis is not self.analysis:  # measured for a part no longer shown
             return
-        self._measuring.discard(target)
-        self._faithful[target] = result
-        self._show_faithfulness()
+        self.panel.faithfulness.measured(target, result)
         if target == self.target:
             self.faithfulness_measured.emit(result)
-
-    def _show_faithfulness(self) -> None:
-        view = self.panel.faithfulness
-        if self.target in self._faithful:
-            view.show_result(self._faithful[self.target])
-        elif self.target in self._measuring:
-            view.show_busy()
-        else:
-            view.clear()
 
     def set_style(self, style: SceneStyle) -> None:
         dark_changed = style.dark != self._style.dark
@@ -391,7 +348,7 @@ class MainWindow(QMainWindow):
             action.blockSignals(False)
         self.panel.set_style(style)
         self.viewport.set_style(style)
-        self.compare.viewport.set_style(style)
+        self.compare.set_style(style)
         if self.remember:
             self.settings.colormap = style.cmap
             self.settings.dark = style.dark
@@ -431,21 +388,13 @@ class MainWindow(QMainWindow):
 
     # menus --------------------------------------------------------------------------------
     def _fill_samples_menu(self) -> None:
-        menu = self.menu_actions.samples_menu
-        menu.clear()
-        for path in _samples():
-            menu.addAction(sample_title(path), partial(self.open_path, str(path)))
-        menu.setEnabled(not menu.isEmpty())
+        fill_menu(self.menu_actions.samples_menu,
+                  [(sample_title(p), str(p), str(p)) for p in _samples()], self.open_path)
 
     def _fill_recent_menu(self) -> None:
-        menu = self.menu_actions.recent_menu
-        menu.clear()
-        for entry in self.settings.recent_files:
-            menu.addAction(Path(entry).name, partial(self.open_path, entry)).setStatusTip(entry)
-        if not menu.isEmpty():
-            menu.addSeparator()
-            menu.addAction("Clear Recent Files", self._clear_recent)
-        menu.setEnabled(not menu.isEmpty())
+        fill_menu(self.menu_actions.recent_menu,
+                  [(Path(e).name, e, e) for e in self.settings.recent_files], self.open_path,
+                  clear=self._clear_recent)
 
     def _clear_recent(self) -> None:
         self.settings.clear_recent()
