@@ -84,7 +84,7 @@ def test_explain_takes_a_method_and_a_contrast(part: Path, tiny_weights: Path, c
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--method", "magic"], "unknown method 'magic': choose one of gradcam"),
+    (["--method", "magic"], "unknown method 'magic': choose one of cam, gradcam"),
     (["--contrast", "delta"], "unknown class 'delta'"),
 ])
 def test_a_wrong_method_or_contrast_is_one_line(part: Path, tiny_weights: Path, capsys,

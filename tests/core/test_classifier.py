@@ -54,8 +54,23 @@ def test_analysis_holds_heat_for_every_class_on_the_display_mesh(clf: Classifier
     assert {"sample", "forward", "explain", "heatmap", "total"} <= set(analysis.timings_ms)
 
 
+@pytest.fixture
+def cam_clf(tmp_path: Path) -> Classifier:
+    """A tiny model with global average pooling into one linear layer: what CAM explains."""
+    from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
+    from tests.models import TINY_CLASSES, tiny_model
+
+    model = tiny_model(pool="avg", head=())
+    meta = ModelMetadata(class_names=TINY_CLASSES, num_points=128,
+                         architecture=model.config.to_dict())
+    return Classifier.load(save_checkpoint(tmp_path / "cam.safetensors", model, meta), "cpu")
+
+
 @pytest.mark.parametrize("method", sorted(CATALOGUE))
-def test_every_method_analyses_a_part_deterministically(clf: Classifier, method: str) -> None:
+def test_every_method_analyses_a_part_deterministically(clf: Classifier, cam_clf: Classifier,
+                                                        method: str) -> None:
+    if CATALOGUE[method].needs_cam_model:
+        clf = cam_clf
     mesh = trimesh.creation.box(extents=(30, 10, 5))
     a, b = clf.analyse(mesh, seed=1, method=method), clf.analyse(mesh, seed=1, method=method)
     assert a.method == method and a.contrast is None

@@ -82,6 +82,7 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
     return out.scatter_add_(3, idx, grad * valid[:, None, None, :])
 
 
+@torch.no_grad()
 def point_jacobians(model: PointNet, pts: torch.Tensor) -> torch.Tensor:
     """(V, 3, K, W): d A_k,w / d x_w,d for point sets (V, 3, W) of a pointwise model.
 
@@ -99,6 +100,7 @@ def point_jacobians(model: PointNet, pts: torch.Tensor) -> torch.Tensor:
     return out.permute(1, 2, 0, 3)
 
 
+@torch.no_grad()
 def _winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Tensor,
                       pooled_grad: torch.Tensor) -> torch.Tensor:
     """(V, T, 3, W): sum_k pooled_grad_t,k share_k,w d A_k,w / d x_w under max-pooling, where
