@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pointcam_gui import resources
-from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
+from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD, method_info
 from pointcam_gui.gui import dialogs, exporting
 from pointcam_gui.gui.actions import build_menus, fill_menu
 from pointcam_gui.gui.compare import ComparePane
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.method = DEFAULT_METHOD  # the explanation method new analyses use
         self.contrast = -1  # a class to contrast the target with, or -1
         self.model_info: ModelInfo | None = None
+        self._notice: str | None = None  # said in the status bar once the next result shows
         self._pending: AnalysisRequest | None = None
         self._started = False
         self._shown: AnalysisRequest | None = None
@@ -271,6 +272,9 @@ class MainWindow(QMainWindow):
                                 f"({100.0 * float(a.probabilities[a.predicted]):.1f} %)",
                                 a.novelty, a.unfamiliar)
         self.status.set_device(a.device, confirmed=True)
+        if self._notice is not None:
+            self.status.flash(self._notice)
+            self._notice = None
         self.status.set_timings({"load": result.load_ms, **a.timings_ms, "display": display_ms})
         if self.remember:
             self.settings.last_folder = str(path.parent)
@@ -304,7 +308,12 @@ class MainWindow(QMainWindow):
         self.model_info = info
         self.panel.method_picker.set_architecture(info.architecture)
         self.compare.set_architecture(info.architecture)
-        if not self.panel.method_picker.available(self.method):
+        reason = method_info(self.method).unavailable(info.architecture)
+        # A method chosen before the weights were known (--method) that they cannot run: the
+        # window falls back and says so; automation (--screenshot) lets the request fail with
+        # that reason and exits 2, as the CLI does.
+        if reason and not self.suppress_dialogs:
+            self._notice = f"{reason}; showing {method_info(DEFAULT_METHOD).title}"
             self.set_method(DEFAULT_METHOD)
         cuda = self.menu_actions.devices["cuda"]
         cuda.setEnabled(info.cuda_available)

@@ -105,3 +105,13 @@ def test_methods_the_loaded_model_cannot_run_are_greyed_out_with_the_reason(
     picker.set_architecture({"pool": "avg", "head": []})  # a model CAM explains
     assert picker.available("cam")
     assert "Unavailable" not in picker.itemData(row, 3)
+
+
+def test_a_method_the_weights_cannot_run_falls_back_and_says_why(
+        qtbot, window: MainWindow, parts: dict[str, Path]) -> None:
+    open_and_wait(qtbot, window, parts["box"])
+    window.method = "cam"  # as `--method cam` leaves it before the weights are known
+    with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        window._on_model_loaded(window.model_info)
+    assert blocker.args[0].analysis.method == "gradcam" == window.method
+    assert "pointcam train --head cam" in window.status.currentMessage()
