@@ -38,6 +38,9 @@ try:  # the optional extra `step`; trimesh has already tried this import, so it 
 except Exception:  # missing or broken: either way there is no STEP reader
     _cascadio = None
 
+# Beyond this, squared lengths and moments lose the precision the pose and the welding need
+# (1e12 mm is a million kilometres): such a file is corrupt or in absurd units.
+MAX_COORDINATE = 1e12
 STEP_HINT = 'to open STEP files install the STEP extra: pip install "pointcam[step]"'
 
 _STEP = (".step", ".stp")
@@ -144,6 +147,10 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
             raise MeshLoadError(f"{name}: {bad:,} of {total:,} triangles have non-finite "
                                 "coordinates (NaN or infinity)")
         all_vertices = np.where(np.isfinite(all_vertices), all_vertices, 0.0)  # unused junk
+    reach = float(np.abs(all_vertices[all_faces]).max())
+    if reach > MAX_COORDINATE:
+        raise MeshLoadError(f"{name}: coordinates reach {reach:.3g}, beyond any part's size "
+                            f"(the limit is {MAX_COORDINATE:.0e} from the origin)")
     mesh = trimesh.Trimesh(*_merged(all_vertices, all_faces), process=False)
     mesh.update_faces(mesh.nondegenerate_faces() & mesh.unique_faces())
     mesh.remove_unreferenced_vertices()

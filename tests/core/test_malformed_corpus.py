@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ EXPECTED_REASON = {
     "obj_text_named_stl": "rename it to .obj",
     "nan_vertices_obj": "non-finite",
     "inf_vertices_stl": "non-finite",
+    "huge_coordinates_stl": "coordinates reach 1e+38",
     "face_index_out_of_range_ply": "refers to vertex 7",
     "glb_face_index_out_of_range": "refers to vertex 5",
     "obj_face_index_zero": "vertex index 0",
@@ -61,8 +63,10 @@ def test_malformed_file_raises_one_line_error_naming_the_file(
     corpus: dict[str, Path], case_id: str
 ) -> None:
     path = corpus[case_id]
-    with pytest.raises(MeshLoadError) as caught:
+    with warnings.catch_warnings(record=True) as printed, pytest.raises(MeshLoadError) as caught:
+        warnings.simplefilter("always")
         load_mesh(path)
+    assert not printed, [str(w.message) for w in printed]  # the one line is all a user sees
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{path.name}: ")
