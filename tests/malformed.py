@@ -125,6 +125,8 @@ def _contents() -> dict[str, tuple[str, bytes | Callable[[], bytes]]]:
         "html_as_obj": ("download.obj", _HTML),
         "nan_vertices_obj": ("nan.obj", b"v nan 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"),
         "inf_vertices_stl": ("inf.stl", _binary_stl(np.where(tri == 1, np.inf, tri))),
+        "nan_vertices_stl": ("nan.stl", _binary_stl(np.where(tri == 1, np.nan, tri))),
+        "obj_two_coordinates": ("flat.obj", b"v 0 0\nv 1 0\nv 0 1\nf 1 2 3\n"),
         "huge_coordinates_stl": ("huge.stl", _binary_stl(
             (np.asarray(box.triangles) * 1e38).astype(np.float32))),
         "face_index_out_of_range_obj": ("bad_index.obj", b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 99\n"),

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -38,9 +41,10 @@ try:  # the optional extra `step`; trimesh has already tried this import, so it 
 except Exception:  # missing or broken: either way there is no STEP reader
     _cascadio = None
 
-# Beyond this, squared lengths and moments lose the precision the pose and the welding need
-# (1e12 mm is a million kilometres): such a file is corrupt or in absurd units.
-MAX_COORDINATE = 1e12
+# No part lies this far out (1e15 mm is a billion kilometres); beyond about 1e20 squared lengths
+# overflow in the sampling (measured: a box placed at 1e12...1e20 analyses alike, at 1e24 the
+# float32 squares overflow). Such a file is corrupt or in absurd units.
+MAX_COORDINATE = 1e15
 STEP_HINT = 'to open STEP files install the STEP extra: pip install "pointcam[step]"'
 
 _STEP = (".step", ".stp")
@@ -76,7 +80,24 @@ def load_mesh(path: str | Path) -> trimesh.Trimesh:
         check_3mf(f)
     elif f.suffix == ".obj" or (f.suffix == ".ply" and b"format ascii" in f.head):
         empty = check_text(f) or empty
-    return _to_mesh(_load_scene(f), f.name, empty)
+    with _quietly():
+        return _to_mesh(_load_scene(f), f.name, empty)
+
+
+@contextmanager
+def _quietly() -> Iterator[None]:
+    """trimesh tells what it recovers from, or trips over, in numpy warnings and log warnings
+    (with tracebacks); the user gets a mesh or one line instead. ``-v`` still shows its log."""
+    library_log = logging.getLogger("trimesh")
+    level = library_log.level
+    if library_log.getEffectiveLevel() >= logging.WARNING:
+        library_log.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        library_log.setLevel(level)
 
 
 def _load_scene(f: PartFile) -> trimesh.Scene:
@@ -124,6 +145,9 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
             continue
         body_faces = np.asarray(body.faces, dtype=np.int64)
         count = len(body.vertices)
+        if np.asarray(body.vertices).ndim != 2 or np.asarray(body.vertices).shape[1] != 3:
+            raise MeshLoadError(f"{name}: corrupt file: its vertices do not have three "
+                                "coordinates")
         low, high = int(body_faces.min()), int(body_faces.max())
         if low < 0 or high >= count:
             raise MeshLoadError(f"{name}: corrupt file: a face refers to vertex "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import struct
 from pathlib import Path
@@ -307,3 +308,17 @@ def test_file_filter_lists_exactly_the_loadable_suffixes_in_both_cases() -> None
     expected = {f"*{s}" for s in SUPPORTED_SUFFIXES} | {f"*{s.upper()}" for s in SUPPORTED_SUFFIXES}
     assert set(patterns) == expected
     assert {".stl", ".obj", ".ply", ".off", ".glb", ".gltf"} <= set(SUPPORTED_SUFFIXES)
+
+
+def test_what_trimesh_recovers_from_is_not_logged_to_the_user(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Found by benchmarks/fuzz_parts.py: an ASCII STL with an unreadable normal loads (the
+    normals are recomputed) but trimesh logged a warning with a traceback on the way."""
+    facet = ("facet normal 0 0 {n}\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 {z}\n"
+             "endloop\nendfacet\n")
+    path = tmp_path / "bad_normal.stl"
+    path.write_text("solid x\n" + facet.format(n="zz", z=0) + facet.format(n=1, z=1)
+                    + "endsolid x\n")
+    with caplog.at_level(logging.WARNING):
+        mesh = load_mesh(path)
+    assert len(mesh.faces) == 2 and not caplog.records
