@@ -63,7 +63,9 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
     valid = torch.gather(hit, 1, order)  # (V, W): padding is False
     pts = torch.gather(views.x, 2, order[:, None, :].expand(-1, 3, -1))
     share = torch.gather(won, 2, order[:, None, :].expand(-1, won.shape[1], -1)) * valid[:, None]
-    if guided:  # guided backprop changes the backward pass itself: one per target
+    if guided and views.pool == "max" and _chain_of_blocks(model):
+        grad = _guided_winner_gradients(model, pts, share, pooled_grad)
+    elif guided:  # guided backprop changes the backward pass itself: one per target
         grad_a = pooled_grad[:, :, :, None] * share[:, None]  # (V, T, K, W)
         x = pts[:, None].expand(v, t, 3, w).reshape(v * t, 3, w).clone().requires_grad_(True)
         with torch.enable_grad(), guided_relus(model):
@@ -122,6 +124,44 @@ def _winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Tensor,
     return out.permute(0, 2, 3, 1)
 
 
+@torch.no_grad()
+def _guided_winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Tensor,
+                             pooled_grad: torch.Tensor) -> torch.Tensor:
+    """(V, T, 3, W): guided backpropagation by hand, every target at once. Each ReLU passes back
+    the positive part of its masked upstream gradient (captum's hook), batch norms scale it and
+    convolutions transpose it; the pooled layer's upstream is non-zero only at the K routed
+    (channel, point) pairs, so its rows are taken there only, as in ``_winner_gradients``."""
+    blocks = _blocks(model)
+    v, _, w = pts.shape
+    t = pooled_grad.shape[1]
+    gates, h = [], pts
+    for block in blocks:
+        z = block[1](block[0](h))
+        gates.append((z > 0).to(z.dtype))  # (V, C, W)
+        h = torch.relu(z)
+    routing = share * gates[-1]  # (V, K, W): share >= 0, so relu(g share mask) = relu(g) share mask
+    pv, pk, pw = routing.nonzero(as_tuple=True)
+    scale = _bn_scale(blocks[-1])
+    below = torch.relu(pooled_grad[pv, :, pk]) * (routing[pv, pk, pw] * scale[pk])[:, None]
+    last = _weight(blocks[-1])  # (K, C)
+    c = last.shape[1]
+    up = torch.zeros(v * w, t * c, dtype=pts.dtype, device=pts.device)
+    up.index_add_(0, pv * w + pw, (below[:, :, None] * last[pk][:, None, :]).view(-1, t * c))
+    up = up.view(v, w, t, c)
+    for block, gate in zip(reversed(blocks[:-1]), reversed(gates[:-1]), strict=True):
+        passed = torch.relu(up * gate.transpose(1, 2)[:, :, None, :]) * _bn_scale(block)
+        up = passed @ _weight(block)  # (V, W, T, C_in)
+    return up.permute(0, 2, 3, 1)
+
+
+def _bn_scale(block: nn.Sequential) -> torch.Tensor:
+    """(C,) the block's batch norm as a scale (eval mode: a fixed affine map)."""
+    bn = block[1]
+    assert isinstance(bn, nn.BatchNorm1d) and bn.running_var is not None
+    scale = torch.rsqrt(bn.running_var + bn.eps)
+    return scale * bn.weight if bn.weight is not None else scale
+
+
 def _blocks(model: PointNet) -> list[nn.Sequential]:
     return [model.stem, *model.trunk, model.cam_layer]
 
@@ -143,13 +183,8 @@ def _chain_of_blocks(model: PointNet) -> bool:
 
 def _gate(block: nn.Sequential, h: torch.Tensor) -> torch.Tensor:
     """(C, V, W) the block's ReLU mask times its batch-norm scale, at inputs h (V, C_in, W)."""
-    conv, bn = block[0], block[1]
-    assert isinstance(bn, nn.BatchNorm1d) and bn.running_var is not None
-    scale = torch.rsqrt(bn.running_var + bn.eps)
-    if bn.weight is not None:
-        scale = scale * bn.weight
-    z = bn(conv(h))
-    return ((z > 0).to(z.dtype) * scale[None, :, None]).transpose(0, 1)
+    z = block[1](block[0](h))
+    return ((z > 0).to(z.dtype) * _bn_scale(block)[None, :, None]).transpose(0, 1)
 
 
 def _forward_jacobian(model: PointNet, pts: torch.Tensor,
