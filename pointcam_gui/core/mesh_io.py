@@ -31,6 +31,7 @@ from pointcam_gui.core.mesh_checks import (
     sniff,
     wrong_content,
 )
+from pointcam_gui.core.welding import weld
 
 log = logging.getLogger(__name__)
 
@@ -175,32 +176,8 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
     if reach > MAX_COORDINATE:
         raise MeshLoadError(f"{name}: coordinates reach {reach:.3g}, beyond any part's size "
                             f"(the limit is {MAX_COORDINATE:.0e} from the origin)")
-    mesh = trimesh.Trimesh(*_merged(all_vertices, all_faces), process=False)
-    mesh.update_faces(mesh.nondegenerate_faces() & mesh.unique_faces())
-    mesh.remove_unreferenced_vertices()
+    mesh = trimesh.Trimesh(*weld(all_vertices, all_faces), process=False)
     if len(mesh.faces) == 0 or not mesh.area > 0:
         raise MeshLoadError(f"{name}: degenerate: all {total:,} triangles have zero area")
     log.debug("%s: kept %d of %d triangles", name, len(mesh.faces), total)
     return mesh
-
-
-def _merged(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weld vertices equal to 1e-8 (trimesh's tolerance and order) with one sort, not three."""
-    # the grid is 1e-8 unless the coordinates are so large that int64 would overflow
-    scale = min(1e8, 2.0**61 / max(float(np.abs(vertices).max()), 1e-300))
-    q = np.round(vertices * scale).astype(np.int64)
-    _, first, inverse = np.unique(_row_keys(q), return_index=True, return_inverse=True)
-    if not (q[first][inverse.ravel()] == q).all():  # a hash collision: rare; use exact rows
-        _, first, inverse = np.unique(q, axis=0, return_index=True, return_inverse=True)
-    order = np.argsort(first)  # first-appearance order, as trimesh keeps it
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return vertices[first[order]], rank[inverse.ravel()][faces]
-
-
-def _row_keys(q: np.ndarray) -> np.ndarray:
-    """One well-mixed 64-bit key per (n, 3) int64 row, so welding sorts n keys, not rows."""
-    h = q.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    key = h[:, 0] ^ np.left_shift(h[:, 1], 21) ^ np.right_shift(h[:, 1], 43)
-    key ^= np.left_shift(h[:, 2], 42) ^ np.right_shift(h[:, 2], 22)
-    return (key ^ np.right_shift(key, 31)) * np.uint64(0xBF58476D1CE4E5B9)

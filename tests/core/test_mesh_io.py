@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core import mesh_checks, mesh_io
+from pointcam_gui.core import mesh_checks, mesh_io, welding
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_io import FILE_FILTER, SUPPORTED_SUFFIXES, describe_formats, load_mesh
 from tests.malformed import export_bytes
@@ -156,7 +156,7 @@ def test_weld_stays_exact_when_hash_keys_collide(
 ) -> None:
     path = _write(_shapes()["cylinder"], tmp_path, "stl", "pin.stl")
     expected = load_mesh(path)
-    monkeypatch.setattr(mesh_io, "_row_keys", lambda q: np.zeros(len(q), dtype=np.uint64))
+    monkeypatch.setattr(welding, "_row_keys", lambda q: np.zeros(len(q), dtype=np.uint64))
     collided = load_mesh(path)
     np.testing.assert_array_equal(collided.vertices, expected.vertices)
     np.testing.assert_array_equal(collided.faces, expected.faces)
