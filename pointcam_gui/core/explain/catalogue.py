@@ -95,7 +95,7 @@ CATALOGUE: dict[str, MethodInfo] = {m.name: m for m in (
     MethodInfo("smooth-gradcam++", "Smooth Grad-CAM++", _ACT,
                "Grad-CAM++ with gradients averaged over copies of the points with added noise.",
                "Omeiza et al., Smooth Grad-CAM++, 2019", "cams:SmoothGradCAMpp", max_views=8,
-               parameters=(("samples", 8), ("std", 0.03))),
+               parameters=(("samples", 8), ("std", 0.03)), sanity=_fails(0.5)),
     MethodInfo("feature-norm", "Feature norm", _ACT,
                "The length of each point's feature vector before the max-pool.",
                "Levi & Gilboa, Fast and simple explainability for point cloud networks, 2024",
