@@ -20,6 +20,12 @@ from torch import nn
 from pointcam_gui.core.explain.base import Explainer, Views
 from pointcam_gui.core.explain.cams import GradCAM
 from pointcam_gui.core.explain.catalogue import CATALOGUE
+from pointcam_gui.core.explain.jacobians import (
+    chain_of_blocks,
+    guided_winner_gradients,
+    point_jacobians,
+    winner_gradients,
+)
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 
 
@@ -63,8 +69,8 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
     valid = torch.gather(hit, 1, order)  # (V, W): padding is False
     pts = torch.gather(views.x, 2, order[:, None, :].expand(-1, 3, -1))
     share = torch.gather(won, 2, order[:, None, :].expand(-1, won.shape[1], -1)) * valid[:, None]
-    if guided and views.pool == "max" and _chain_of_blocks(model):
-        grad = _guided_winner_gradients(model, pts, share, pooled_grad)
+    if guided and views.pool == "max" and chain_of_blocks(model):
+        grad = guided_winner_gradients(model, pts, share, pooled_grad)
     elif guided:  # guided backprop changes the backward pass itself: one per target
         grad_a = pooled_grad[:, :, :, None] * share[:, None]  # (V, T, K, W)
         x = pts[:, None].expand(v, t, 3, w).reshape(v * t, 3, w).clone().requires_grad_(True)
@@ -72,8 +78,8 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
             acts = model.features(x)
             (grad,) = torch.autograd.grad(acts, x, grad_outputs=grad_a.reshape(v * t, -1, w))
         grad = grad.view(v, t, 3, w)
-    elif views.pool == "max" and _chain_of_blocks(model):
-        grad = _winner_gradients(model, pts, share, pooled_grad)
+    elif views.pool == "max" and chain_of_blocks(model):
+        grad = winner_gradients(model, pts, share, pooled_grad)
     else:  # each point's features depend on it alone: its 3 x K Jacobian serves every target
         routed = point_jacobians(model, pts) * share[:, None]  # (V, 3, K, W)
         k = routed.shape[2]
@@ -82,134 +88,6 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
     out = torch.zeros(v, t, 3, n, dtype=grad.dtype, device=grad.device)
     idx = order[:, None, None, :].expand(v, t, 3, w)
     return out.scatter_add_(3, idx, grad * valid[:, None, None, :])
-
-
-@torch.no_grad()
-def point_jacobians(model: PointNet, pts: torch.Tensor) -> torch.Tensor:
-    """(V, 3, K, W): d A_k,w / d x_w,d for point sets (V, 3, W) of a pointwise model.
-
-    Each point's features are a chain of 1x1 convolutions, batch norms (fixed affine maps in
-    eval mode) and ReLUs applied to that point alone, so its Jacobian is the product of the
-    weights and the masks its forward pass records: three columns per point, carried forward
-    (forward-mode by hand, as ``head_jacobian`` does backwards for the head). Any other block
-    falls back to ``torch.func.jvp`` (slower: its batch norm runs a reference decomposition)."""
-    if not _chain_of_blocks(model):
-        return _jvp_jacobians(model, pts)
-    jac, h = _forward_jacobian(model, pts, len(_blocks(model)))
-    gate = _gate(_blocks(model)[-1], h)  # (K, V, W)
-    last = _weight(_blocks(model)[-1])
-    out = (last @ jac.reshape(jac.shape[0], -1)).view(-1, *jac.shape[1:]) * gate[:, :, None, :]
-    return out.permute(1, 2, 0, 3)
-
-
-@torch.no_grad()
-def _winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Tensor,
-                      pooled_grad: torch.Tensor) -> torch.Tensor:
-    """(V, T, 3, W): sum_k pooled_grad_t,k share_k,w d A_k,w / d x_w under max-pooling, where
-    each channel routes its gradient to one point (or a few tied ones): the last layer's
-    Jacobian is needed only at those (channel, point) pairs, K per view rather than K x W."""
-    blocks = _blocks(model)
-    v, _, w = pts.shape
-    jac, h = _forward_jacobian(model, pts, len(blocks))  # (C, V, 3, W) below the last layer
-    # the routed (view, channel, point) triples; a channel whose ReLU is shut everywhere ties
-    # all its points at zero, but passes no gradient: its points drop out here
-    routing = share * _gate(blocks[-1], h).transpose(0, 1)  # (V, K, W)
-    pv, pk, pw = routing.nonzero(as_tuple=True)
-    last = _weight(blocks[-1])  # (K, C)
-    below = jac[:, pv, :, pw]  # (P, C, 3)
-    rows = torch.einsum("pc,pcd->pd", last[pk], below) * routing[pv, pk, pw][:, None]
-    routed = pooled_grad[pv, :, pk][:, :, None] * rows[:, None, :]  # (P, T, 3)
-    out = torch.zeros(v, w, pooled_grad.shape[1], 3, dtype=rows.dtype, device=rows.device)
-    out.index_put_((pv, pw), routed, accumulate=True)
-    return out.permute(0, 2, 3, 1)
-
-
-@torch.no_grad()
-def _guided_winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Tensor,
-                             pooled_grad: torch.Tensor) -> torch.Tensor:
-    """(V, T, 3, W): guided backpropagation by hand, every target at once. Each ReLU passes back
-    the positive part of its masked upstream gradient (captum's hook), batch norms scale it and
-    convolutions transpose it; the pooled layer's upstream is non-zero only at the K routed
-    (channel, point) pairs, so its rows are taken there only, as in ``_winner_gradients``."""
-    blocks = _blocks(model)
-    v, _, w = pts.shape
-    t = pooled_grad.shape[1]
-    gates, h = [], pts
-    for block in blocks:
-        z = block[1](block[0](h))
-        gates.append((z > 0).to(z.dtype))  # (V, C, W)
-        h = torch.relu(z)
-    routing = share * gates[-1]  # (V, K, W): share >= 0, so relu(g share mask) = relu(g) share mask
-    pv, pk, pw = routing.nonzero(as_tuple=True)
-    scale = _bn_scale(blocks[-1])
-    below = torch.relu(pooled_grad[pv, :, pk]) * (routing[pv, pk, pw] * scale[pk])[:, None]
-    last = _weight(blocks[-1])  # (K, C)
-    c = last.shape[1]
-    up = torch.zeros(v * w, t * c, dtype=pts.dtype, device=pts.device)
-    up.index_add_(0, pv * w + pw, (below[:, :, None] * last[pk][:, None, :]).view(-1, t * c))
-    up = up.view(v, w, t, c)
-    for block, gate in zip(reversed(blocks[:-1]), reversed(gates[:-1]), strict=True):
-        passed = torch.relu(up * gate.transpose(1, 2)[:, :, None, :]) * _bn_scale(block)
-        up = passed @ _weight(block)  # (V, W, T, C_in)
-    return up.permute(0, 2, 3, 1)
-
-
-def _bn_scale(block: nn.Sequential) -> torch.Tensor:
-    """(C,) the block's batch norm as a scale (eval mode: a fixed affine map)."""
-    bn = block[1]
-    assert isinstance(bn, nn.BatchNorm1d) and bn.running_var is not None
-    scale = torch.rsqrt(bn.running_var + bn.eps)
-    return scale * bn.weight if bn.weight is not None else scale
-
-
-def _blocks(model: PointNet) -> list[nn.Sequential]:
-    return [model.stem, *model.trunk, model.cam_layer]
-
-
-def _weight(block: nn.Sequential) -> torch.Tensor:
-    """(C_out, C_in) the block's 1x1 convolution as a matrix."""
-    conv = block[0]
-    assert isinstance(conv, nn.Conv1d)
-    return conv.weight[:, :, 0]
-
-
-def _chain_of_blocks(model: PointNet) -> bool:
-    """Whether every per-point block is a 1x1 convolution, a batch norm and a ReLU."""
-    return all(isinstance(b, nn.Sequential) and len(b) == 3
-               and isinstance(b[0], nn.Conv1d) and b[0].kernel_size == (1,)
-               and isinstance(b[1], nn.BatchNorm1d) and isinstance(b[2], nn.ReLU)
-               for b in _blocks(model))
-
-
-def _gate(block: nn.Sequential, h: torch.Tensor) -> torch.Tensor:
-    """(C, V, W) the block's ReLU mask times its batch-norm scale, at inputs h (V, C_in, W)."""
-    z = block[1](block[0](h))
-    return ((z > 0).to(z.dtype) * _bn_scale(block)[None, :, None]).transpose(0, 1)
-
-
-def _forward_jacobian(model: PointNet, pts: torch.Tensor,
-                      depth: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """d h / d x (C, V, 3, W) and h (V, C, W) after the first ``depth - 1`` blocks."""
-    v, _, w = pts.shape
-    h = pts
-    jac = torch.eye(3, dtype=pts.dtype, device=pts.device)[:, None, :, None].expand(3, v, 3, w)
-    with torch.no_grad():
-        for block in _blocks(model)[:depth - 1]:
-            lin = (_weight(block) @ jac.reshape(jac.shape[0], -1)).view(-1, v, 3, w)
-            jac = lin * _gate(block, h)[:, :, None, :]
-            h = block(h)
-    return jac, h
-
-
-def _jvp_jacobians(model: PointNet, pts: torch.Tensor) -> torch.Tensor:
-    """The general route: three forward-mode passes, one per coordinate, batched."""
-    v, _, w = pts.shape
-    tangents = torch.eye(3, dtype=pts.dtype, device=pts.device)[:, None, :, None]
-    primal = pts[None].expand(3, v, 3, w).reshape(3 * v, 3, w).contiguous()
-    tangent = tangents.expand(3, v, 3, w).reshape(3 * v, 3, w).contiguous()
-    with torch.no_grad():
-        dual = torch.func.jvp(model.features, (primal,), (tangent,))[1]
-    return dual.view(3, v, -1, w).transpose(0, 1)
 
 
 def _guided_head_gradient(model: PointNet, pooled: torch.Tensor,

@@ -286,7 +286,7 @@ def test_cam_refuses_other_models_and_says_how_to_train_one(overrides: dict) -> 
 
 @pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
 def test_per_point_jacobians_by_hand_equal_forward_mode_autodiff() -> None:
-    from pointcam_gui.core.explain.gradients import _jvp_jacobians, point_jacobians
+    from pointcam_gui.core.explain.jacobians import _jvp_jacobians, point_jacobians
 
     model, x = _setup(POINTWISE)
     xs = torch.cat([x, x * 0.3])
