@@ -19,6 +19,11 @@ MIN_POINTS = 32
 POOLS = ("max", "avg")
 
 
+def global_pool(acts: torch.Tensor, pool: str) -> torch.Tensor:
+    """(B, K) the global feature of per-point features (B, K, N): max or mean over points."""
+    return acts.mean(dim=2) if pool == "avg" else acts.amax(dim=2)
+
+
 @dataclass(frozen=True)
 class PointNetConfig:
     num_classes: int = 12
@@ -127,7 +132,7 @@ class PointNet(nn.Module):
 
     def pool(self, acts: torch.Tensor) -> torch.Tensor:
         """(B, K) the global feature of per-point features (B, K, N): max or mean over points."""
-        return acts.mean(dim=2) if self.config.pool == "avg" else acts.amax(dim=2)
+        return global_pool(acts, self.config.pool)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.pool(self.features(x)))
@@ -137,6 +142,13 @@ class PointNet(nn.Module):
         """Whether each point's features depend on that point alone (no T-Net mixes them): moving
         some points then changes only their own features."""
         return self.input_tnet is None and self.feature_tnet is None
+
+    @property
+    def swaps_features(self) -> bool:
+        """Pointwise and max-pooled: moving some points to the origin changes the global feature
+        only by swapping their features for the origin's inside a maximum, so perturbations
+        need no forward pass per perturbed set."""
+        return self.pointwise and self.config.pool == "max"
 
     @torch.no_grad()
     def origin_feature(self, like: torch.Tensor) -> torch.Tensor:

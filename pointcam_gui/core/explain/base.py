@@ -20,7 +20,7 @@ import torch
 
 from pointcam_gui.core.explain.catalogue import MethodInfo
 from pointcam_gui.core.explain.gradcam import head_jacobian
-from pointcam_gui.core.model import PointNet
+from pointcam_gui.core.model import PointNet, global_pool
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Views:
 
     @property
     def pooled(self) -> torch.Tensor:
-        return self.acts.mean(dim=2) if self.pool == "avg" else self.acts.amax(dim=2)
+        return global_pool(self.acts, self.pool)
 
     def receivers(self) -> torch.Tensor:
         """(V, K) how many points receive channel k's gradient: its tied max-pool winners, or

@@ -96,7 +96,7 @@ def _masked_logits(model: PointNet, x: torch.Tensor, ranked: torch.Tensor,
     through the network."""
     o, v, n = ranked.shape
     with torch.no_grad():
-        if model.pointwise and model.config.pool == "max":
+        if model.swaps_features:
             acts = model.features(x)  # (V, K, N)
             origin = model.origin_feature(x)
             in_order = torch.gather(acts[None].expand(o, -1, -1, -1), 3,

@@ -40,7 +40,7 @@ class Occlusion(Explainer):
         v, _, n = views.x.shape
         count = int(patch.max()) + 1
         base = views.logits @ targets.to(views.logits.dtype).T  # (V, T)
-        if self.model.pointwise and self.model.config.pool == "max":
+        if self.model.swaps_features:
             occluded = self._pooled_without(views, patch, count)
             with torch.no_grad():
                 logits = self.model.head(occluded.reshape(v * count, -1))
@@ -102,7 +102,7 @@ class ScoreCAM(Explainer):
         joins their max. Masks of similar sizes share a pass, padded with repeats of a lit
         point, which leave a maximum unchanged."""
         v, k, n = masks.shape
-        if not (self.model.pointwise and self.model.config.pool == "max"):
+        if not self.model.swaps_features:
             masked = (x[:, None] * masks[:, :, None, :]).reshape(v * k, 3, n)
             return scores(self.model, masked, targets, self.BATCH).view(v, k, -1)
         flat = masks.reshape(v * k, n)
@@ -122,9 +122,9 @@ class ScoreCAM(Explainer):
             scale = torch.gather(flat[rows], 1, idx)[:, None, :]
             with torch.no_grad():
                 feats = self.model.features(pts * scale).amax(dim=2)
+            # a dark mask's only (padding) point is at the origin: its feature is the origin's
             some_at_origin = (counts[rows] < n)[:, None]
-            feats = torch.where(some_at_origin, torch.maximum(feats, origin), feats)
-            pooled[rows] = torch.where((counts[rows] == 0)[:, None], origin, feats)
+            pooled[rows] = torch.where(some_at_origin, torch.maximum(feats, origin), feats)
         with torch.no_grad():
             logits = self.model.head(pooled)
         return (logits @ targets.to(logits.dtype).T).view(v, k, -1)
