@@ -146,7 +146,7 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
             continue
         body_faces = np.asarray(body.faces, dtype=np.int64)
         count = len(body.vertices)
-        if np.asarray(body.vertices).ndim != 2 or np.asarray(body.vertices).shape[1] != 3:
+        if np.asarray(body.vertices).shape[1:] != (3,):
             raise MeshLoadError(f"{name}: corrupt file: its vertices do not have three "
                                 "coordinates")
         low, high = int(body_faces.min()), int(body_faces.max())
@@ -172,11 +172,12 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
             raise MeshLoadError(f"{name}: {bad:,} of {total:,} triangles have non-finite "
                                 "coordinates (NaN or infinity)")
         all_vertices = np.where(np.isfinite(all_vertices), all_vertices, 0.0)  # unused junk
-    reach = float(np.abs(all_vertices[all_faces]).max())
+    welded, kept = weld(all_vertices, all_faces)  # only the vertices faces use remain
+    reach = float(np.abs(welded).max()) if len(welded) else 0.0
     if reach > MAX_COORDINATE:
         raise MeshLoadError(f"{name}: coordinates reach {reach:.3g}, beyond any part's size "
                             f"(the limit is {MAX_COORDINATE:.0e} from the origin)")
-    mesh = trimesh.Trimesh(*weld(all_vertices, all_faces), process=False)
+    mesh = trimesh.Trimesh(welded, kept, process=False)
     if len(mesh.faces) == 0 or not mesh.area > 0:
         raise MeshLoadError(f"{name}: degenerate: all {total:,} triangles have zero area")
     log.debug("%s: kept %d of %d triangles", name, len(mesh.faces), total)
