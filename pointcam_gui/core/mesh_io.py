@@ -153,7 +153,10 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
         if low < 0 or high >= count:
             raise MeshLoadError(f"{name}: corrupt file: a face refers to vertex "
                                 f"{low if low < 0 else high} but there are only {count} vertices")
-        vertices.append(trimesh.transform_points(np.asarray(body.vertices, float), transform))
+        body_vertices = np.asarray(body.vertices, float)
+        placed = np.abs(transform - np.eye(4)).max() > 0  # most files place nothing
+        vertices.append(trimesh.transform_points(body_vertices, transform) if placed
+                        else body_vertices)
         faces.append(body_faces + offset)
         offset += count
     if not faces:
@@ -163,7 +166,10 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
         elif kinds and not empty_reason.startswith(f"{name}: contains"):
             empty_reason = f"{name}: contains no triangles, only points (a point cloud)"
         raise MeshLoadError(empty_reason)
-    all_vertices, all_faces = np.concatenate(vertices), np.concatenate(faces)
+    if len(faces) == 1:
+        all_vertices, all_faces = vertices[0], faces[0]
+    else:
+        all_vertices, all_faces = np.concatenate(vertices), np.concatenate(faces)
     total = len(all_faces)
     check_count(name, total)
     if not np.isfinite(all_vertices).all():
@@ -177,8 +183,7 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
     if reach > MAX_COORDINATE:
         raise MeshLoadError(f"{name}: coordinates reach {reach:.3g}, beyond any part's size "
                             f"(the limit is {MAX_COORDINATE:.0e} from the origin)")
-    mesh = trimesh.Trimesh(welded, kept, process=False)
-    if len(mesh.faces) == 0 or not mesh.area > 0:
+    if len(kept) == 0:  # welding keeps only faces of positive area
         raise MeshLoadError(f"{name}: degenerate: all {total:,} triangles have zero area")
-    log.debug("%s: kept %d of %d triangles", name, len(mesh.faces), total)
-    return mesh
+    log.debug("%s: kept %d of %d triangles", name, len(kept), total)
+    return trimesh.Trimesh(welded, kept, process=False)

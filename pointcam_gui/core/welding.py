@@ -19,19 +19,28 @@ TOLERANCE = 1e-8  # trimesh's tol.merge
 def weld(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vertices (n, 3) float and faces (m, 3) int -> the welded, cleaned vertices and faces:
     equal vertices merged, degenerate and repeated faces dropped, unused vertices removed."""
-    # the grid is 1e-8 unless the coordinates are so large that int64 would overflow
-    scale = min(1.0 / TOLERANCE, 2.0**61 / max(float(np.abs(vertices).max()), 1e-300))
-    q = np.round(vertices * scale).astype(np.int64)
-    first, inverse = first_of_each(q)
+    first, inverse = _grid_groups(vertices, soup=len(vertices) > 1.5 * len(faces))
     vertices, faces = vertices[first], inverse[faces]
-    keep = nondegenerate(vertices, faces)
-    faces = faces[keep]
-    ordered = np.sort(faces, axis=1)
-    faces = faces[first_of_each(ordered)[0]]
+    faces = faces[nondegenerate(vertices, faces)]
+    faces = faces[first_of_each(np.sort(faces, axis=1))[0]]
     used = np.zeros(len(vertices), dtype=bool)
     used[faces] = True
     remap = np.cumsum(used) - 1
     return vertices[used], remap[faces]
+
+
+def _grid_groups(vertices: np.ndarray, soup: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``first_of_each`` of the vertices on the 1e-8 grid. A triangle soup (every corner
+    written out, as STL does) first groups bit-identical rows, which need no rounding, and
+    rounds only one of each: the same groups, without rounding every corner."""
+    if soup:
+        exact = (vertices + 0.0).view(np.int64)  # + 0.0 makes -0.0 equal to 0.0
+        first, inverse = first_of_each(exact)
+        grid_first, grid_inverse = _grid_groups(vertices[first], soup=False)
+        return first[grid_first], grid_inverse[inverse]
+    # the grid is 1e-8 unless the coordinates are so large that int64 would overflow
+    scale = min(1.0 / TOLERANCE, 2.0**61 / max(float(np.abs(vertices).max(initial=0.0)), 1e-300))
+    return first_of_each(np.rint(vertices * scale).astype(np.int64))
 
 
 def first_of_each(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -50,13 +59,20 @@ def first_of_each(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """(m,) bool: faces whose longest edge and whose height over it both exceed the tolerance
-    (trimesh's ``triangles.nondegenerate``); a face with a repeated vertex has no height."""
-    a, b, c = (vertices[faces[:, i]] for i in range(3))
-    ab, ac = b - a, c - a
-    twice_area = np.linalg.norm(np.cross(ab, ac), axis=1)
-    longest = np.sqrt(np.maximum(np.maximum(np.einsum("ij,ij->i", ab, ab),
-                                            np.einsum("ij,ij->i", ac, ac)),
-                                 np.einsum("ij,ij->i", c - b, c - b)))
+    (trimesh's ``triangles.nondegenerate``); a face with a repeated vertex has no height.
+    Written per coordinate, in place where it can be: a third of the time of ``np.cross``."""
+    columns = np.ascontiguousarray(vertices.T)
+    a, ab, ac = (columns[:, faces[:, i]] for i in range(3))
+    ab -= a
+    ac -= a
+    cross = np.zeros_like(a)
+    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+        np.multiply(ab[j], ac[k], out=cross[i])
+        cross[i] -= ab[k] * ac[j]
+    twice_area = np.sqrt(np.einsum("ij,ij->j", cross, cross))
+    longest = np.maximum(np.einsum("ij,ij->j", ab, ab), np.einsum("ij,ij->j", ac, ac))
+    ac -= ab  # now bc
+    longest = np.sqrt(np.maximum(longest, np.einsum("ij,ij->j", ac, ac)))
     with np.errstate(divide="ignore", invalid="ignore"):
         height = np.where(longest > 0, twice_area / longest, 0.0)
     distinct = ((faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2])
@@ -88,13 +104,17 @@ _MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB866
 
 
 def _row_keys(q: np.ndarray) -> np.ndarray:
-    """One well-mixed 64-bit key per (n, k) int64 row, so grouping sees n keys, not rows: each
-    column times its own odd constant, summed (wrapping), then one finalising mix. Few passes
-    over the data: at millions of rows each pass costs tens of milliseconds."""
+    """One well-mixed 64-bit key per (n, k) 64-bit row, so grouping sees n keys, not rows: each
+    column folded (its high half onto its low half: a double's low mantissa bits are zero when
+    it came from a float32, a grid integer's high bits are zero), times its own odd constant,
+    summed (wrapping), then one finalising mix. Few passes: at millions of rows each costs tens
+    of milliseconds."""
     h = q.view(np.uint64)
-    key = h[:, 0] * np.uint64(_MIX[0])
-    for i in range(1, h.shape[1]):
-        key += h[:, i] * np.uint64(_MIX[i % len(_MIX)])
+    key = np.zeros(len(h), dtype=np.uint64)
+    for i in range(h.shape[1]):
+        column = h[:, i] ^ (h[:, i] >> np.uint64(32))
+        column *= np.uint64(_MIX[i % len(_MIX)])
+        key += column
     key ^= key >> np.uint64(31)
     key *= np.uint64(0xBF58476D1CE4E5B9)
     return key
