@@ -1,6 +1,7 @@
 """Mutation fuzzing of part loading (and, with --analyse, the analysis): not part of the tests.
 
     python benchmarks/fuzz_parts.py [--inputs 20000] [--seed 0] [--analyse] [--out DIR]
+                                    [--only .obj ...] [--shortcuts]
 
 Seeds are the shipped samples written in every format this installation reads (binary and
 ASCII STL, OBJ, binary and ASCII PLY, OFF, GLB, glTF with its buffer embedded, 3MF). Each input
@@ -35,7 +36,9 @@ from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
 from pointcam_gui.resources import samples
 
-TEXT = (".obj", ".off", ".gltf", ".stla", ".plya")  # mutated as text as well as bytes
+TEXT = (".obj", ".objp", ".off", ".gltf", ".stla", ".plya")  # mutated as text and as bytes
+# seed variants written to disk under the real suffix: ASCII STL and PLY, plain OBJ (v and f)
+ALIASES = {".stla": ".stl", ".plya": ".ply", ".objp": ".obj"}
 _NUMBER = re.compile(rb"-?\d+\.\d+(?:[eE][-+]?\d+)?")
 _ODD_NUMBERS = (b"nan", b"inf", b"-inf", b"1e309", b"-0", b"1e-320", b"99999999999")
 
@@ -47,11 +50,12 @@ def seeds() -> dict[str, bytes]:
         mesh = trimesh.load_mesh(path)
         for suffix, kind, options in ((".stl", "stl", {}), (".stla", "stl_ascii", {}),
                                       (".obj", "obj", {}), (".ply", "ply", {}),
+                                      (".objp", "obj", {"include_normals": False}),
                                       (".plya", "ply", {"encoding": "ascii"}),
                                       (".off", "off", {}), (".glb", "glb", {}),
                                       (".gltf", "gltf", {"embed_buffers": True}),
                                       (".3mf", "3mf", {})):
-            real = {".stla": ".stl", ".plya": ".ply"}.get(suffix, suffix)
+            real = ALIASES.get(suffix, suffix)
             if real not in SUPPORTED_SUFFIXES:
                 continue
             data = mesh.export(file_type=kind, **options)
@@ -176,9 +180,18 @@ def main() -> int:
     parser.add_argument("--analyse", action="store_true",
                         help="also run Classifier.analyse on what loads (the shipped model)")
     parser.add_argument("--out", type=Path, default=Path("fuzz-findings"))
+    parser.add_argument("--only", nargs="+", metavar="SUFFIX",
+                        help="seed formats to mutate, e.g. .obj .stla (default: all)")
+    parser.add_argument("--shortcuts", action="store_true",
+                        help="send every input through the fast readers (the plain OBJ one), "
+                             "which otherwise wait for big files")
     args = parser.parse_args()
+    if args.shortcuts:
+        from pointcam_gui.core import plain_obj
+
+        plain_obj.FROM_BYTES = 0
     pool = seeds()
-    names = sorted(pool)
+    names = sorted(n for n in pool if not args.only or Path(n).suffix in args.only)
     analyse = None
     if args.analyse:
         from pointcam_gui.core import Classifier
@@ -201,7 +214,7 @@ def main() -> int:
                     kind = "flip"
                 data = MUTATIONS[kind](data, rng, pool)
                 applied.append(kind)
-            suffix = {".stla": ".stl", ".plya": ".ply"}.get(Path(name).suffix, Path(name).suffix)
+            suffix = ALIASES.get(Path(name).suffix, Path(name).suffix)
             path = Path(tmp) / f"input{i}{suffix}"
             path.write_bytes(data)
             outcome, detail = judge(path, analyse, args.timeout)

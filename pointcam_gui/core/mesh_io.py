@@ -31,6 +31,7 @@ from pointcam_gui.core.mesh_checks import (
     sniff,
     wrong_content,
 )
+from pointcam_gui.core.plain_obj import read_plain_obj
 from pointcam_gui.core.welding import weld
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,10 @@ def load_mesh(path: str | Path) -> trimesh.Trimesh:
         raise MeshLoadError(f"{f.name}: {what}{hint}; supported: {describe_formats()}")
     empty = (wrong_content(f, SUPPORTED_SUFFIXES)
              or f"{f.name}: no geometry found; corrupt or truncated {f.kind} file")
+    plain = _plain_obj(f) if f.suffix == ".obj" else None
+    if plain is not None:  # nothing for the checks below to catch: the file is all v and f
+        with _quietly():
+            return _to_mesh(trimesh.Scene(trimesh.Trimesh(*plain, process=False)), f.name, empty)
     if f.suffix == ".stl":
         check_stl(f, SUPPORTED_SUFFIXES)
     elif f.suffix == ".3mf":
@@ -99,6 +104,16 @@ def _quietly() -> Iterator[None]:
             yield
     finally:
         library_log.setLevel(level)
+
+
+def _plain_obj(f: PartFile) -> tuple[np.ndarray, np.ndarray] | None:
+    """The fast reader's arrays, or None to take the careful path (whatever went wrong)."""
+    try:
+        with _quietly():
+            return read_plain_obj(f.path)
+    except Exception:  # MemoryError included: trimesh's path then says what the file is
+        log.debug("the plain OBJ reader gave up on %s", f.path, exc_info=True)
+        return None
 
 
 def _load_scene(f: PartFile) -> trimesh.Scene:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pointcam_gui.core import plain_obj
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_io import load_mesh
 from tests.malformed import corpus_ids, malformed_corpus
@@ -94,3 +95,16 @@ def test_library_failure_is_logged_at_debug_with_its_original_exception(
     records = [r for r in caplog.records if r.name == "pointcam_gui.core.mesh_io"]
     assert any(r.levelno == logging.DEBUG and r.exc_info for r in records)
 
+
+
+@pytest.mark.parametrize("case_id", [c for c in corpus_ids() if c.endswith("obj")])
+def test_obj_errors_are_the_same_through_the_fast_plain_obj_reader(
+    corpus: dict[str, Path], case_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(MeshLoadError) as careful:
+        load_mesh(corpus[case_id])
+    monkeypatch.setattr(plain_obj, "FROM_BYTES", 0)  # every OBJ tries the fast reader first
+    with warnings.catch_warnings(), pytest.raises(MeshLoadError) as fast:
+        warnings.simplefilter("error")
+        load_mesh(corpus[case_id])
+    assert str(fast.value) == str(careful.value)

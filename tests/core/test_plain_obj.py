@@ -1,0 +1,74 @@
+"""The plain-OBJ shortcut reads exactly what trimesh reads, and declines everything else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import trimesh
+
+from pointcam_gui.core import plain_obj
+from pointcam_gui.core.mesh_io import load_mesh
+from pointcam_gui.resources import samples
+
+TRIANGLE = "v 0 0 0\nv 1 0 0\nv 0 1 0\n"
+
+
+@pytest.fixture(autouse=True)
+def every_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plain_obj, "FROM_BYTES", 0)
+
+
+def test_a_plain_obj_loads_the_same_mesh_as_trimeshs_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "wheel.obj"
+    wheel = trimesh.load_mesh(next(p for p in samples() if p.stem == "wheel"))
+    path.write_bytes(wheel.export(file_type="obj", include_normals=False).encode())
+    assert plain_obj.read_plain_obj(path) is not None
+    fast = load_mesh(path)
+    monkeypatch.setattr(plain_obj, "read_plain_obj", lambda p: None)
+    careful = load_mesh(path)
+    np.testing.assert_array_equal(fast.vertices, careful.vertices)
+    np.testing.assert_array_equal(fast.faces, careful.faces)
+
+
+def test_windows_line_ends_are_plain(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.obj"
+    path.write_bytes((TRIANGLE + "f 1 2 3\n").replace("\n", "\r\n").encode())
+    vertices, faces = plain_obj.read_plain_obj(path) or (None, None)
+    np.testing.assert_array_equal(vertices, [[0, 0, 0], [1, 0, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(faces, [[0, 1, 2]])
+
+
+def test_lines_that_name_parts_comments_and_blank_lines_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "named.obj"
+    path.write_text("# made by hand\nmtllib a.mtl\no first\n\nv 0 0 0\ng side\nv 1 0 0\n"
+                    "v 0 1 0\ns off\nusemtl steel\nf 1 2 3\no second\nf 3 2 1\n")
+    vertices, faces = plain_obj.read_plain_obj(path) or (None, None)
+    np.testing.assert_array_equal(vertices, [[0, 0, 0], [1, 0, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(faces, [[0, 1, 2], [2, 1, 0]])
+
+
+@pytest.mark.parametrize("text", [
+    TRIANGLE + "f 1 2 3 4\n",  # a polygon
+    TRIANGLE + "f 1/1 2/2 3/3\n",  # texture coordinates
+    TRIANGLE + "vn 0 0 1\nf 1 2 3\n",  # another keyword
+    TRIANGLE + "f -3 -2 -1\n",  # relative indices
+    TRIANGLE + "f 1 2 4\n",  # an index past the end
+    TRIANGLE + "f 1.5 2 3\n",
+    TRIANGLE + "f 1 2\n",
+    "v 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n",  # two coordinates
+    "v nan 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n",
+    "v 0 0 0 \nv 1 0 0\nv 0 1 0\nf 1 2 3\n",  # a trailing blank
+    TRIANGLE + "f 1 2 3 # comment\n",
+    TRIANGLE,  # no faces
+    "",
+], ids=["polygon", "slashes", "normals", "relative", "past-end", "fraction",
+        "short-face", "two-coordinates", "nan", "trailing-blank", "trailing-comment",
+        "no-faces", "empty"])
+def test_anything_beyond_plain_v_and_f_is_left_to_trimesh(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "part.obj"
+    path.write_text(text)
+    assert plain_obj.read_plain_obj(path) is None
