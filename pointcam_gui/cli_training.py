@@ -23,7 +23,7 @@ def point_count(text: str) -> int:
     return value
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
@@ -32,7 +32,7 @@ def _positive(text: str) -> int:
 
 def _sizes(text: str) -> tuple[int, ...]:
     try:
-        return tuple(_positive(t) for t in text.split(","))
+        return tuple(positive(t) for t in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected sizes like 64,128,256, got {text!r}") from None
 
@@ -70,11 +70,11 @@ def add_training(sub: Any) -> None:
                         description="Generate N parts per class (folder per class, binary PLY "
                                     "or STL) and a manifest.json; deterministic for a seed.")
     g.add_argument("out", type=Path, metavar="OUT", help="a new or empty folder")
-    g.add_argument("--per-class", type=_positive, required=True, metavar="N")
+    g.add_argument("--per-class", type=positive, required=True, metavar="N")
     g.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
     g.add_argument("--classes", nargs="+", metavar="CLASS",
                    help="names, unique prefixes or slugs such as hook wheel (default: all)")
-    g.add_argument("--workers", type=_positive, default=2, help="processes (default 2)")
+    g.add_argument("--workers", type=positive, default=2, help="processes (default 2)")
     g.add_argument("--format", choices=("ply", "stl"), default="ply")
     g.set_defaults(handler=_dataset_generate)
     o = dsub.add_parser("generate-others", help="generate parts of no class (outlier exposure)",
@@ -82,10 +82,10 @@ def add_training(sub: Any) -> None:
                                     "brackets, plates, springs, ...) for `pointcam train "
                                     "--outliers`; deterministic for a seed.")
     o.add_argument("out", type=Path, metavar="OUT", help="a new or empty folder")
-    o.add_argument("--per-kind", type=_positive, required=True, metavar="N")
+    o.add_argument("--per-kind", type=positive, required=True, metavar="N")
     o.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
     o.add_argument("--kinds", nargs="+", metavar="KIND", help="(default: all)")
-    o.add_argument("--workers", type=_positive, default=2, help="processes (default 2)")
+    o.add_argument("--workers", type=positive, default=2, help="processes (default 2)")
     o.set_defaults(handler=_dataset_generate_others)
 
     # defaults stay None so that `pointcam --help` needs no torch; TrainConfig fills them in
@@ -94,9 +94,9 @@ def add_training(sub: Any) -> None:
                                    "best weights, a CSV log and loss/accuracy curves beside them.")
     t.add_argument("data", type=Path, metavar="DATA", help="folder with one sub-folder per class")
     t.add_argument("--out", type=Path, required=True, metavar="W.safetensors")
-    t.add_argument("--epochs", type=_positive, help="(default 30)")
+    t.add_argument("--epochs", type=positive, help="(default 30)")
     t.add_argument("--points", type=point_count, help="points per part (default 1024)")
-    t.add_argument("--batch-size", type=_positive, help="(default 32)")
+    t.add_argument("--batch-size", type=positive, help="(default 32)")
     t.add_argument("--lr", type=float, help="Adam learning rate, cosine decay (default 0.001)")
     t.add_argument("--seed", type=int, help="(default 0)")
     t.add_argument("--device", choices=DEVICE_CHOICES, help="(default auto)")

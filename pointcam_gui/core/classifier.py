@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -153,6 +155,7 @@ class Classifier:
         self.temperature = float(metadata.calibration.get("temperature", 1.0))
         self.novelty: NoveltyModel | None = NoveltyModel.from_metadata(
             metadata.novelty, arrays or {}, self.temperature)
+        self.weights: Path | None = None  # the file it came from, for worker processes
 
     @classmethod
     def load(cls, weights: str | Path | None = None, device: str = "auto",
@@ -172,7 +175,9 @@ class Classifier:
         path = Path(weights).expanduser()
         model, meta = load_checkpoint(path)
         log.info("loaded %s (%d classes) on %s", path.name, len(meta.class_names), dev)
-        return cls(model, meta, dev, num_points, load_arrays(path) if meta.novelty else None)
+        classifier = cls(model, meta, dev, num_points, load_arrays(path) if meta.novelty else None)
+        classifier.weights = path.resolve()
+        return classifier
 
     @property
     def class_names(self) -> tuple[str, ...]:
@@ -303,9 +308,30 @@ class Classifier:
             unfamiliar = self.novelty.unfamiliar(novelty)
         return Explanation(class_names=self.class_names, probabilities=probs.astype(np.float32),
                            predicted=int(np.argmax(probs)),
-                           cams=scale_by_max(torch.from_numpy(raw32)).numpy(),
+                           cams=scale_by_max(torch.from_numpy(raw32)).numpy() if raw32.size
+                           else raw32,
                            raw_cams=raw32, timings_ms=run.timings_ms, novelty=novelty,
                            unfamiliar=unfamiliar, method=method, contrast=contrast)
+
+    def classify(self, mesh: trimesh.Trimesh, seed: int = 0) -> Explanation:
+        """The stable analysis's probabilities and novelty without any map (``cams`` is empty):
+        the same answer as ``analyse`` for the same (mesh, seed), for when only the verdict
+        counts, as in a batch."""
+        _, views, _ = self._views(mesh, seed)
+        run = self._forward(views, None)
+        return self._explanation(run, np.empty((len(self.class_names), 0), np.float32), "none",
+                                 None)
+
+    def analyse_many(self, paths: Iterable[str | Path], workers: int = 0, *, seed: int = 0,
+                     method: str = DEFAULT_METHOD, maps: bool = False) -> Iterator[dict[str, Any]]:
+        """Batch rows (``core.batch.analyse_file``) for every part file, yielded as they finish;
+        ``workers`` > 1 loads and analyses in that many processes. Folders are walked."""
+        from pointcam_gui.core.batch import BatchSettings, analyse_many, find_parts
+
+        settings = BatchSettings.of(self, seed=seed, method=method, maps=maps)
+        files, _ = find_parts(paths)
+        for row, _ in analyse_many(files, settings, workers=workers, classifier=self):
+            yield row
 
     def analyse(self, mesh: trimesh.Trimesh, seed: int = 0, *,
                 source: str | Path | None = None, method: str = DEFAULT_METHOD,

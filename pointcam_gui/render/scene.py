@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
 
 __all__ = ["CAMERA_PRESETS", "COLORMAPS", "SceneActors", "SceneStyle", "build_scene", "recolour",
-           "render_screenshot"]
+           "render_image", "render_screenshot"]
 
 log = logging.getLogger(__name__)
 
@@ -210,23 +210,35 @@ def render_screenshot(analysis: Analysis, target: int, path: str | Path, *, cmap
                       style: SceneStyle | None = None) -> Path:
     """Render the heat scene off-screen to a PNG/JPG at `path`, written atomically."""
     out = Path(path)
-    style = style or SceneStyle(cmap=cmap)
+    check_suffix(out, IMAGE_SUFFIXES, "a screenshot")
+    image = render_image(analysis, target, size=size, style=style or SceneStyle(cmap=cmap),
+                         transparent=transparent)
+    write_image_atomic(image, out)
+    log.info("wrote %s (%dx%d)", out, image.shape[1], image.shape[0])
+    return out
+
+
+def render_image(analysis: Analysis, target: int, *, size: Sequence[int] = (1600, 1200),
+                 style: SceneStyle | None = None, transparent: bool = False,
+                 annotate: bool = True) -> np.ndarray:
+    """The heat scene rendered off-screen as an (H,W,3|4) uint8 array; ``annotate=False``
+    leaves out the caption and the scalar bar (thumbnails)."""
+    style = style or SceneStyle()
     if style.cmap not in COLORMAPS:
         raise PointCAMError(f"unknown colormap {style.cmap!r}; "
                             f"choose one of {', '.join(COLORMAPS)}")
-    check_suffix(out, IMAGE_SUFFIXES, "a screenshot")
     with _quiet_vtk():  # without a display VTK warns on stderr before it renders off-screen
         plotter = pv.Plotter(off_screen=True, window_size=[int(size[0]), int(size[1])])
     try:
-        build_scene(plotter, analysis, target, style)
-        plotter.add_text(_caption(analysis, target), position="upper_left", font_size=11,
-                         color=TEXT_COLORS[style.dark])
-        image = grab_image(plotter, style.dark, transparent=transparent)
+        actors = build_scene(plotter, analysis, target, style)
+        if not annotate:
+            actors.scalar_bar.SetVisibility(False)
+        else:
+            plotter.add_text(_caption(analysis, target), position="upper_left", font_size=11,
+                             color=TEXT_COLORS[style.dark])
+        return np.asarray(grab_image(plotter, style.dark, transparent=transparent))
     finally:
         plotter.close()
-    write_image_atomic(np.asarray(image), out)
-    log.info("wrote %s (%dx%d)", out, image.shape[1], image.shape[0])
-    return out
 
 
 @contextmanager
