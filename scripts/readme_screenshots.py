@@ -70,6 +70,22 @@ def _shoot_compare(window: MainWindow, path: Path, out: Path, method: str) -> No
     print(f"wrote {out}")
 
 
+def _shoot_parts(window: MainWindow, folder: Path, out: Path, steps: int) -> None:
+    """A folder as the part list, stepped ``steps`` parts down, the parts ahead analysed."""
+    window.set_style(replace(window.scene_style, dark=False))
+    window.set_method("gradcam")
+    window.open_paths([folder])
+    _wait(window.analysis_shown)
+    for _ in range(steps):
+        window.step_part(+1)
+        _wait(window.analysis_shown)
+    _wait(None, 4000)  # the two parts ahead
+    save_qimage_atomic(window.grab_window(), out)
+    window.open_path(next(iter(samples())))  # closes the list for the next pictures
+    _wait(window.analysis_shown)
+    print(f"wrote {out}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
@@ -93,6 +109,7 @@ def main() -> int:
             "compare": lambda out: _shoot_compare(window, part["hook"], out, "occlusion"),
             "unfamiliar": lambda out: _shoot(window, gear, out),
             "dark": lambda out: _shoot(window, part["wheel"], out, dark=True),
+            "part_list": lambda out: _shoot_parts(window, part["hook"].parent, out, 2),
         }
         for name, shoot in shots.items():
             if not args.only or name in args.only:

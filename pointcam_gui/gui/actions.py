@@ -19,6 +19,9 @@ DEVICES: tuple[tuple[str, str], ...] = (("auto", "&Auto"), ("cpu", "&CPU"), ("cu
 @dataclass
 class WindowActions:
     open: QAction
+    open_folder: QAction
+    next_part: QAction
+    previous_part: QAction
     recent_menu: QMenu
     samples_menu: QMenu
     save_screenshot: QAction
@@ -63,10 +66,21 @@ def _action(window: QMainWindow, text: str,
 def build_menus(window: QMainWindow) -> WindowActions:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    open_action = _action(window, "&Open…", QKeySequence.StandardKey.Open, "Open a CAD part")
+    open_action = _action(window, "&Open…", QKeySequence.StandardKey.Open,
+                          "Open CAD parts (several files fill the part list)")
+    open_folder = _action(window, "Open &Folder…", "Ctrl+Shift+O",
+                          "Open every part in a folder and its sub-folders as a part list")
     file_menu.addAction(open_action)
+    file_menu.addAction(open_folder)
     samples_menu = file_menu.addMenu("Open &Sample")
     recent_menu = file_menu.addMenu("Open &Recent")
+    file_menu.addSeparator()
+    next_part = _action(window, "Ne&xt Part", QKeySequence.StandardKey.MoveToNextPage,
+                        "Show the next part of the part list")
+    previous_part = _action(window, "Pre&vious Part", QKeySequence.StandardKey.MoveToPreviousPage,
+                            "Show the previous part of the part list")
+    file_menu.addAction(next_part)
+    file_menu.addAction(previous_part)
     file_menu.addSeparator()
     save_screenshot = _action(window, "Save &Screenshot…", "Ctrl+S",
                               "Save the viewport as PNG or JPG")
@@ -126,8 +140,9 @@ def build_menus(window: QMainWindow) -> WindowActions:
     help_menu = bar.addMenu("&Help")
     about = _action(window, "&About PointCAM")
     help_menu.addAction(about)
-    return WindowActions(open_action, recent_menu, samples_menu, save_screenshot, copy_image,
-                         export_mesh, export_data, quit_action, next_class, previous_class,
+    return WindowActions(open_action, open_folder, next_part, previous_part, recent_menu,
+                         samples_menu, save_screenshot, copy_image, export_mesh, export_data,
+                         quit_action, next_class, previous_class,
                          cameras, fit, parallel, compare, points, edges, dark, devices, rerun,
                          about)
 

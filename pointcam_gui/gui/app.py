@@ -1,8 +1,9 @@
 """Process setup for ``pointcam-gui``: arguments, logging, QApplication identity, the window.
 
-`pointcam-gui [PART] [--target CLASS] [--device auto|cpu|cuda] [--screenshot OUT.png]`.
-With --screenshot the window opens, analyses PART, saves a picture of the whole window and
-exits 0 (or non-zero with one line on stderr), like F3D's --output.
+`pointcam-gui [PART...] [--target CLASS] [--device auto|cpu|cuda] [--screenshot OUT.png]`.
+Several parts (or a folder) fill the part list and the first is shown. With --screenshot the
+window opens, analyses the first part, saves a picture of the whole window and exits 0 (or
+non-zero with one line on stderr), like F3D's --output.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from pointcam_gui import __version__
+
+if TYPE_CHECKING:
+    from pointcam_gui.gui.main_window import MainWindow
 
 ORGANIZATION = "PointCAM"
 APPLICATION = "PointCAM"
@@ -31,7 +35,9 @@ class _OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _OneLineParser(prog="pointcam-gui", description="Open a CAD part, see which "
                        "mechanical-part class a PointNet names and the Grad-CAM evidence for it.")
-    p.add_argument("part", nargs="?", type=Path, help="a part to open (STL, OBJ, PLY, ...)")
+    p.add_argument("parts", nargs="*", type=Path, metavar="PART",
+                   help="parts to open (STL, OBJ, PLY, ...) or folders of parts: several fill "
+                        "the part list")
     p.add_argument("--target", help="class to explain: name, unique prefix or index "
                                     "(default: the predicted class)")
     p.add_argument("--method", help="explanation method (default gradcam; see `pointcam "
@@ -59,7 +65,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         except PointCAMError as exc:
             parser.error(str(exc))
     if args.screenshot is not None:
-        if args.part is None:
+        if not args.parts:
             parser.error("--screenshot needs a PART to open")
         if args.screenshot.suffix.lower() not in {".png", ".jpg", ".jpeg"}:
             parser.error(f"--screenshot {args.screenshot.name}: use a .png or .jpg file")
@@ -116,12 +122,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pointcam_gui.gui.screenshot_run import ScreenshotRun
 
         run = ScreenshotRun(window, args.screenshot, SCREENSHOT_TIMEOUT_MS)
-        window.open_path(args.part, target=args.target)
-        app.exec()
+        if _open(window, args) is not None:  # else the run has said why and set its code
+            app.exec()
         return run.exit_code
-    if args.part is not None:
-        window.open_path(args.part, target=args.target)
+    if args.parts:
+        _open(window, args)
     return app.exec()
+
+
+def _open(window: MainWindow, args: argparse.Namespace) -> object:
+    """The parts of the command line: one (with --target), or a part list."""
+    if len(args.parts) == 1 and not args.parts[0].is_dir():
+        return window.open_path(args.parts[0], target=args.target)
+    return window.open_paths(args.parts)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QImage, QPainter
@@ -30,6 +30,8 @@ from pointcam_gui.gui import dialogs, exporting
 from pointcam_gui.gui.actions import build_menus, fill_menu
 from pointcam_gui.gui.compare import ComparePane
 from pointcam_gui.gui.panels import SidePanel
+from pointcam_gui.gui.part_browser import PartBrowser
+from pointcam_gui.gui.part_list import PartList
 from pointcam_gui.gui.settings import Settings
 from pointcam_gui.gui.status import StatusBar
 from pointcam_gui.gui.theme import apply_theme, theme_for
@@ -112,10 +114,15 @@ class MainWindow(QMainWindow):
         views.setChildrenCollapsible(False)
         views.addWidget(self.viewport)
         views.addWidget(self.compare)
+        self.part_list = PartList()
+        self.part_list.hide()
+        self.part_list.part_chosen.connect(self.open_path)
+        self.parts = PartBrowser(self.service, self.part_list, self._request_options, self)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
+        row.addWidget(self.part_list)
         row.addWidget(views, 1)
         row.addWidget(self.panel)
         self.setCentralWidget(central)
@@ -130,6 +137,7 @@ class MainWindow(QMainWindow):
         if remember and (geometry := self.settings.geometry) is not None:
             self.restoreGeometry(geometry)
         self._set_analysis_actions(False)
+        self._set_part_actions()
         # Import VTK and start torch only once the window is on screen (first paint), or after
         # a while if it is never shown.
         self.service.hold()
@@ -139,6 +147,9 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         a = self.menu_actions
         a.open.triggered.connect(self.open_dialog)
+        a.open_folder.triggered.connect(self.open_folder_dialog)
+        a.next_part.triggered.connect(lambda: self.step_part(+1))
+        a.previous_part.triggered.connect(lambda: self.step_part(-1))
         a.quit.triggered.connect(self.close)
         a.save_screenshot.triggered.connect(lambda: exporting.save_screenshot(self))
         a.copy_image.triggered.connect(lambda: exporting.copy_image(self))
@@ -184,19 +195,63 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         from pointcam_gui.core.mesh_io import FILE_FILTER
 
-        path, _ = QFileDialog.getOpenFileName(self, "Open a CAD part", self.settings.last_folder,
-                                              f"{FILE_FILTER};;All files (*)")
-        if path:
-            self.open_path(path)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open CAD parts", self.settings.last_folder,
+                                                f"{FILE_FILTER};;All files (*)")
+        if paths:
+            self.open_paths(paths)
+
+    def open_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of CAD parts",
+                                                  self.settings.last_folder)
+        if folder:
+            self.open_paths([folder])
+
+    def open_paths(self, paths: Sequence[str | Path]) -> AnalysisRequest | None:
+        """Open one part, or fill the part list with several (folders are walked) and show the
+        first; the next ones are then analysed ahead, so stepping through them is quick."""
+        from pointcam_gui.core.batch import find_parts
+        from pointcam_gui.core.errors import PointCAMError
+
+        try:
+            files, _ = find_parts(paths)
+            if not files:
+                where = ", ".join(Path(p).name for p in paths)
+                raise PointCAMError(f"{where}: no CAD parts in it")
+        except PointCAMError as exc:
+            if self.suppress_dialogs:
+                self.analysis_failed.emit(str(exc), True)
+            else:
+                dialogs.show_error(self, "Cannot open", str(exc))
+            return None
+        if len(files) > 1 or any(Path(p).is_dir() for p in paths):
+            self.parts.fill(files)
+        return self.open_path(files[0])
 
     def open_path(self, path: str | Path, target: str | None = None) -> AnalysisRequest:
-        """Analyse `path` on the worker; the newest request wins, older results are dropped."""
-        contrast = str(self.contrast) if self.contrast >= 0 else None
-        request = self.service.submit(path, self.device, target, method=self.method,
-                                      contrast=contrast)
+        """Analyse `path` on the worker; the newest request wins, older results are dropped.
+        A part outside the part list closes the list."""
+        self.parts.follow(str(path))
+        self._set_part_actions()
+        request = self.service.submit(path, target=target, **self._request_options())
         self._pending = request
         self.status.busy(f"Opening {Path(path).name}…")
         return request
+
+    def _request_options(self) -> dict[str, Any]:
+        return {"device": self.device, "method": self.method,
+                "contrast": str(self.contrast) if self.contrast >= 0 else None}
+
+    def step_part(self, step: int) -> None:
+        """PageDown / PageUp: the next or previous part of the part list."""
+        current = self._pending or self._shown
+        base = self.part_list.current() or (current.path if current else None)
+        nxt = self.parts.neighbour(base, step)
+        if nxt is not None:
+            self.open_path(nxt)
+
+    def _set_part_actions(self) -> None:
+        self.menu_actions.next_part.setEnabled(self.parts.active)
+        self.menu_actions.previous_part.setEnabled(self.parts.active)
 
     def rerun(self) -> None:
         if self._shown is not None:
@@ -251,6 +306,8 @@ class MainWindow(QMainWindow):
     def _on_result(self, result: AnalysisResult) -> None:
         if self.compare.take_result(result):
             return
+        if self.parts.take_result(result):
+            return
         if self._pending is None or result.request.id != self._pending.id:
             log.debug("dropping stale result %d", result.request.id)
             return
@@ -285,14 +342,21 @@ class MainWindow(QMainWindow):
         if self.compare.isVisible():  # the pane follows the part and its probabilities
             self.compare.follow(result.request.path, self.device, a)
         self.analysis_shown.emit(result)
+        self.parts.shown(result)
 
     def _on_failed(self, request_id: int, message: str, expected: bool) -> None:
         if self.compare.take_failure(request_id, message):
             return
+        if self.parts.take_failure(request_id, message):
+            return
         if self._pending is None or request_id != self._pending.id:
             return
-        self._pending = None
+        failed, self._pending = self._pending, None
         self.status.idle("")
+        if self.parts.failed(failed.path, message):  # no dialog per bad file of a folder
+            self.status.flash(message)
+            self.analysis_failed.emit(message, expected)
+            return
         if expected:
             if not self.suppress_dialogs:
                 dialogs.show_error(self, "Cannot analyse the part", message)
@@ -378,6 +442,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
         self.panel.set_theme(theme)
+        self.part_list.set_theme(theme)
 
     # pictures -----------------------------------------------------------------------------
     def grab_window(self) -> QImage:
@@ -422,7 +487,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
         urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
         if urls:
-            self.open_path(urls[0].toLocalFile())
+            self.open_paths([u.toLocalFile() for u in urls])
             event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

@@ -93,6 +93,10 @@ def style_sheet(t: Theme) -> str:
         border-radius: 8px; font-weight: 700; font-size: 8.5pt; }}
     #Separator {{ background: {t.border}; max-height: 1px; min-height: 1px; border: none; }}
     QListView#ClassList {{ background: {t.panel}; border: none; outline: none; }}
+    #PartList {{ background: {t.panel}; border-right: 1px solid {t.border}; }}
+    #PartList QLabel {{ background: transparent; }}
+    QTreeView#PartTree {{ background: {t.panel}; border: none; outline: none; }}
+    QTreeView#PartTree::item {{ padding: 3px 0; }}
     #Welcome {{ background: {t.window}; }}
     #WelcomeTitle {{ color: {t.text}; font-size: 18pt; font-weight: 600; }}
     #WelcomeText {{ color: {t.muted}; font-size: 10.5pt; }}

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 KEEP_ANALYSES = 6  # recent analyses of the current part kept on the worker (methods, contrasts)
+KEEP_AHEAD = 2  # parts of the part list analysed ahead, kept until they are shown
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class AnalysisRequest:
     method: str = DEFAULT_METHOD  # an explanation method's name (core.explain.catalogue)
     contrast: str | None = None  # a class: paint "the target rather than this one"
     compare: bool = False  # for the compare pane: its own lane, never stales the main one
+    ahead: bool = False  # the part list's next part, analysed before it is asked for
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ class AnalysisWorker(QObject):
         # the part on screen, or switching back, neither reads the file again nor recomputes.
         self._mesh: tuple[tuple[str, int, int], Any] | None = None
         self._analyses: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
+        self.latest_ahead_id = 0  # analysing ahead is its own lane, staled by main requests
+        # parts analysed ahead: key -> (mesh, analysis, crease-split geometry)
+        self._ahead: OrderedDict[tuple[object, ...], tuple[Any, Analysis, DisplayGeometry]] = (
+            OrderedDict())
 
     @Slot(str)
     def warm_up(self, device: str) -> None:
@@ -110,11 +116,14 @@ class AnalysisWorker(QObject):
         """Drop the cached part and analyses: the next request reads and computes afresh."""
         self._mesh = None
         self._analyses.clear()
+        self._ahead.clear()
         self.released.emit()
 
     @Slot(object)
     def run(self, request: AnalysisRequest) -> None:
-        if request.id < (self.latest_compare_id if request.compare else self.latest_id):
+        latest = (self.latest_ahead_id if request.ahead else
+                  self.latest_compare_id if request.compare else self.latest_id)
+        if request.id < latest:
             log.debug("skipping stale request %d", request.id)
             return
         try:
@@ -136,8 +145,16 @@ class AnalysisWorker(QObject):
         stat = Path(request.path).stat() if Path(request.path).is_file() else None
         file_key = (request.path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
         key = (file_key, str(classifier.device), request.seed, request.method, request.contrast)
+        if request.ahead:
+            return self._analyse_ahead(request, key, file_key, classifier)
         load_ms = 0.0
+        geometry = None
         analysis = self._analyses.get(key)
+        if analysis is None and key in self._ahead:  # analysed ahead: now it is the one shown
+            mesh, analysis, geometry = self._ahead.pop(key)
+            self._mesh = (file_key, mesh)
+            self._analyses.clear()
+            self.released.emit()
         if analysis is None:
             if self._mesh is None or self._mesh[0] != file_key:
                 self._mesh = None
@@ -158,8 +175,32 @@ class AnalysisWorker(QObject):
         if request.target is not None:
             target = classifier.class_index(request.target)
         # Crease splitting is pure numpy: done here, the GUI thread only copies arrays into VTK.
-        geometry = split_sharp_edges(analysis.display_mesh)
+        if geometry is None:
+            geometry = split_sharp_edges(analysis.display_mesh)
         return AnalysisResult(request, analysis, target, geometry, load_ms)
+
+    def _analyse_ahead(self, request: AnalysisRequest, key: tuple[object, ...],
+                       file_key: tuple[str, int, int], classifier: Classifier
+                       ) -> AnalysisResult:
+        """The part list's next part, kept here (with its mesh) until it is shown."""
+        import time
+
+        from pointcam_gui.core.mesh_io import load_mesh
+        from pointcam_gui.render.shading import split_sharp_edges
+
+        if key not in self._ahead:
+            t0 = time.perf_counter()
+            mesh = load_mesh(request.path)
+            analysis = classifier.analyse(mesh, request.seed, source=request.path,
+                                          method=request.method, contrast=request.contrast)
+            self._ahead[key] = (mesh, analysis, split_sharp_edges(analysis.display_mesh))
+            while len(self._ahead) > KEEP_AHEAD:
+                self._ahead.popitem(last=False)
+                self.released.emit()
+            log.debug("analysed %s ahead in %.0f ms", file_key[0],
+                      (time.perf_counter() - t0) * 1000)
+        _, analysis, geometry = self._ahead[key]
+        return AnalysisResult(request, analysis, analysis.predicted, geometry, 0.0)
 
     def _remember(self, key: tuple[object, ...], analysis: Analysis) -> None:
         self._analyses[key] = analysis
@@ -176,6 +217,7 @@ class AnalysisWorker(QObject):
 
             self._classifier = None  # a failed load must not leave the old device half-used
             self._analyses.clear()
+            self._ahead.clear()
             self._classifier = Classifier.load(self._weights, request.device)
             self._device_choice = request.device
             _freeze_once()
@@ -246,15 +288,19 @@ class AnalysisService(QObject):
 
     def submit(self, path: str | Path, device: str = "auto", target: str | None = None,
                seed: int = 0, method: str = DEFAULT_METHOD, contrast: str | None = None,
-               compare: bool = False) -> AnalysisRequest:
+               compare: bool = False, ahead: bool = False) -> AnalysisRequest:
         """Queue an analysis. A request makes older ones of its lane stale; a main request
         (a part opened or explained anew) also stales queued compare requests, which the
-        window sends again once the main result is shown."""
+        window sends again once the main result is shown, and queued analyses ahead, which
+        would only delay it."""
         request = AnalysisRequest(next(self._ids), str(path), device, target, seed, method,
-                                  contrast, compare)
-        self.worker.latest_compare_id = request.id
-        if not compare:
-            self.worker.latest_id = request.id
+                                  contrast, compare, ahead)
+        if ahead:
+            self.worker.latest_ahead_id = request.id
+        else:
+            self.worker.latest_compare_id = request.id
+        if not compare and not ahead:
+            self.worker.latest_id = self.worker.latest_ahead_id = request.id
         self.submitted.emit(request)
         if self._held is not None:
             self._held.append(request)
@@ -274,6 +320,7 @@ class AnalysisService(QObject):
         """Stop the thread after the request in progress (torch cannot be interrupted)."""
         if self._thread.isRunning():
             self.worker.latest_id = self.worker.latest_compare_id = 1 << 62  # all stale now
+            self.worker.latest_ahead_id = 1 << 62
             self._thread.quit()
             if not self._thread.wait(timeout_ms):
                 log.warning("analysis thread did not stop within %d ms", timeout_ms)

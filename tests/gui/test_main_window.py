@@ -20,8 +20,8 @@ from tests.gui.conftest import RESULT_TIMEOUT_MS, open_and_wait
 def test_file_open_menu_analyses_the_part_and_panel_names_the_prediction(
         qtbot, window: MainWindow, parts: dict[str, Path],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *a, **k: (str(parts["torus"]), "CAD parts"))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        lambda *a, **k: ([str(parts["torus"])], "CAD parts"))
     with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
         window.menu_actions.open.trigger()
     result: AnalysisResult = blocker.args[0]
