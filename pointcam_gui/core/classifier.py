@@ -279,8 +279,9 @@ class Classifier:
         between the views (the stable analysis)."""
         x = torch.from_numpy(np.ascontiguousarray(views.transpose(0, 2, 1), np.float32))
         t0 = time.perf_counter()
-        acts = torch.cat([activations(self.model, x[s:s + _BATCH].to(self.device))
-                          for s in range(0, len(x), _BATCH)])
+        chunks = [activations(self.model, x[s:s + _BATCH].to(self.device))
+                  for s in range(0, len(x), _BATCH)]
+        acts = chunks[0] if len(chunks) == 1 else torch.cat(chunks)  # cat would copy one too
         self._sync()
         t1 = time.perf_counter()
         pooled = self.model.pool(acts)
@@ -328,6 +329,10 @@ class Classifier:
         ``workers`` > 1 loads and analyses in that many processes. Folders are walked."""
         from pointcam_gui.core.batch import BatchSettings, analyse_many, find_parts
 
+        if workers > 1 and self.weights is None:
+            raise PointCAMError("worker processes rebuild the classifier from its weights file, "
+                                "and this one was not loaded from a file: use workers=0, or "
+                                "Classifier.load(path)")
         settings = BatchSettings.of(self, seed=seed, method=method, maps=maps)
         files, _ = find_parts(paths)
         for row, _ in analyse_many(files, settings, workers=workers, classifier=self):

@@ -184,3 +184,17 @@ def test_batch_rows_match_between_classify_and_analyse(tmp_path: Path, tiny_weig
     full = list(clf.analyse_many([tmp_path], maps=True))
     assert _without_timings(quick) == _without_timings(full)
     assert np.isfinite([r["novelty"] or 0.0 for r in quick]).all()
+
+
+def test_workers_need_a_classifier_loaded_from_a_file(tmp_path: Path) -> None:
+    from pointcam_gui.core.checkpoint import ModelMetadata
+    from pointcam_gui.core.errors import PointCAMError
+    from tests.models import tiny_model
+
+    model = tiny_model()
+    clf = Classifier(model, ModelMetadata(class_names=TINY_CLASSES, num_points=128,
+                                          architecture=model.config.to_dict()))
+    _parts(tmp_path)
+    assert len(list(clf.analyse_many([tmp_path]))) == 4  # in this process: fine
+    with pytest.raises(PointCAMError, match="not loaded from a file"):
+        next(clf.analyse_many([tmp_path], workers=2))

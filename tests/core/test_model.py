@@ -43,3 +43,29 @@ def test_t_nets_start_as_identity_and_regularizer_is_zero_then() -> None:
     model(torch.randn(2, 3, 40))
     assert model.transform_regularizer().item() == pytest.approx(0.0, abs=1e-10)
     assert tiny_model().transform_regularizer().item() == 0.0
+
+
+def test_folded_inference_features_match_the_convolutions() -> None:
+    from tests.models import tiny_model
+
+    model = tiny_model()
+    x = torch.randn(5, 3, 200)
+    with torch.no_grad():
+        expected = model.features(x)
+    got = model.point_features(x)
+    assert got.shape == expected.shape and not got.requires_grad
+    torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_folded_features_are_not_used_in_training_or_with_a_tnet() -> None:
+    from tests.models import tiny_model
+
+    x = torch.randn(4, 3, 64)
+    model = tiny_model().train()
+    calls: list[int] = []
+    model.features = lambda points: calls.append(1) or torch.zeros(1)  # type: ignore[method-assign]
+    model.point_features(x)
+    tnet = tiny_model(input_transform=True)
+    tnet.features = lambda points: calls.append(2) or torch.zeros(1)  # type: ignore[method-assign]
+    tnet.point_features(x)
+    assert calls == [1, 2]

@@ -36,7 +36,7 @@ class Views:
     @classmethod
     def of(cls, model: PointNet, x: torch.Tensor, acts: torch.Tensor | None = None) -> Views:
         with torch.no_grad():
-            a = model.features(x) if acts is None else acts
+            a = model.point_features(x) if acts is None else acts
             logits, jac = head_jacobian(model, model.pool(a))
         return cls(x, a, logits, jac, model.config.pool)
 

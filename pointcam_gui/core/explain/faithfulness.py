@@ -97,7 +97,7 @@ def _masked_logits(model: PointNet, x: torch.Tensor, ranked: torch.Tensor,
     o, v, n = ranked.shape
     with torch.no_grad():
         if model.swaps_features:
-            acts = model.features(x)  # (V, K, N)
+            acts = model.point_features(x)  # (V, K, N)
             origin = model.origin_feature(x)
             in_order = torch.gather(acts[None].expand(o, -1, -1, -1), 3,
                                     ranked[:, :, None, :].expand(-1, -1, acts.shape[1], -1))

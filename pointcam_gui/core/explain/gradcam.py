@@ -27,7 +27,7 @@ from pointcam_gui.core.model import PointNet
 @torch.no_grad()
 def activations(model: PointNet, x: torch.Tensor) -> torch.Tensor:
     """The ``cam_layer`` output (B, K, N): the forward pass, without a graph."""
-    return model.features(x)
+    return model.point_features(x)
 
 
 def head_jacobian(model: PointNet, pooled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -121,7 +121,7 @@ class ScoreCAM(Explainer):
             pts = torch.gather(x[rows // k], 2, idx[:, None, :].expand(-1, 3, -1))
             scale = torch.gather(flat[rows], 1, idx)[:, None, :]
             with torch.no_grad():
-                feats = self.model.features(pts * scale).amax(dim=2)
+                feats = self.model.point_features(pts * scale).amax(dim=2)
             # a dark mask's only (padding) point is at the origin: its feature is the origin's
             some_at_origin = (counts[rows] < n)[:, None]
             pooled[rows] = torch.where(some_at_origin, torch.maximum(feats, origin), feats)
