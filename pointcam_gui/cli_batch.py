@@ -82,7 +82,8 @@ def run_batch(args: argparse.Namespace) -> int:
         raise PointCAMError("--address is for --engine ray")
     method = method_info(args.method).name
     weights = args.weights.expanduser().resolve() if args.weights else model_path()
-    class_names = read_metadata(weights).class_names  # a bad weights file fails here, once
+    meta = read_metadata(weights)  # a bad weights file fails here, once
+    class_names = meta.class_names
     partial = partial_path(out)
     if not args.resume:
         for existing in (out, partial):
@@ -103,8 +104,9 @@ def run_batch(args: argparse.Namespace) -> int:
         kept = list({r["file"]: r for r in kept}.values())
     else:
         todo = files
-    settings = BatchSettings(weights=str(weights), device=args.device, num_points=args.points,
-                             seed=args.seed, method=method,
+    settings = BatchSettings(weights=str(weights), device=args.device,
+                             num_points=args.points or meta.num_points,
+                             normalization=meta.normalization, seed=args.seed, method=method,
                              thumbnail=_thumbnailer() if args.report is not None else None)
     thumbs_dir = out.with_name(out.name + ".thumbnails")
     progress = tqdm(total=len(todo), unit="part", file=sys.stderr, disable=None,  # a terminal

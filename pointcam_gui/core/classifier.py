@@ -33,22 +33,16 @@ from pointcam_gui.core.explain.faithfulness import Faithfulness
 from pointcam_gui.core.explain.gradcam import activations, scale_by_max
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 from pointcam_gui.core.novelty import NoveltyModel
-from pointcam_gui.core.sampling import Normalization, SurfaceSampler, part_frames
+from pointcam_gui.core.sampling import (
+    Normalization,
+    SurfaceSampler,
+    part_frames,
+    stable_views,
+)
 
 log = logging.getLogger(__name__)
 
-# The stable analysis: about VIEWS forward passes (samplings x allowed frames), and at least
-# MIN_SAMPLINGS samplings so that the map's points cover the part however many frames it has.
-# docs/benchmarks.md ("Stable analysis") has the measurements behind these numbers.
-VIEWS = 32
-MIN_SAMPLINGS = 2
-MAX_SAMPLINGS = 16
 _BATCH = 64  # views per forward pass: bounds the (B, K, N) activations
-
-
-def samplings_for(frames: int) -> int:
-    """How many samplings the stable analysis draws for a part with ``frames`` allowed frames."""
-    return int(np.clip(VIEWS // max(frames, 1), MIN_SAMPLINGS, MAX_SAMPLINGS))
 
 
 @dataclass(frozen=True)
@@ -260,17 +254,12 @@ class Classifier:
 
     def _views(self, mesh: trimesh.Trimesh, seed: int, max_views: int | None = None
                ) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:
-        """Samplings (S, N, 3) in part space, views (S*F, N, 3) in model space, sampling-major,
-        and the F frames the part's pose allows. ``max_views`` (a costly method's) lowers S, down
-        to one sampling in every frame."""
-        sampler = self._sampler(mesh)
-        frames = part_frames(sampler, self.metadata.normalization)
-        rng = np.random.default_rng(seed)
-        count = samplings_for(len(frames))
-        if max_views is not None:
-            count = max(1, min(count, max_views // len(frames)))
-        world = np.stack([sampler.sample(self.num_points, rng)[0] for _ in range(count)])
-        return world, np.stack([f.apply(w) for w in world for f in frames]), frames
+        """``sampling.stable_views`` with this model's points and frame."""
+        try:
+            return stable_views(mesh, self.num_points, self.metadata.normalization, seed,
+                                max_views)
+        except ValueError as exc:
+            raise PointCAMError(f"cannot sample the part: {exc}") from None
 
     def _forward(self, views: np.ndarray, method: str | None,
                  contrast: int | None = None) -> _Run:
@@ -318,7 +307,10 @@ class Classifier:
         """The stable analysis's probabilities and novelty without any map (``cams`` is empty):
         the same answer as ``analyse`` for the same (mesh, seed), for when only the verdict
         counts, as in a batch."""
-        _, views, _ = self._views(mesh, seed)
+        return self.verdict(self._views(mesh, seed)[1])
+
+    def verdict(self, views: np.ndarray) -> Explanation:
+        """``classify`` of views already drawn (``sampling.stable_views``, e.g. by a worker)."""
         run = self._forward(views, None)
         return self._explanation(run, np.empty((len(self.class_names), 0), np.float32), "none",
                                  None)

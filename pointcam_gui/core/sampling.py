@@ -95,3 +95,33 @@ def prepare(mesh: trimesh.Trimesh, n: int, seed: int = 0,
     sampler = SurfaceSampler(mesh)
     world, _ = sampler.sample(n, np.random.default_rng(seed))
     return part_frames(sampler, method)[0].apply(world), world
+
+
+# The stable analysis: about VIEWS forward passes (samplings x allowed frames), and at least
+# MIN_SAMPLINGS samplings so that the map's points cover the part however many frames it has.
+# docs/benchmarks.md ("Stable analysis") has the measurements behind these numbers.
+VIEWS = 32
+MIN_SAMPLINGS = 2
+MAX_SAMPLINGS = 16
+
+
+def samplings_for(frames: int) -> int:
+    """How many samplings the stable analysis draws for a part with ``frames`` allowed frames."""
+    return int(np.clip(VIEWS // max(frames, 1), MIN_SAMPLINGS, MAX_SAMPLINGS))
+
+
+def stable_views(mesh: trimesh.Trimesh, num_points: int, normalization: str, seed: int,
+                 max_views: int | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:
+    """The stable analysis's input: samplings (S, N, 3) in part space, views (S*F, N, 3) in model
+    space, sampling-major, and the F frames the part's pose allows. ``max_views`` (a costly
+    method's) lowers S, down to one sampling in every frame. Needs no torch: batch workers draw
+    views, the process holding the model runs them."""
+    sampler = SurfaceSampler(mesh)
+    frames = part_frames(sampler, normalization)
+    rng = np.random.default_rng(seed)
+    count = samplings_for(len(frames))
+    if max_views is not None:
+        count = max(1, min(count, max_views // len(frames)))
+    world = np.stack([sampler.sample(num_points, rng)[0] for _ in range(count)])
+    return world, np.stack([f.apply(w) for w in world for f in frames]), frames

@@ -71,7 +71,7 @@ def test_a_row_has_the_verdict_of_analyse_and_a_bad_file_is_a_row_with_its_reaso
         [float(p) for p in analysis.probabilities], abs=1e-6)
     assert row["faces"] == len(load_mesh(parts["b/pin.stl"]).faces)
     assert row["bounding_box"]["max"] == pytest.approx([3, 3, 15], abs=1e-3)
-    assert len(row["sha256"]) == 64 and set(row["timings_ms"]) == {"load", "analyse"}
+    assert len(row["sha256"]) == 64 and set(row["timings_ms"]) == {"load", "sample", "analyse"}
     bad, _ = analyse_file(parts["b/broken.stl"], settings, classifier=clf)
     assert bad["error"].startswith("broken.stl: ") and "\n" not in bad["error"]
     assert bad["predicted"] is None and bad["sha256"] is not None
@@ -113,6 +113,10 @@ def test_worker_processes_give_the_same_rows_and_a_dying_worker_costs_only_its_p
     others = [r for r, _ in results if Path(r["file"]).name != "doomed.stl"]
     assert _without_timings(others) == _without_timings(
         [r for r in here if Path(r["file"]).name != "doomed.stl"])
+    # the verdict alone: workers only read and sample, this process runs the model
+    quick = [r for r, _ in analyse_many(files, BatchSettings(weights=str(tiny_weights)),
+                                        workers=2)]
+    assert _without_timings(quick) == _without_timings(here)
 
 
 def test_analyse_many_on_the_classifier_yields_rows(tmp_path: Path, tiny_weights: Path) -> None:

@@ -16,8 +16,16 @@ from pointcam_gui.core.batch.output import (
     read_rows,
     write_rows,
 )
-from pointcam_gui.core.batch.parts import BatchSettings, analyse_file, digest, find_parts
+from pointcam_gui.core.batch.parts import (
+    BatchSettings,
+    Prepared,
+    analyse_file,
+    digest,
+    find_parts,
+    finish,
+    prepare_file,
+)
 
-__all__ = ["ENGINES", "OUTPUT_SUFFIXES", "BatchSettings", "analyse_file", "analyse_many",
-           "check_output", "default_workers", "digest", "find_parts", "partial_path",
-           "read_rows", "write_rows"]
+__all__ = ["ENGINES", "OUTPUT_SUFFIXES", "BatchSettings", "Prepared", "analyse_file",
+           "analyse_many", "check_output", "default_workers", "digest", "find_parts", "finish",
+           "partial_path", "prepare_file", "read_rows", "write_rows"]

@@ -1,10 +1,14 @@
-"""One part file -> one batch row: the per-part function every engine runs.
+"""One part file -> one batch row, in two steps that may run in different processes.
+
+``prepare_file`` reads a part and draws the stable analysis's views (no torch: the risky,
+Python-heavy half, run by worker processes or Ray tasks); ``finish`` runs the model on them in
+the process that holds it. ``analyse_file`` does both, with the full analysis (maps, heat, a
+thumbnail) when the settings ask for it.
 
 A row is a plain JSON-ready dict: the file, its content hash, size and bounding box, the verdict
 (predicted class, every probability, novelty, unfamiliar), the time spent, and ``error``: None,
 or the one-line reason a part could not be analysed. A bad file is a row, never the end of the
-batch. The same function runs in this process, in worker processes and in Ray tasks, so the rows
-cannot drift apart between engines.
+batch.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import hashlib
 import logging
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,9 +28,10 @@ import numpy as np
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
 from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
+from pointcam_gui.core.sampling import NORMALIZATION, stable_views
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis, Classifier
+    from pointcam_gui.core.classifier import Analysis, Classifier, Explanation
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +46,8 @@ class BatchSettings:
 
     weights: str | None = None  # None: the shipped model
     device: str = "cpu"
-    num_points: int | None = None
+    num_points: int | None = None  # None: the model's
+    normalization: str = NORMALIZATION  # the model's frame (its metadata's)
     seed: int = 0
     method: str = DEFAULT_METHOD
     maps: bool = False  # run the full analysis (maps, heat) rather than the verdict alone
@@ -51,7 +58,13 @@ class BatchSettings:
         """Settings that rebuild ``classifier`` in another process."""
         weights = None if classifier.weights is None else str(classifier.weights)
         return cls(weights=weights, device=str(classifier.device),
-                   num_points=classifier.num_points, **kwargs)
+                   num_points=classifier.num_points,
+                   normalization=classifier.metadata.normalization, **kwargs)
+
+    @property
+    def full(self) -> bool:
+        """Whether a part needs the full analysis (maps and heat), not only the verdict."""
+        return self.maps or self.thumbnail is not None
 
     def without_thumbnails(self) -> BatchSettings:
         return replace(self, thumbnail=None)
@@ -93,52 +106,120 @@ def classifier_for(settings: BatchSettings) -> Classifier:
     return _classifiers[key]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A part read and sampled, waiting for the model: its row so far and its views."""
+
+    row: dict[str, Any]
+    views: np.ndarray | None  # (V, N, 3) float32 in model space; None when the row has an error
+    started: float  # perf_counter at the start, for the row's total time
+
+
+def empty_row(path: str | Path) -> dict[str, Any]:
+    return {"file": str(path), "sha256": None, "faces": None, "bounding_box": None,
+            "predicted": None, "probabilities": None, "novelty": None, "unfamiliar": None,
+            "timings_ms": {}, "error": None}
+
+
+def prepare_file(path: str | Path, settings: BatchSettings, data: bytes | None = None
+                 ) -> Prepared:
+    """Read a part and draw its views. ``data``: the file's bytes, for a worker that cannot
+    see the path (a cluster node); they are read from a temporary copy with the same name."""
+    t0 = time.perf_counter()
+    row = empty_row(path)
+    views = None
+    with _caught(row, Path(path)):
+        mesh = _stats(row, Path(path), data)
+        t1 = time.perf_counter()
+        num_points = settings.num_points or _model_points(settings)
+        _, views, _ = stable_views(mesh, num_points, settings.normalization, settings.seed)
+        views = views.astype(np.float32)
+        row["timings_ms"] = {"load": _ms(t1 - t0), "sample": _ms(time.perf_counter() - t1)}
+    return Prepared(row, views, t0)
+
+
+def finish(prepared: Prepared, classifier: Classifier) -> dict[str, Any]:
+    """The row of a prepared part: the model's verdict on its views."""
+    row = prepared.row
+    if prepared.views is None or row["error"]:
+        row["timings_ms"] = {"total": _ms(time.perf_counter() - prepared.started)}
+        return row
+    t0 = time.perf_counter()
+    with _caught(row, Path(row["file"])):
+        _verdict(row, classifier.verdict(prepared.views))
+        row["timings_ms"]["analyse"] = _ms(time.perf_counter() - t0)
+    return row
+
+
 def analyse_file(path: str | Path, settings: BatchSettings, data: bytes | None = None,
                  classifier: Classifier | None = None) -> tuple[dict[str, Any], bytes | None]:
-    """The row of one part file and, when the settings ask, its thumbnail. ``data``: the file's
-    bytes, for a worker that cannot see the path (a cluster node); they are read from a
-    temporary copy with the same name."""
-    path = Path(path)
-    row: dict[str, Any] = {"file": str(path), "sha256": None, "faces": None,
-                           "bounding_box": None, "predicted": None, "probabilities": None,
-                           "novelty": None, "unfamiliar": None, "timings_ms": {}, "error": None}
+    """The row of one part file, all in this process, and, when the settings ask, its
+    thumbnail; with ``settings.full`` the verdict comes from the full analysis."""
+    if not settings.full:
+        return finish(prepare_file(path, settings, data),
+                      classifier or classifier_for(settings)), None
     t0 = time.perf_counter()
-    try:
-        row["sha256"] = digest(path) if data is None else hashlib.sha256(data).hexdigest()
-        mesh = load_mesh(path) if data is None else _load_copy(path, data)
+    row = empty_row(path)
+    thumbnail = None
+    with _caught(row, Path(path)):
+        mesh = _stats(row, Path(path), data)
         t1 = time.perf_counter()
-        row["faces"] = len(mesh.faces)
-        row["bounding_box"] = {"min": [round(float(v), 6) for v in mesh.bounds[0]],
-                               "max": [round(float(v), 6) for v in mesh.bounds[1]]}
         clf = classifier or classifier_for(settings)
-        thumbnail = None
-        if settings.maps or settings.thumbnail is not None:
-            analysis = clf.analyse(mesh, seed=settings.seed, source=path, method=settings.method)
-            verdict = analysis.explanation
-            if settings.thumbnail is not None:
-                thumbnail = settings.thumbnail(analysis)
-        else:
-            verdict = clf.classify(mesh, seed=settings.seed)
-        t2 = time.perf_counter()
-        names, probs = verdict.class_names, verdict.probabilities
-        row["predicted"] = {"index": verdict.predicted, "name": verdict.predicted_name,
-                            "probability": round(float(probs[verdict.predicted]), 6)}
-        row["probabilities"] = {n: round(float(p), 6) for n, p in zip(names, probs, strict=True)}
-        row["novelty"] = None if np.isnan(verdict.novelty) else round(float(verdict.novelty), 4)
-        row["unfamiliar"] = bool(verdict.unfamiliar)
-        row["timings_ms"] = {"load": round((t1 - t0) * 1000, 2),
-                             "analyse": round((t2 - t1) * 1000, 2)}
-        return row, thumbnail
+        analysis = clf.analyse(mesh, seed=settings.seed, source=path, method=settings.method)
+        if settings.thumbnail is not None:
+            thumbnail = settings.thumbnail(analysis)
+        _verdict(row, analysis.explanation)
+        row["timings_ms"] = {"load": _ms(t1 - t0), "analyse": _ms(time.perf_counter() - t1)}
+    if row["error"]:
+        row["timings_ms"] = {"total": _ms(time.perf_counter() - t0)}
+    return row, thumbnail
+
+
+def _stats(row: dict[str, Any], path: Path, data: bytes | None) -> Any:
+    """Load the part; note its hash, faces and bounding box in the row."""
+    row["sha256"] = digest(path) if data is None else hashlib.sha256(data).hexdigest()
+    mesh = load_mesh(path) if data is None else _load_copy(path, data)
+    row["faces"] = len(mesh.faces)
+    row["bounding_box"] = {"min": [round(float(v), 6) for v in mesh.bounds[0]],
+                           "max": [round(float(v), 6) for v in mesh.bounds[1]]}
+    return mesh
+
+
+def _verdict(row: dict[str, Any], verdict: Explanation) -> None:
+    names, probs = verdict.class_names, verdict.probabilities
+    row["predicted"] = {"index": verdict.predicted, "name": verdict.predicted_name,
+                        "probability": round(float(probs[verdict.predicted]), 6)}
+    row["probabilities"] = {n: round(float(p), 6) for n, p in zip(names, probs, strict=True)}
+    row["novelty"] = None if np.isnan(verdict.novelty) else round(float(verdict.novelty), 4)
+    row["unfamiliar"] = bool(verdict.unfamiliar)
+
+
+@contextmanager
+def _caught(row: dict[str, Any], path: Path) -> Iterator[None]:
+    """Any failure becomes the row's one-line error: a bad part never ends the batch."""
+    try:
+        yield
     except PointCAMError as exc:
         row["error"] = str(exc)
+    except ValueError as exc:  # the sampler's "no surface area" and the like
+        row["error"] = f"{path.name}: cannot sample the part: {exc}"
     except MemoryError:
         row["error"] = f"{path.name}: not enough memory to analyse this part"
-    except Exception as exc:  # a bad part must never end the batch; -v shows the traceback
+    except Exception as exc:  # -v shows the traceback
         log.debug("analysing %s failed", path, exc_info=True)
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         row["error"] = f"{path.name}: internal error: {reason}"
-    row["timings_ms"] = {"total": round((time.perf_counter() - t0) * 1000, 2)}
-    return row, None
+
+
+def _model_points(settings: BatchSettings) -> int:
+    from pointcam_gui.core.checkpoint import read_metadata
+    from pointcam_gui.resources import model_path
+
+    return read_metadata(settings.weights or model_path()).num_points
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
 
 
 def digest(path: Path) -> str:
