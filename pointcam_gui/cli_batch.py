@@ -45,8 +45,9 @@ def add_batch(sub: Any) -> None:
     p.add_argument("--address", help="the Ray cluster's address, e.g. ray://head:10001 "
                                      "(default: start Ray on this machine)")
     p.add_argument("--weights", type=Path, help="weights file (default: the shipped model)")
-    p.add_argument("--device", choices=DEVICE_CHOICES, default="cpu",
-                   help="(default cpu: worker processes share the cores)")
+    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto",
+                   help="where the model runs (default auto: CUDA when present); workers only "
+                        "read and sample parts")
     p.add_argument("--points", type=point_count, help="points to sample (default: the model's)")
     p.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     p.set_defaults(handler=run_batch)
@@ -68,6 +69,7 @@ def run_batch(args: argparse.Namespace) -> int:
     )
     from pointcam_gui.core.batch.output import json_line
     from pointcam_gui.core.checkpoint import read_metadata
+    from pointcam_gui.core.device import resolve_device
     from pointcam_gui.core.explain import method_info
     from pointcam_gui.core.export import check_suffix
     from pointcam_gui.resources import model_path
@@ -83,6 +85,7 @@ def run_batch(args: argparse.Namespace) -> int:
     method = method_info(args.method).name
     weights = args.weights.expanduser().resolve() if args.weights else model_path()
     meta = read_metadata(weights)  # a bad weights file fails here, once
+    resolve_device(args.device)  # so does a missing GPU, before any file is written
     class_names = meta.class_names
     partial = partial_path(out)
     if not args.resume:
@@ -136,6 +139,9 @@ def run_batch(args: argparse.Namespace) -> int:
         return 130
     except OSError as exc:
         raise PointCAMError(f"cannot write {partial}: {exc.strerror or exc}") from None
+    finally:
+        if not new and partial.exists() and partial.stat().st_size == 0:
+            partial.unlink()  # nothing done: leave no file that asks for --resume
     progress.close()
     seconds = time.perf_counter() - started
     rows = kept + new

@@ -119,3 +119,15 @@ def test_the_ray_engine_gives_the_local_rows(folder: Path, tiny_weights: Path, c
     finally:
         ray.shutdown()
     assert _no_timings(read_rows(remote)) == _no_timings(read_rows(local))
+
+
+def test_a_missing_gpu_is_one_line_and_leaves_no_file(folder: Path, tiny_weights: Path, capsys,
+                                                      tmp_path: Path, monkeypatch) -> None:
+    from pointcam_gui.core import device
+
+    monkeypatch.setattr(device, "cuda_available", lambda: False)
+    out = tmp_path / "rows.jsonl"
+    code, _, err = run(["batch", str(folder), "--out", str(out), "--device", "cuda",
+                        "--weights", str(tiny_weights)], capsys)
+    assert code == 2 and "CUDA" in err and err.count("\n") == 1
+    assert not list(tmp_path.glob("rows*"))

@@ -317,11 +317,12 @@ class Classifier:
 
     def analyse_many(self, paths: Iterable[str | Path], workers: int = 0, *, seed: int = 0,
                      method: str = DEFAULT_METHOD, maps: bool = False) -> Iterator[dict[str, Any]]:
-        """Batch rows (``core.batch.analyse_file``) for every part file, yielded as they finish;
-        ``workers`` > 1 loads and analyses in that many processes. Folders are walked."""
+        """Batch rows (``core.batch``) for every part file, yielded as they finish; folders are
+        walked. ``workers`` > 1 reads and samples parts in that many processes while this one
+        runs the model; with ``maps`` (the full analysis) the workers analyse whole parts."""
         from pointcam_gui.core.batch import BatchSettings, analyse_many, find_parts
 
-        if workers > 1 and self.weights is None:
+        if workers > 1 and maps and self.weights is None:
             raise PointCAMError("worker processes rebuild the classifier from its weights file, "
                                 "and this one was not loaded from a file: use workers=0, or "
                                 "Classifier.load(path)")

@@ -190,7 +190,7 @@ def test_batch_rows_match_between_classify_and_analyse(tmp_path: Path, tiny_weig
     assert np.isfinite([r["novelty"] or 0.0 for r in quick]).all()
 
 
-def test_workers_need_a_classifier_loaded_from_a_file(tmp_path: Path) -> None:
+def test_only_whole_part_workers_need_a_classifier_loaded_from_a_file(tmp_path: Path) -> None:
     from pointcam_gui.core.checkpoint import ModelMetadata
     from pointcam_gui.core.errors import PointCAMError
     from tests.models import tiny_model
@@ -199,6 +199,10 @@ def test_workers_need_a_classifier_loaded_from_a_file(tmp_path: Path) -> None:
     clf = Classifier(model, ModelMetadata(class_names=TINY_CLASSES, num_points=128,
                                           architecture=model.config.to_dict()))
     _parts(tmp_path)
-    assert len(list(clf.analyse_many([tmp_path]))) == 4  # in this process: fine
+    here = list(clf.analyse_many([tmp_path]))
+    assert len(here) == 4  # in this process: fine
+    # workers that only read and sample need no copy of the model
+    assert _without_timings(list(clf.analyse_many([tmp_path], workers=2))) == \
+        _without_timings(here)
     with pytest.raises(PointCAMError, match="not loaded from a file"):
-        next(clf.analyse_many([tmp_path], workers=2))
+        next(clf.analyse_many([tmp_path], workers=2, maps=True))
