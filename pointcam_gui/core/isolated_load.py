@@ -1,0 +1,164 @@
+"""Part files parsed in a child process: a crash, a hang or a runaway allocation in a parser
+(trimesh's loaders, OpenCASCADE, zip and XML) costs that file a one-line error, not the viewer.
+
+One long-lived loader process imports trimesh once and serves one file at a time. The arrays
+come back through shared memory (one copy out, no pickling of big arrays). The process is
+killed and started again on a timeout, on ``cancel`` (another file was asked for), or when it
+dies; the next file then opens in a fresh one. Qt-free: the viewer's worker thread calls
+``load`` and the GUI thread may call ``cancel`` at any time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from multiprocessing.shared_memory import SharedMemory
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import trimesh
+
+from pointcam_gui.core.errors import MeshLoadError, PointCAMError
+
+log = logging.getLogger(__name__)
+TIMEOUT_S = 600.0  # a part that takes longer to parse than this is treated as a hang
+_POLL_S = 0.05
+
+
+class LoadCancelledError(PointCAMError):
+    """The load was cancelled because another part was asked for."""
+
+
+def _serve(conn: Connection, load: Callable[[str], trimesh.Trimesh]) -> None:
+    """The child's loop: a path in, shared-memory names (or a one-line error) out."""
+    import logging as child_logging
+
+    child_logging.getLogger("trimesh").setLevel(child_logging.ERROR)
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            mesh = load(path)
+            arrays = (np.ascontiguousarray(mesh.vertices, np.float64),
+                      np.ascontiguousarray(mesh.faces, np.int64))
+            blocks = []
+            for array in arrays:
+                block = SharedMemory(create=True, size=max(array.nbytes, 1))
+                np.ndarray(array.shape, array.dtype, buffer=block.buf)[...] = array
+                blocks.append((block.name, array.shape, array.dtype.str))
+                block.close()
+            conn.send(("ok", blocks))
+        except PointCAMError as exc:
+            conn.send(("error", str(exc)))
+        except MemoryError:
+            conn.send(("error", f"{Path(path).name}: not enough memory to read this file"))
+        except Exception as exc:  # a bug in a parser: one line, the details in the log
+            reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+            conn.send(("error", f"{Path(path).name}: internal error while reading: {reason}"))
+
+
+def _load_mesh(path: str) -> trimesh.Trimesh:
+    from pointcam_gui.core.mesh_io import load_mesh
+
+    return load_mesh(path)
+
+
+class IsolatedLoader:
+    """``load_mesh`` in a child process that can be killed: ``load``, ``cancel``, ``close``."""
+
+    def __init__(self, load: Callable[[str], trimesh.Trimesh] = _load_mesh,
+                 timeout_s: float = TIMEOUT_S) -> None:
+        self._load = load  # a picklable top-level function (tests pass their own)
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()  # guards the process handle between threads
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self._cancelled = threading.Event()
+
+    def start(self) -> None:
+        """Start the child now (it imports trimesh while the window opens)."""
+        with self._lock:
+            self._ensure()
+
+    def _ensure(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        ctx = get_context("spawn")
+        parent, child = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(child, self._load), daemon=True,
+                                    name="pointcam-loader")
+        self._process.start()
+        child.close()
+        self._conn = parent
+
+    def load(self, path: str | Path) -> trimesh.Trimesh:
+        """The part at ``path``, or MeshLoadError (also when the child crashes or hangs), or
+        LoadCancelledError."""
+        name = Path(path).name
+        self._cancelled.clear()
+        with self._lock:
+            self._ensure()
+            conn = self._conn
+        assert conn is not None
+        try:
+            conn.send(str(path))
+        except (OSError, ValueError):
+            self._restart()
+            raise MeshLoadError(f"{name}: the file reader could not be started") from None
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            if self._cancelled.is_set():
+                raise LoadCancelledError(f"{name}: loading cancelled")
+            try:
+                if conn.poll(_POLL_S):
+                    status, payload = conn.recv()
+                    break
+            except (EOFError, OSError, ValueError):  # the child died, or was killed
+                if self._cancelled.is_set():
+                    raise LoadCancelledError(f"{name}: loading cancelled") from None
+                self._restart()
+                raise MeshLoadError(f"{name}: the file reader crashed on this file (out of "
+                                    "memory, or a fault in a parser)") from None
+            if time.monotonic() > deadline:
+                self._restart()
+                raise MeshLoadError(f"{name}: reading took longer than "
+                                    f"{self.timeout_s:.0f} s; given up")
+        if status == "error":
+            raise MeshLoadError(str(payload))
+        vertices, faces = (_take(*block) for block in payload)
+        return trimesh.Trimesh(vertices, faces, process=False)
+
+    def cancel(self) -> None:
+        """Stop the load in progress, if any (from any thread): it raises LoadCancelledError."""
+        self._cancelled.set()
+        self._restart()
+
+    def _restart(self) -> None:
+        with self._lock:
+            process, conn = self._process, self._conn
+            self._process = self._conn = None
+        if process is not None and process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+        if conn is not None:
+            conn.close()
+
+    def close(self) -> None:
+        self._restart()
+
+
+def _take(name: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """Copy an array out of the child's shared memory block, then free the block."""
+    block = SharedMemory(name=name)
+    try:
+        return np.ndarray(shape, np.dtype(dtype), buffer=block.buf).copy()
+    finally:
+        block.close()
+        block.unlink()

@@ -1,0 +1,77 @@
+"""Parsing in a child process: a crash, a hang or a cancel costs one file, never the caller."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import trimesh
+
+from pointcam_gui.core.errors import MeshLoadError
+from pointcam_gui.core.isolated_load import IsolatedLoader, LoadCancelledError
+from pointcam_gui.core.mesh_io import load_mesh
+
+
+def _hostile_load(path: str) -> trimesh.Trimesh:
+    """load_mesh, except that files named crash* kill the process and hang* never return."""
+    name = Path(path).name
+    if name.startswith("crash"):
+        os._exit(7)
+    if name.startswith("hang"):
+        time.sleep(600)
+    if name.startswith("bug"):
+        raise RuntimeError("a parser bug")
+    return load_mesh(path)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    out = {}
+    for name in ("part", "crash", "hang", "bug"):
+        out[name] = tmp_path / f"{name}.stl"
+        trimesh.creation.box(extents=(3, 2, 1)).export(out[name])
+    (tmp_path / "broken.stl").write_bytes(b"solid x\nnot an stl\n")
+    out["broken"] = tmp_path / "broken.stl"
+    return out
+
+
+@pytest.fixture
+def loader() -> Iterator[IsolatedLoader]:
+    lo = IsolatedLoader(_hostile_load, timeout_s=3.0)
+    yield lo
+    lo.close()
+
+
+def test_a_part_comes_back_as_load_mesh_reads_it(loader: IsolatedLoader,
+                                                 files: dict[str, Path]) -> None:
+    mesh, expected = loader.load(files["part"]), load_mesh(files["part"])
+    np.testing.assert_array_equal(mesh.vertices, expected.vertices)
+    np.testing.assert_array_equal(mesh.faces, expected.faces)
+
+
+def test_errors_crashes_and_hangs_are_one_line_and_the_next_file_opens(
+        loader: IsolatedLoader, files: dict[str, Path]) -> None:
+    cases = {"broken": "broken.stl: ", "bug": "internal error while reading: a parser bug",
+             "crash": "the file reader crashed on this file", "hang": "longer than 3 s"}
+    for name, fragment in cases.items():
+        with pytest.raises(MeshLoadError, match=fragment) as caught:
+            loader.load(files[name])
+        assert "\n" not in str(caught.value)
+        assert len(loader.load(files["part"]).faces) == 12  # the next file opens
+
+
+def test_cancel_from_another_thread_ends_a_hanging_load_at_once(
+        loader: IsolatedLoader, files: dict[str, Path]) -> None:
+    loader.start()
+    timer = threading.Timer(0.5, loader.cancel)
+    timer.start()
+    t0 = time.perf_counter()
+    with pytest.raises(LoadCancelledError):
+        loader.load(files["hang"])
+    assert time.perf_counter() - t0 < 2.5  # well before the 3 s timeout
+    assert len(loader.load(files["part"]).faces) == 12
