@@ -18,12 +18,14 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import trimesh
 
 from pointcam_gui.core.errors import MeshLoadError, PointCAMError
+
+if TYPE_CHECKING:  # imported where used: the viewer imports this module before it paints
+    import trimesh
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 600.0  # a part that takes longer to parse than this is treated as a hang
@@ -132,6 +134,8 @@ class IsolatedLoader:
                                     f"{self.timeout_s:.0f} s; given up")
         if status == "error":
             raise MeshLoadError(str(payload))
+        import trimesh
+
         vertices, faces = (_take(*block) for block in payload)
         return trimesh.Trimesh(vertices, faces, process=False)
 

@@ -1,7 +1,9 @@
 """The only place that crosses threads: one long-lived worker thread owns the Classifier.
 
 The GUI thread captures a frozen request with an id and hands it over through a queued signal;
-the worker loads the part, runs the core pipeline and sends back the frozen Analysis. Requests
+the worker has the part parsed in a child process (``core.isolated_load``: a crash or a hang in
+a parser costs one file, and a request that makes the loading one stale kills the child at
+once), runs the core pipeline and sends back the frozen Analysis. Requests
 that became stale while waiting in the queue are skipped, and the window drops stale results
 (napari's slicer does the same). The worker never touches widgets or the plotter.
 """
@@ -19,6 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
+from pointcam_gui.core.isolated_load import IsolatedLoader, LoadCancelledError
 from pointcam_gui.gui.collector import GuiThreadCollector
 
 if TYPE_CHECKING:
@@ -75,9 +78,12 @@ class AnalysisWorker(QObject):
     measured = Signal(object, int, object)  # Analysis, target, Faithfulness
     released = Signal()  # a part was let go of: collect garbage (on the GUI thread, see collector)
 
-    def __init__(self, weights: str | Path | None = None) -> None:
+    def __init__(self, weights: str | Path | None = None,
+                 loader: IsolatedLoader | None = None) -> None:
         super().__init__()
         self._weights = weights
+        self.loader = loader or IsolatedLoader()
+        self.loading: AnalysisRequest | None = None  # the request whose part is being read
         self._classifier: Classifier | None = None
         self._device_choice: str | None = None
         self.latest_id = 0  # written by the GUI thread; an int store is atomic under the GIL
@@ -128,6 +134,8 @@ class AnalysisWorker(QObject):
             return
         try:
             self.finished.emit(self._analyse(request))
+        except LoadCancelledError:
+            log.debug("loading for request %d cancelled", request.id)
         except PointCAMError as exc:
             self.failed.emit(request.id, str(exc), True)
         except Exception as exc:  # a bug, not bad input: keep the traceback in the log
@@ -137,7 +145,6 @@ class AnalysisWorker(QObject):
     def _analyse(self, request: AnalysisRequest) -> AnalysisResult:
         import time
 
-        from pointcam_gui.core.mesh_io import load_mesh
         from pointcam_gui.render.shading import split_sharp_edges
 
         name = Path(request.path).name
@@ -165,7 +172,7 @@ class AnalysisWorker(QObject):
                 self.released.emit()
                 self.progress.emit(request.id, f"Loading {name}…")
                 t0 = time.perf_counter()
-                self._mesh = (file_key, load_mesh(request.path))
+                self._mesh = (file_key, self._read(request))
                 load_ms = (time.perf_counter() - t0) * 1000.0
             self.progress.emit(request.id, f"Analysing {name}…")
             analysis = classifier.analyse(self._mesh[1], request.seed, source=request.path,
@@ -185,12 +192,11 @@ class AnalysisWorker(QObject):
         """The part list's next part, kept here (with its mesh) until it is shown."""
         import time
 
-        from pointcam_gui.core.mesh_io import load_mesh
         from pointcam_gui.render.shading import split_sharp_edges
 
         if key not in self._ahead:
             t0 = time.perf_counter()
-            mesh = load_mesh(request.path)
+            mesh = self._read(request)
             analysis = classifier.analyse(mesh, request.seed, source=request.path,
                                           method=request.method, contrast=request.contrast)
             self._ahead[key] = (mesh, analysis, split_sharp_edges(analysis.display_mesh))
@@ -201,6 +207,14 @@ class AnalysisWorker(QObject):
                       (time.perf_counter() - t0) * 1000)
         _, analysis, geometry = self._ahead[key]
         return AnalysisResult(request, analysis, analysis.predicted, geometry, 0.0)
+
+    def _read(self, request: AnalysisRequest) -> Any:
+        """The part, parsed in the loader's child process; the GUI thread may cancel it."""
+        self.loading = request
+        try:
+            return self.loader.load(request.path)
+        finally:
+            self.loading = None
 
     def _remember(self, key: tuple[object, ...], analysis: Analysis) -> None:
         self._analyses[key] = analysis
@@ -281,6 +295,7 @@ class AnalysisService(QObject):
 
     def release(self, warm_up_device: str | None = None) -> None:
         held, self._held = self._held or [], None
+        self.worker.loader.start()  # its imports overlap the model's
         for request in held:
             self._dispatch.emit(request)
         if not held and warm_up_device is not None:
@@ -301,12 +316,24 @@ class AnalysisService(QObject):
             self.worker.latest_compare_id = request.id
         if not compare and not ahead:
             self.worker.latest_id = self.worker.latest_ahead_id = request.id
+        self._cancel_stale_load()
         self.submitted.emit(request)
         if self._held is not None:
             self._held.append(request)
         else:
             self._dispatch.emit(request)
         return request
+
+    def _cancel_stale_load(self) -> None:
+        """A part being read for a request that just became stale is not waited for."""
+        w, loading = self.worker, self.worker.loading
+        if loading is None:
+            return
+        latest = (w.latest_ahead_id if loading.ahead else
+                  w.latest_compare_id if loading.compare else w.latest_id)
+        if loading.id < latest:
+            log.debug("cancelling the load of %s", loading.path)
+            w.loader.cancel()
 
     def forget(self) -> None:
         """Have the worker drop its cache before the next request (Rerun: compute afresh)."""
@@ -322,7 +349,9 @@ class AnalysisService(QObject):
             self.worker.latest_id = self.worker.latest_compare_id = 1 << 62  # all stale now
             self.worker.latest_ahead_id = 1 << 62
             self._thread.quit()
+            self.worker.loader.cancel()
             if not self._thread.wait(timeout_ms):
                 log.warning("analysis thread did not stop within %d ms", timeout_ms)
                 return  # still running: automatic collection stays off
+        self.worker.loader.close()
         self._collector.stop()
