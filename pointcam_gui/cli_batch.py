@@ -80,6 +80,10 @@ def run_batch(args: argparse.Namespace) -> int:
         raise PointCAMError(f"cannot write {out}: folder {out.parent} does not exist")
     if args.report is not None:
         check_suffix(args.report, (".html",), "a report")
+        args.report = args.report.expanduser()
+        if not args.report.parent.is_dir():  # found out now, not after the whole batch
+            raise PointCAMError(f"cannot write {args.report}: folder {args.report.parent} "
+                                "does not exist")
     if args.address and args.engine != "ray":
         raise PointCAMError("--address is for --engine ray")
     method = method_info(args.method).name
@@ -89,7 +93,7 @@ def run_batch(args: argparse.Namespace) -> int:
     class_names = meta.class_names
     partial = partial_path(out)
     if not args.resume:
-        for existing in (out, partial):
+        for existing in (out, partial, *([args.report] if args.report else [])):
             if existing.exists():
                 raise PointCAMError(f"{existing} exists: pass --resume to add to it, or "
                                     "choose another --out")
@@ -179,7 +183,7 @@ def _write_report(path: Path, rows: list[dict[str, Any]], thumbs_dir: Path,
             pictures[row["sha256"]] = picture.read_bytes()
     html = build_report(rows, pictures, class_names, details=f"heat: {method}",
                         ignored=ignored)
-    write_atomic(path.expanduser(), lambda stream: stream.write(html.encode("utf-8")))
+    write_atomic(path, lambda stream: stream.write(html.encode("utf-8")))
 
 
 def _summary(rows: list[dict[str, Any]], new: list[dict[str, Any]], seconds: float,

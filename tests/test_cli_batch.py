@@ -59,6 +59,11 @@ def test_an_existing_output_is_never_overwritten_without_resume(folder: Path, ti
                        capsys)
     assert code == 2 and err.count("\n") == 1 and "--resume" in err
     assert out.read_text() == "precious"
+    report = tmp_path / "report.html"
+    report.write_text("also precious")
+    code, _, err = run(["batch", str(folder), "--out", str(tmp_path / "new.jsonl"), "--report",
+                        str(report), "--weights", str(tiny_weights)], capsys)
+    assert code == 2 and "report.html exists" in err and report.read_text() == "also precious"
 
 
 def test_resume_analyses_only_new_parts_and_keeps_the_interrupted_runs_rows(
@@ -85,6 +90,7 @@ def test_resume_analyses_only_new_parts_and_keeps_the_interrupted_runs_rows(
     (["--out", "r.txt"], "use .jsonl, .csv, .parquet"),
     (["--out", "missing/r.jsonl"], "does not exist"),
     (["--out", "r.jsonl", "--report", "r.pdf"], "use .html"),
+    (["--out", "r.jsonl", "--report", "missing/r.html"], "does not exist"),
     (["--out", "r.jsonl", "--workers", "0"], "whole number >= 1"),
     (["--out", "r.jsonl", "--method", "nope"], "unknown"),
     (["--out", "r.jsonl", "--address", "ray://x:1"], "--address is for --engine ray"),
@@ -131,3 +137,22 @@ def test_a_missing_gpu_is_one_line_and_leaves_no_file(folder: Path, tiny_weights
                         "--weights", str(tiny_weights)], capsys)
     assert code == 2 and "CUDA" in err and err.count("\n") == 1
     assert not list(tmp_path.glob("rows*"))
+
+
+def test_ctrl_c_keeps_the_finished_rows_for_resume(folder: Path, tiny_weights: Path, capsys,
+                                                   tmp_path: Path, monkeypatch) -> None:
+    from pointcam_gui.core import batch
+
+    real = batch.analyse_many
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        results = real(*args, **kwargs)
+        yield next(results)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "analyse_many", interrupted)
+    out = tmp_path / "rows.jsonl"
+    code, _, err = run(["batch", str(folder), "--out", str(out), "--workers", "1",
+                        "--weights", str(tiny_weights)], capsys)
+    assert code == 130 and err.count("\n") == 1 and "--resume" in err
+    assert not out.exists() and len(read_rows(partial_path(out))) == 1

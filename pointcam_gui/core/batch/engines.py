@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -79,6 +80,9 @@ def analyse_many(files: Sequence[Path], settings: BatchSettings, *, workers: int
 
 
 def _quiet() -> None:
+    """A worker leaves Ctrl-C to the parent (which stops the pool and keeps what is done)
+    rather than printing a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("pointcam_gui").setLevel(logging.WARNING)
 
 
