@@ -74,7 +74,7 @@ def analyse_many(files: Sequence[Path], settings: BatchSettings, *, workers: int
     prepared: Iterator[Prepared] = (
         _ray(files, settings, address, prepare_file) if engine == "ray" else
         _processes(files, settings, workers, prepare_file, _quiet,
-                   lambda p: Prepared(_died(p), None, 0.0)))
+                   lambda p: Prepared(_died(p), None)))
     for part in prepared:
         yield finish(part, clf), None
 

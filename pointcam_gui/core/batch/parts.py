@@ -112,7 +112,6 @@ class Prepared:
 
     row: dict[str, Any]
     views: np.ndarray | None  # (V, N, 3) float32 in model space; None when the row has an error
-    started: float  # perf_counter at the start, for the row's total time
 
 
 def empty_row(path: str | Path) -> dict[str, Any]:
@@ -135,14 +134,16 @@ def prepare_file(path: str | Path, settings: BatchSettings, data: bytes | None =
         _, views, _ = stable_views(mesh, num_points, settings.normalization, settings.seed)
         views = views.astype(np.float32)
         row["timings_ms"] = {"load": _ms(t1 - t0), "sample": _ms(time.perf_counter() - t1)}
-    return Prepared(row, views, t0)
+    if row["error"]:
+        views = None
+        row["timings_ms"] = {"total": _ms(time.perf_counter() - t0)}
+    return Prepared(row, views)
 
 
 def finish(prepared: Prepared, classifier: Classifier) -> dict[str, Any]:
     """The row of a prepared part: the model's verdict on its views."""
     row = prepared.row
-    if prepared.views is None or row["error"]:
-        row["timings_ms"] = {"total": _ms(time.perf_counter() - prepared.started)}
+    if prepared.views is None:  # its error is said, its time counted, where it was read
         return row
     t0 = time.perf_counter()
     with _caught(row, Path(row["file"])):
