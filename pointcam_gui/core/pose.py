@@ -45,6 +45,17 @@ class PoseFrames:
         return len(self.rotations)
 
 
+def triangle_areas(triangles: np.ndarray) -> np.ndarray:
+    """(T,) areas of (T, 3, 3) triangles; the cross product written per coordinate, without
+    ``np.cross``'s axis juggling."""
+    ab = triangles[:, 1] - triangles[:, 0]
+    ac = triangles[:, 2] - triangles[:, 0]
+    x = ab[:, 1] * ac[:, 2] - ab[:, 2] * ac[:, 1]
+    y = ab[:, 2] * ac[:, 0] - ab[:, 0] * ac[:, 2]
+    z = ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0]
+    return np.asarray(0.5 * np.sqrt(x * x + y * y + z * z))
+
+
 @dataclass(frozen=True)
 class SurfaceMoments:
     """Exact area-weighted moments of a surface, about its centroid, per unit area."""
@@ -55,14 +66,14 @@ class SurfaceMoments:
     third: np.ndarray  # (3, 3, 3) symmetric third-moment tensor
 
     @classmethod
-    def of(cls, triangles: np.ndarray) -> SurfaceMoments:
+    def of(cls, triangles: np.ndarray, areas: np.ndarray | None = None) -> SurfaceMoments:
         """Over a triangle of area A with corners v_a (s = their sum), the integrals are
         A/12 (sum_a v_a v_a^T + s s^T) and A/60 (s^3 + sum_a sym(v_a v_a s) + 2 sum_a v_a^3):
         the barycentric integrals of degree 2 and 3, expanded. Blocks of triangles bound the
         scratch memory of a part with millions of faces."""
         tri = np.asarray(triangles, dtype=np.float64)
-        cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-        areas = 0.5 * np.sqrt(np.einsum("ij,ij->i", cross, cross))
+        if areas is None:
+            areas = triangle_areas(tri)
         total = float(areas.sum())
         if not np.isfinite(total) or total <= 0:
             raise ValueError("mesh has no surface area")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import trimesh
 
-from pointcam_gui.core.pose import SurfaceMoments, placement, pose_frames
+from pointcam_gui.core.pose import SurfaceMoments, placement, pose_frames, triangle_areas
 
 NORMALIZATIONS: tuple[str, ...] = ("pca_unit_sphere", "bbox_center_unit_sphere")
 NORMALIZATION = NORMALIZATIONS[0]
@@ -43,20 +43,22 @@ class SurfaceSampler:
     """
 
     def __init__(self, mesh: trimesh.Trimesh) -> None:
-        self.triangles = np.asarray(mesh.triangles, dtype=np.float64)
-        areas = np.asarray(mesh.area_faces, dtype=np.float64)
+        vertices = np.asarray(mesh.vertices, dtype=np.float64)
+        self.triangles = vertices[np.asarray(mesh.faces, dtype=np.int64)]
+        # here rather than trimesh's area_faces: no cache hashing, and the moments reuse them
+        self.areas = areas = triangle_areas(self.triangles)
         total = float(areas.sum())
         if not np.isfinite(total) or total <= 0:
             raise ValueError("mesh has no surface area to sample")
         self.cumulative = np.cumsum(areas) / total
-        self.corners = np.asarray(mesh.vertices, dtype=np.float64)  # what bounds the part
+        self.corners = vertices  # what bounds the part
         self._moments: SurfaceMoments | None = None
 
     @property
     def moments(self) -> SurfaceMoments:
         """The surface's exact moments (computed once)."""
         if self._moments is None:
-            self._moments = SurfaceMoments.of(self.triangles)
+            self._moments = SurfaceMoments.of(self.triangles, self.areas)
         return self._moments
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
