@@ -72,3 +72,16 @@ def test_anything_beyond_plain_v_and_f_is_left_to_trimesh(tmp_path: Path, text: 
     path = tmp_path / "part.obj"
     path.write_text(text)
     assert plain_obj.read_plain_obj(path) is None
+
+
+def test_an_obj_with_normals_is_declined_before_any_parse(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    def must_not_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed a file its windows already declined")
+
+    monkeypatch.setattr(pd, "read_csv", must_not_parse)
+    path = tmp_path / "normals.obj"
+    path.write_text(TRIANGLE * 20_000 + "vn 0 0 1\n" * 60_000 + "f 1//1 2//1 3//1\n" * 20_000)
+    assert plain_obj.read_plain_obj(path) is None
