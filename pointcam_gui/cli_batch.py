@@ -61,7 +61,6 @@ def run_batch(args: argparse.Namespace) -> int:
         analyse_many,
         check_output,
         default_workers,
-        digest,
         find_parts,
         partial_path,
         read_rows,
@@ -105,7 +104,7 @@ def run_batch(args: argparse.Namespace) -> int:
     if args.resume:
         kept = [r for f in (out, partial) if f.exists() for r in read_rows(f)]
         known = {r["sha256"] for r in kept if r["sha256"]}
-        todo = [f for f in files if _hash_or_none(digest, f) not in known]
+        todo = [f for f in files if _hash_or_none(f) not in known]
         again = {str(f) for f in todo}
         kept = [r for r in kept if r["file"] not in again]  # re-analysed: the new row wins
         kept = list({r["file"]: r for r in kept}.values())
@@ -157,9 +156,11 @@ def run_batch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _hash_or_none(digest: Any, path: Path) -> str | None:
+def _hash_or_none(path: Path) -> str | None:
+    from pointcam_gui.core.batch import digest
+
     try:
-        return str(digest(path))
+        return digest(path)
     except PointCAMError:
         return None  # unreadable: analysed again, and its row says why
 

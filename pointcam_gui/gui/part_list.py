@@ -26,6 +26,7 @@ from pointcam_gui.gui.theme import LIGHT, Theme
 
 LIST_WIDTH = 300
 PATH_ROLE = Qt.ItemDataRole.UserRole
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 1  # True on a row whose part cannot be read
 UNFAMILIAR_MARK = "⚠"
 
 
@@ -136,9 +137,10 @@ class PartList(QWidget):
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         for item in self._rows.values():
-            self._paint(item, error=item.text(1) == "cannot read")
+            self._paint(item, error=bool(item.data(0, ERROR_ROLE)))
 
     def _paint(self, item: QTreeWidgetItem, *, error: bool) -> None:
+        item.setData(0, ERROR_ROLE, error)
         brush = QBrush(QColor(self._theme.muted)) if error else QBrush()
         for column in range(3):
             item.setForeground(column, brush)
