@@ -43,6 +43,7 @@ from pointcam_gui.render.style import SceneStyle
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
     from pointcam_gui.core.explain.faithfulness import Faithfulness
+    from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1400, 900)
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         worker.progress.connect(self._on_progress)
         worker.model_loaded.connect(self._on_model_loaded)
         worker.measured.connect(self._on_measured)
+        worker.coarse_ready.connect(self._on_coarse)
 
         self.panel = SidePanel(self._style)
         self.welcome = WelcomePage(QIcon(str(icon)).pixmap(128, 128) if icon.is_file() else None,
@@ -303,6 +305,10 @@ class MainWindow(QMainWindow):
             self.compare.follow(self._shown.path, self.device, self.analysis)
 
     # results ------------------------------------------------------------------------------
+    def _on_coarse(self, request_id: int, geometry: DisplayGeometry) -> None:
+        if self._shown is not None and self._shown.id == request_id and self.analysis is not None:
+            self.viewport.set_coarse(self.analysis, self.target, geometry)
+
     def _on_result(self, result: AnalysisResult) -> None:
         if self.compare.take_result(result):
             return

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QImage, QSurfaceFormat
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
+from pointcam_gui.gui.detail import DetailSwitch
 from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class Viewport(QWidget):
         self._style = SceneStyle()
         self._key_filter = _SwallowKeys(self)
         self.renderer: str | None = None  # the OpenGL renderer, known after the first frame
+        self.detail: DetailSwitch | None = None  # coarse copy while moving (gui.detail)
 
     # lifecycle ----------------------------------------------------------------------------
     def ensure_plotter(self) -> Any:
@@ -77,6 +79,7 @@ class Viewport(QWidget):
                 plotter.iren.clear_key_event_callbacks()
             self._stack.addWidget(plotter)
             self.plotter = plotter
+            self.detail = DetailSwitch(plotter, self)
             from pointcam_gui.render.scene import apply_background
 
             apply_background(plotter, self._style.dark)
@@ -85,6 +88,8 @@ class Viewport(QWidget):
 
     def shutdown(self) -> None:
         if self.plotter is not None:
+            if self.detail is not None:
+                self.detail.actors = None
             self.plotter.close()
             self.plotter = None
             self._actors = None
@@ -113,6 +118,8 @@ class Viewport(QWidget):
                 plotter.remove_scalar_bar(title, render=False)
         self._style = style
         self._actors = build_scene(plotter, analysis, target, style, geometry)
+        assert self.detail is not None
+        self.detail.actors, self.detail.coarse = self._actors, False
         if camera is not None:
             plotter.camera_position = camera
         self._stack.setCurrentWidget(plotter)
@@ -134,6 +141,14 @@ class Viewport(QWidget):
             log.info("software OpenGL (%s): multisampling off", self.renderer)
             self.plotter.ren_win.SetMultiSamples(0)
             self.plotter.render()
+
+    def set_coarse(self, analysis: Analysis, target: int, geometry: DisplayGeometry) -> None:
+        """Give the scene the coarse copy of the part drawn while the camera moves."""
+        if self._actors is None or self.plotter is None:
+            return
+        from pointcam_gui.render.scene import add_coarse
+
+        add_coarse(self.plotter, self._actors, analysis, target, self._style, geometry)
 
     def set_target(self, analysis: Analysis, target: int) -> None:
         """Recolour from the cached maps: no new actor, no inference."""
@@ -195,8 +210,10 @@ class Viewport(QWidget):
         """The rendered part as an (H,W,3|4) uint8 array, `scale` times the widget's size."""
         from pointcam_gui.render.scene import grab_image
 
-        image = grab_image(self.ensure_plotter(), self._style.dark, scale=scale,
-                           transparent=transparent)
+        plotter = self.ensure_plotter()
+        assert self.detail is not None
+        with self.detail.pinned():
+            image = grab_image(plotter, self._style.dark, scale=scale, transparent=transparent)
         self.plotter.render()  # back to the on-screen background
         return image
 

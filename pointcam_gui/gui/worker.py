@@ -77,6 +77,7 @@ class AnalysisWorker(QObject):
     model_loaded = Signal(object)  # ModelInfo
     measured = Signal(object, int, object)  # Analysis, target, Faithfulness
     released = Signal()  # a part was let go of: collect garbage (on the GUI thread, see collector)
+    coarse_ready = Signal(int, object)  # request id, DisplayGeometry: drawn while moving
 
     def __init__(self, weights: str | Path | None = None,
                  loader: IsolatedLoader | None = None) -> None:
@@ -96,6 +97,8 @@ class AnalysisWorker(QObject):
         # parts analysed ahead: key -> (mesh, analysis, crease-split geometry)
         self._ahead: OrderedDict[tuple[object, ...], tuple[Any, Analysis, DisplayGeometry]] = (
             OrderedDict())
+        # The coarse copy of the big part on screen (render.lod), by display mesh.
+        self._coarse: tuple[tuple[object, ...], DisplayGeometry | None] | None = None
 
     @Slot(str)
     def warm_up(self, device: str) -> None:
@@ -123,6 +126,7 @@ class AnalysisWorker(QObject):
         self._mesh = None
         self._analyses.clear()
         self._ahead.clear()
+        self._coarse = None
         self.released.emit()
 
     @Slot(object)
@@ -133,7 +137,10 @@ class AnalysisWorker(QObject):
             log.debug("skipping stale request %d", request.id)
             return
         try:
-            self.finished.emit(self._analyse(request))
+            result = self._analyse(request)
+            self.finished.emit(result)
+            if not request.compare and not request.ahead:
+                self._send_coarse(result)
         except LoadCancelledError:
             log.debug("loading for request %d cancelled", request.id)
         except PointCAMError as exc:
@@ -207,6 +214,19 @@ class AnalysisWorker(QObject):
                       (time.perf_counter() - t0) * 1000)
         _, analysis, geometry = self._ahead[key]
         return AnalysisResult(request, analysis, analysis.predicted, geometry, 0.0)
+
+    def _send_coarse(self, result: AnalysisResult) -> None:
+        """After the heat is shown: the coarse copy of a big part, for the moving camera."""
+        request, display = result.request, result.analysis.display_mesh
+        if request.id < self.latest_id:
+            return  # the window has moved on
+        key = (request.path, len(display.vertices), len(display.faces))
+        if self._coarse is None or self._coarse[0] != key:
+            from pointcam_gui.render.lod import level_of_detail
+
+            self._coarse = (key, level_of_detail(display))
+        if self._coarse[1] is not None:
+            self.coarse_ready.emit(request.id, self._coarse[1])
 
     def _read(self, request: AnalysisRequest) -> Any:
         """The part, parsed in the loader's child process; the GUI thread may cancel it."""

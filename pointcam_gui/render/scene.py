@@ -26,8 +26,8 @@ from pointcam_gui.render.style import CAMERA_PRESETS, COLORMAPS, SceneStyle
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis
 
-__all__ = ["CAMERA_PRESETS", "COLORMAPS", "SceneActors", "SceneStyle", "build_scene", "recolour",
-           "render_image", "render_screenshot"]
+__all__ = ["CAMERA_PRESETS", "COLORMAPS", "SceneActors", "SceneStyle", "add_coarse", "build_scene",
+           "recolour", "render_image", "render_screenshot", "show_coarse"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,10 @@ class SceneActors:
     scalar_bar: Any
     cloud: pv.PolyData
     cloud_actor: Any
+    # The coarse copy drawn while the camera moves (render.lod), once the worker has made it.
+    coarse_geometry: DisplayGeometry | None = None
+    coarse: pv.PolyData | None = None
+    coarse_actor: Any = None
 
 
 def heat_polydata(analysis: Analysis, target: int, geometry: DisplayGeometry) -> pv.PolyData:
@@ -119,12 +123,7 @@ def _build(plotter: Any, analysis: Analysis, target: int, style: SceneStyle,
                 "position_y": 0.04, "width": 0.5, "height": 0.06, "title_font_size": 16,
                 "label_font_size": 13, "bold": False, "shadow": False}
     cmap: Any = style.cmap
-    mesh_actor = plotter.add_mesh(mesh, scalars=HEAT, cmap=cmap, clim=(0.0, 1.0),
-                                  show_edges=style.show_edges, edge_color="#3a3f4b",
-                                  opacity=style.opacity, smooth_shading=False,
-                                  scalar_bar_args=bar_args, name="part", specular=0.25,
-                                  specular_power=20.0, diffuse=0.85, ambient=0.15)
-    mesh_actor.prop.interpolation = "gouraud"
+    mesh_actor = _add_part(plotter, mesh, style, name="part", scalar_bar_args=bar_args)
     bar = plotter.scalar_bar
     cloud = point_cloud(analysis, target)
     cloud_actor = plotter.add_mesh(cloud, scalars=HEAT, cmap=cmap, clim=(0.0, 1.0),
@@ -136,9 +135,44 @@ def _build(plotter: Any, analysis: Analysis, target: int, style: SceneStyle,
     return SceneActors(geometry, mesh, mesh_actor, bar, cloud, cloud_actor)
 
 
+def _add_part(plotter: Any, mesh: pv.PolyData, style: SceneStyle, **kwargs: Any) -> Any:
+    """Add a heat mesh with the part's look (the full mesh and its coarse copy share it)."""
+    cmap: Any = style.cmap
+    actor = plotter.add_mesh(mesh, scalars=HEAT, cmap=cmap, clim=(0.0, 1.0),
+                             show_edges=style.show_edges, edge_color="#3a3f4b",
+                             opacity=style.opacity, smooth_shading=False, specular=0.25,
+                             specular_power=20.0, diffuse=0.85, ambient=0.15, **kwargs)
+    actor.prop.interpolation = "gouraud"
+    return actor
+
+
+def add_coarse(plotter: Any, actors: SceneActors, analysis: Analysis, target: int,
+               style: SceneStyle, geometry: DisplayGeometry) -> None:
+    """Add the coarse copy of the part (hidden; the caller shows it while the camera moves)."""
+    with one_render(plotter):
+        if actors.coarse_actor is not None:
+            plotter.remove_actor(actors.coarse_actor, render=False)
+        mesh = heat_polydata(analysis, target, geometry)
+        actor = _add_part(plotter, mesh, style, name="part-coarse", show_scalar_bar=False,
+                          reset_camera=False)
+        actor.SetVisibility(False)
+    actors.coarse_geometry, actors.coarse, actors.coarse_actor = geometry, mesh, actor
+
+
+def show_coarse(actors: SceneActors, coarse: bool) -> bool:
+    """Draw the coarse copy (True) or the full mesh; False when there is no coarse copy."""
+    if actors.coarse_actor is None:
+        return False
+    actors.coarse_actor.SetVisibility(coarse)
+    actors.mesh_actor.SetVisibility(not coarse)
+    return True
+
+
 def recolour(actors: SceneActors, analysis: Analysis, target: int) -> None:
     """Show another class's heat by writing into the existing arrays (no inference, no copy)."""
     _assign(actors.mesh, actors.geometry.heat(analysis.vertex_heat[target]))
+    if actors.coarse is not None and actors.coarse_geometry is not None:
+        _assign(actors.coarse, actors.coarse_geometry.heat(analysis.vertex_heat[target]))
     _assign(actors.cloud, analysis.cams[target])
     actors.scalar_bar.SetTitle(scalar_bar_title(analysis, target))
 
@@ -152,10 +186,12 @@ def _assign(data: pv.PolyData, values: np.ndarray) -> None:
 def apply_style(plotter: Any, actors: SceneActors, style: SceneStyle) -> None:
     """Apply colormap, edges, opacity, points and background to an existing scene (no render)."""
     with one_render(plotter):
-        for actor in (actors.mesh_actor, actors.cloud_actor):
+        parts = [a for a in (actors.mesh_actor, actors.coarse_actor) if a is not None]
+        for actor in (*parts, actors.cloud_actor):
             actor.mapper.lookup_table.cmap = style.cmap
-        actors.mesh_actor.prop.show_edges = style.show_edges
-        actors.mesh_actor.prop.opacity = style.opacity
+        for actor in parts:
+            actor.prop.show_edges = style.show_edges
+            actor.prop.opacity = style.opacity
         actors.cloud_actor.SetVisibility(style.show_points)
         color = pv.Color(TEXT_COLORS[style.dark]).float_rgb
         actors.scalar_bar.GetTitleTextProperty().SetColor(color)

@@ -1,0 +1,70 @@
+"""Level of detail: a big part is drawn coarse while the camera moves and in full at rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pointcam_gui.gui.main_window import MainWindow
+from pointcam_gui.render import lod
+from tests.gui.conftest import RESULT_TIMEOUT_MS
+
+
+@pytest.fixture
+def coarse_scene(qtbot, window: MainWindow, parts: dict[str, Path],  # type: ignore[no-untyped-def]
+                 monkeypatch: pytest.MonkeyPatch):
+    """The torus opened with thresholds that make it 'big' (a real big part is slow to test)."""
+    monkeypatch.setattr(lod, "LOD_FROM_FACES", 500)
+    monkeypatch.setattr(lod, "LOD_FACES", 300)
+    window.service.forget()  # no coarse copy cached from another test
+    with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS):
+        window.open_path(parts["torus"])
+    qtbot.waitUntil(lambda: window.viewport._actors is not None
+                    and window.viewport._actors.coarse_actor is not None, timeout=10_000)
+    yield window.viewport._actors
+    window.viewport.plotter.ren_win.SetDesiredUpdateRate(0.0001)
+
+
+def _frame(window: MainWindow, rate: float) -> None:
+    """One frame at the render window's desired update rate (what VTK's styles set)."""
+    ren_win = window.viewport.plotter.ren_win
+    ren_win.SetDesiredUpdateRate(rate)
+    window.viewport.plotter.render()
+
+
+def test_moving_camera_draws_the_coarse_copy_and_rest_draws_full_detail(
+        qtbot, window: MainWindow, coarse_scene) -> None:  # type: ignore[no-untyped-def]
+    actors = coarse_scene
+    assert len(actors.coarse_geometry.faces) < len(actors.geometry.faces)
+    _frame(window, 30.0)  # a drag in progress
+    assert actors.coarse_actor.GetVisibility() and not actors.mesh_actor.GetVisibility()
+    _frame(window, 0.0001)  # the drag's closing still frame: still coarse, the camera may go on
+    assert actors.coarse_actor.GetVisibility()
+    qtbot.waitUntil(lambda: actors.mesh_actor.GetVisibility(), timeout=2000)  # at rest
+    assert not actors.coarse_actor.GetVisibility()
+
+
+def test_coarse_copy_follows_the_class_and_pictures_use_full_detail(
+        qtbot, window: MainWindow, coarse_scene) -> None:  # type: ignore[no-untyped-def]
+    actors = coarse_scene
+    analysis = window.analysis
+    target = (window.target + 1) % len(analysis.class_names)
+    window.set_target(target)
+    np.testing.assert_array_equal(
+        np.asarray(actors.coarse.point_data["heat"]),
+        actors.coarse_geometry.heat(analysis.vertex_heat[target]).astype(np.float32))
+    _frame(window, 30.0)
+    _frame(window, 0.0001)  # the camera was just let go of, and Save Screenshot comes at once
+    assert actors.coarse_actor.GetVisibility()
+    window.viewport.screenshot()
+    assert actors.mesh_actor.GetVisibility() and not actors.coarse_actor.GetVisibility()
+
+
+def test_small_parts_get_no_coarse_copy(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                        parts: dict[str, Path]) -> None:
+    with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS):
+        window.open_path(parts["box"])
+    qtbot.wait(300)  # a coarse copy would come right after the result
+    assert window.viewport._actors.coarse_actor is None
