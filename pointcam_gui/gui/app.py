@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pointcam_gui.gui.main_window import MainWindow
 
 ORGANIZATION = "PointCAM"
+APP_ID = "org.pointcam.PointCAM"  # reverse-DNS id: the .desktop entry, icons and metainfo
 APPLICATION = "PointCAM"
 SCREENSHOT_TIMEOUT_MS = 300_000
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(sys.argv[:1])
-    app.setDesktopFileName("pointcam-gui")
+    app.setDesktopFileName(APP_ID)  # the .desktop entry (packaging/linux): icon and grouping
 
     from pointcam_gui import resources
     from pointcam_gui.gui.main_window import MainWindow
