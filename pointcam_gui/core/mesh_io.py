@@ -138,12 +138,42 @@ def _load_scene(f: PartFile) -> trimesh.Scene:
         raise MeshLoadError(message) from exc
 
 
+@contextmanager
+def _native_output_to(log_file: Path) -> Iterator[None]:
+    """Send what C++ code prints to the process's stdout and stderr into `log_file` (then to
+    the debug log): OpenCASCADE reports a bad STEP file in coloured lines of its own, and the
+    user gets our one-line reason instead."""
+    import os
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with log_file.open("wb") as sink:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved[0], 1)
+                os.dup2(saved[1], 2)
+    finally:
+        for fd in saved:
+            os.close(fd)
+        text = log_file.read_text(errors="replace").strip() if log_file.is_file() else ""
+        if text:
+            log.debug("OpenCASCADE said: %s", text)
+
+
 def _load_step(f: PartFile) -> trimesh.Scene:
     """STEP -> GLB with cascadio (OpenCASCADE), then the GLB through trimesh."""
     assert _cascadio is not None
     with tempfile.TemporaryDirectory(prefix="pointcam-step-") as folder:
         glb = Path(folder) / "converted.glb"
-        _cascadio.step_to_glb(str(f.path), str(glb))
+        with _native_output_to(Path(folder) / "opencascade.log"):
+            _cascadio.step_to_glb(str(f.path), str(glb))
         if not glb.is_file() or glb.stat().st_size == 0:
             raise MeshLoadError(f"{f.name}: the STEP reader could not convert this file")
         return trimesh.load_scene(str(glb), file_type="glb", process=False)

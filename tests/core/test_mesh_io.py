@@ -252,6 +252,8 @@ def test_any_other_library_exception_becomes_a_load_error_with_its_reason(
 def _fake_cascadio(write: bool = True, error: Exception | None = None) -> SimpleNamespace:
     def step_to_glb(step: str, glb: str) -> int:
         assert Path(step).is_file()
+        os.write(1, b"**** ERR StepFile : Incorrect Syntax ****\n")  # as OpenCASCADE does
+        os.write(2, b"Error: Failed to transfer STEP data\n")
         if error is not None:
             raise error
         if write:
@@ -287,6 +289,17 @@ def test_step_conversion_failure_is_a_load_error(
     monkeypatch.setattr(mesh_io, "_cascadio", fake)
     with pytest.raises(MeshLoadError, match=rf"bracket\.STEP: .*{reason}"):
         load_mesh(step_file)
+
+
+def test_what_opencascade_prints_stays_out_of_the_users_terminal(
+    step_file: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(mesh_io, "_cascadio", _fake_cascadio(write=False))
+    with pytest.raises(MeshLoadError):
+        load_mesh(step_file)
+    print("after")  # stdout works again
+    out, err = capfd.readouterr()
+    assert out == "after\n" and err == ""
 
 
 @pytest.mark.skipif(HAS_CASCADIO, reason="cascadio is installed here")
