@@ -17,14 +17,7 @@ fi
     packaging/pyinstaller/pointcam.spec
 
 bundle=dist/PointCAM
-app_id=org.pointcam.PointCAM
-mkdir -p "$bundle/share/applications" "$bundle/share/metainfo" "$bundle/share/mime/packages"
-cp packaging/linux/$app_id.desktop "$bundle/share/applications/"
-cp packaging/linux/$app_id.metainfo.xml "$bundle/share/metainfo/"
-cp packaging/linux/$app_id.mime.xml "$bundle/share/mime/packages/$app_id.xml"
-rm -rf "$bundle/share/icons" && mkdir -p "$bundle/share/icons"
-cp -r build/icons/hicolor "$bundle/share/icons/"
-cp packaging/linux/install.sh "$bundle/install.sh"
+packaging/linux/assemble.sh "$bundle" build/icons
 cp LICENSE "$bundle/"
 
 version="$("$py" -c 'import pointcam_gui; print(pointcam_gui.__version__)')"

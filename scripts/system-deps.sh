@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu system libraries that Qt (xcb) and off-screen rendering need, plus Xvfb for the
-# tests and for screenshots on machines without a display. Idempotent: installs only what is missing.
+# tests and for screenshots on machines without a display, and what the desktop bundle's build
+# and checks use (binutils' strip; the freedesktop validators and cache tools).
+# Idempotent: installs only what is missing.
 set -euo pipefail
 
 packages=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0
   libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 xvfb xauth
+  binutils desktop-file-utils appstream shared-mime-info
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        log.debug("window painted at %.3f", time.time())  # benchmarks/bundle_bench.py reads it
         self.service.release(warm_up_device=self.device)
         # The 3D stack takes about a second to import: do it once the window is on screen.
         self.viewport.ensure_plotter()
