@@ -29,13 +29,14 @@ from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD, method_info
 from pointcam_gui.gui import dialogs, exporting
 from pointcam_gui.gui.actions import build_menus, fill_menu
 from pointcam_gui.gui.compare import ComparePane
+from pointcam_gui.gui.opengl import install_gl_format
 from pointcam_gui.gui.panels import SidePanel
 from pointcam_gui.gui.part_browser import PartBrowser
 from pointcam_gui.gui.part_list import PartList
 from pointcam_gui.gui.settings import Settings
 from pointcam_gui.gui.status import StatusBar
 from pointcam_gui.gui.theme import apply_theme, theme_for
-from pointcam_gui.gui.viewport import Viewport, install_gl_format
+from pointcam_gui.gui.viewport import Viewport
 from pointcam_gui.gui.welcome import WelcomePage, sample_title
 from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisService, ModelInfo
 from pointcam_gui.render.style import SceneStyle

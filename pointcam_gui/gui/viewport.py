@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QImage, QSurfaceFormat
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from pointcam_gui.gui.detail import DetailSwitch
+from pointcam_gui.gui.opengl import is_software, opengl_renderer
 from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
@@ -24,29 +25,6 @@ if TYPE_CHECKING:
     from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
-SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swiftshader", "software")
-
-
-def install_gl_format() -> None:
-    """Make the process-wide GL format the one pyvistaqt's widget needs (desktop GL 3.2 core).
-
-    It must be set before the top-level window is created, and the 3D widget is created only
-    after the window first paints, so the window sets it up front (same values as pyvistaqt's
-    ``rwi._default_format``; importing that module would pull in VTK at startup).
-    """
-    fmt = QSurfaceFormat()
-    fmt.setRenderableType(QSurfaceFormat.RenderableType.OpenGL)
-    fmt.setProfile(QSurfaceFormat.OpenGLContextProfile.CoreProfile)
-    fmt.setVersion(3, 2)
-    fmt.setSwapBehavior(QSurfaceFormat.SwapBehavior.DoubleBuffer)
-    for setter in (fmt.setRedBufferSize, fmt.setGreenBufferSize, fmt.setBlueBufferSize,
-                   fmt.setDepthBufferSize, fmt.setAlphaBufferSize):
-        setter(8)
-    fmt.setStencilBufferSize(0)
-    fmt.setSamples(0)  # multisampling happens in VTK's framebuffers
-    QSurfaceFormat.setDefaultFormat(fmt)
-
-
 class _SwallowKeys(QObject):
     """VTK's own keys ('q' closes, 'w' wireframe, '3' stereo...) would fight the menus."""
 
@@ -63,7 +41,7 @@ class Viewport(QWidget):
         self._actors: SceneActors | None = None
         self._style = SceneStyle()
         self._key_filter = _SwallowKeys(self)
-        self.renderer: str | None = None  # the OpenGL renderer, known after the first frame
+        self.renderer: str | None = None  # the OpenGL renderer, known once the widget exists
         self.detail: DetailSwitch | None = None  # coarse copy while moving (gui.detail)
 
     # lifecycle ----------------------------------------------------------------------------
@@ -72,7 +50,11 @@ class Viewport(QWidget):
         if self.plotter is None:
             from pyvistaqt import QtInteractor
 
-            plotter: Any = QtInteractor(self, auto_update=False, multi_samples=4)
+            self.renderer = opengl_renderer()
+            software = self.renderer is not None and is_software(self.renderer)
+            if software:  # about five times slower multisampled: off from the first frame
+                log.info("software OpenGL (%s): multisampling off", self.renderer)
+            plotter: Any = QtInteractor(self, auto_update=False, multi_samples=0 if software else 4)
             plotter.setAcceptDrops(False)  # drops go to the window, which opens the part
             plotter.installEventFilter(self._key_filter)
             if plotter.iren is not None:
@@ -129,7 +111,8 @@ class Viewport(QWidget):
 
     def _tune_for_renderer(self) -> None:
         """Software OpenGL (llvmpipe in VMs, remote desktops, CI) renders multisampled frames
-        about five times slower: turn multisampling off there to keep the window responsive."""
+        about five times slower: turn multisampling off there to keep the window responsive.
+        The fallback when Qt could not tell the renderer before the 3D widget was made."""
         try:
             caps = str(self.plotter.ren_win.ReportCapabilities())
         except Exception:  # a capability report is a nicety; never fail a display over it
@@ -137,7 +120,7 @@ class Viewport(QWidget):
             caps = ""
         line = next((ln for ln in caps.splitlines() if "renderer string" in ln.lower()), "")
         self.renderer = line.split(":", 1)[-1].strip() or "unknown"
-        if any(name in self.renderer.lower() for name in SOFTWARE_RENDERERS):
+        if is_software(self.renderer):
             log.info("software OpenGL (%s): multisampling off", self.renderer)
             self.plotter.ren_win.SetMultiSamples(0)
             self.plotter.render()

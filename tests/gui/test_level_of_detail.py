@@ -1,4 +1,5 @@
-"""Level of detail: a big part is drawn coarse while the camera moves and in full at rest."""
+"""Drawing big parts fast: coarse while the camera moves, full at rest; no multisampling on
+software OpenGL from the first frame."""
 
 from __future__ import annotations
 
@@ -68,3 +69,24 @@ def test_small_parts_get_no_coarse_copy(qtbot, window: MainWindow,  # type: igno
         window.open_path(parts["box"])
     qtbot.wait(300)  # a coarse copy would come right after the result
     assert window.viewport._actors.coarse_actor is None
+
+
+def test_software_opengl_is_known_before_the_first_frame_and_draws_without_multisampling(
+        qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    from pointcam_gui.gui.opengl import is_software, opengl_renderer
+    from pointcam_gui.gui.viewport import Viewport
+
+    renderer = opengl_renderer()
+    assert renderer  # Xvfb's Mesa answers
+    viewport = Viewport(QLabel("welcome"))
+    qtbot.addWidget(viewport)
+    plotter = viewport.ensure_plotter()  # nothing drawn yet
+    try:
+        assert viewport.renderer == renderer
+        if not is_software(renderer):
+            pytest.skip(f"hardware OpenGL here ({renderer})")
+        assert plotter.ren_win.GetMultiSamples() == 0
+    finally:
+        viewport.shutdown()

@@ -62,9 +62,9 @@ def test_entry_opens_every_file_it_is_given_as_the_app_id_it_names() -> None:
     entry = _desktop_entry()
     assert entry["Exec"] == "pointcam-gui %F"
     assert entry["Icon"] == APP_ID
-    from pointcam_gui.gui.app import APP_ID as app_id  # what the window tells the desktop
+    from pointcam_gui.gui import app  # what the window tells the desktop
 
-    assert app_id == APP_ID
+    assert app.APP_ID == APP_ID
     metainfo = ET.parse(METAINFO).getroot()
     assert metainfo.findtext("id") == APP_ID
     assert metainfo.findtext("launchable") == DESKTOP.name
