@@ -13,7 +13,9 @@ if ! "$py" -c "import PyInstaller, cascadio" 2>/dev/null; then
 fi
 
 "$py" packaging/icons.py build/icons
-"$py" -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+# (torch's hooks import its deprecated modules: their DeprecationWarnings are noise here)
+PYTHONWARNINGS=ignore::DeprecationWarning \
+  "$py" -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
     packaging/pyinstaller/pointcam.spec
 
 bundle=dist/PointCAM
