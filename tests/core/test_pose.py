@@ -51,6 +51,31 @@ def test_moments_are_exact_integrals_over_the_surface() -> None:
     np.testing.assert_allclose(m.third, 0, atol=1e-12)  # symmetric about every plane
 
 
+def test_moments_of_a_triangle_are_its_closed_form_integrals_up_to_degree_three() -> None:
+    """The unit right triangle: the mean of x^a y^b over it is 2 a! b! / (a + b + 2)!."""
+    from itertools import product
+    from math import comb, factorial
+
+    def raw(a: int, b: int) -> float:
+        return 2.0 * factorial(a) * factorial(b) / factorial(a + b + 2)
+
+    def central(a: int, b: int) -> float:  # mean of (x - 1/3)^a (y - 1/3)^b
+        m = 1.0 / 3.0
+        return sum(comb(a, i) * comb(b, j) * (-m) ** (a - i + b - j) * raw(i, j)
+                   for i in range(a + 1) for j in range(b + 1))
+
+    triangle = np.array([[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
+    m = SurfaceMoments.of(triangle)
+    assert m.area == pytest.approx(0.5)
+    np.testing.assert_allclose(m.centroid, [1 / 3, 1 / 3, 0], atol=1e-15)
+    for i, j in product(range(2), repeat=2):
+        xs = (i == 0) + (j == 0)  # how many of the two coordinates are x
+        assert m.second[i, j] == pytest.approx(central(xs, 2 - xs), abs=1e-15)
+    for i, j, k in product(range(2), repeat=3):
+        xs = (i == 0) + (j == 0) + (k == 0)
+        assert m.third[i, j, k] == pytest.approx(central(xs, 3 - xs), abs=1e-15)
+
+
 def test_third_moment_matches_a_dense_sample_of_the_surface() -> None:
     cone = trimesh.creation.cone(radius=2, height=5, sections=64)
     m = SurfaceMoments.of(cone.triangles)
