@@ -33,3 +33,36 @@ def test_heat_follows_each_copy_back_to_its_vertex() -> None:
     painted = geometry.heat(heat)
     assert len(painted) == len(geometry.vertices) > len(cylinder.vertices)
     np.testing.assert_array_equal(painted, heat[geometry.source])
+
+
+def _reference_split_count(mesh: trimesh.Trimesh, crease_deg: float = 35.0) -> int:
+    """Split vertices by trimesh's face adjacency (edges shared by exactly two faces)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    faces = np.asarray(mesh.faces)
+    smooth = mesh.face_adjacency_angles < np.radians(crease_deg)
+    pairs, shared = mesh.face_adjacency[smooth], mesh.face_adjacency_edges[smooth]
+    rows, cols = [], []
+    for end in range(2):
+        v = shared[:, end]
+        rows.append(3 * pairs[:, 0] + np.argmax(faces[pairs[:, 0]] == v[:, None], axis=1))
+        cols.append(3 * pairs[:, 1] + np.argmax(faces[pairs[:, 1]] == v[:, None], axis=1))
+    graph = coo_matrix((np.ones(sum(map(len, rows))), (np.concatenate(rows),
+                        np.concatenate(cols))), shape=(3 * len(faces),) * 2)
+    return connected_components(graph, directed=False)[0]
+
+
+def test_split_matches_trimesh_adjacency_on_non_manifold_and_mixed_parts() -> None:
+    # two boxes sharing one edge: that edge belongs to four faces and joins none of them
+    a = trimesh.creation.box((1.0, 1.0, 1.0))
+    b = trimesh.creation.box((1.0, 1.0, 1.0))
+    b.apply_translation((1.0, 1.0, 0.0))
+    touching = trimesh.util.concatenate([a, b])
+    touching.merge_vertices()
+    assert (np.unique(np.sort(touching.edges, axis=1), axis=0, return_counts=True)[1] > 2).any()
+    for mesh in (touching, trimesh.creation.annulus(0.5, 1.0, 0.3),
+                 trimesh.creation.icosphere(2), trimesh.creation.capsule(1.0, 0.5)):
+        geometry = split_sharp_edges(mesh)
+        assert len(geometry.vertices) == _reference_split_count(mesh)
+        np.testing.assert_array_equal(geometry.source[geometry.faces], mesh.faces)
