@@ -11,7 +11,6 @@ never see the copy: the viewport asks for full detail before it grabs a picture.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,6 @@ from PySide6.QtCore import QObject, QTimer
 if TYPE_CHECKING:
     from pointcam_gui.render.scene import SceneActors
 
-log = logging.getLogger(__name__)
 REST_MS = 250  # the camera has rested this long: draw full detail
 
 

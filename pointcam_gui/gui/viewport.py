@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
+
+
 class _SwallowKeys(QObject):
     """VTK's own keys ('q' closes, 'w' wireframe, '3' stereo...) would fight the menus."""
 

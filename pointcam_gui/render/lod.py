@@ -11,7 +11,7 @@ vertex, so recolouring stays a gather).
 Weighed and measured on a 1.3M-face sphere: fast-simplification's quadric edge collapse gives
 a finer copy but holds the GIL for 1.2-2.3 s (the window would freeze; it would need a process
 of its own and 1.3 s more to map the heat back); this numpy clustering releases the GIL in its
-heavy steps and takes a fraction of a second.
+heavy steps (longest hold 8 ms at 5M faces) and takes 0.5 s for 1.3M faces, 2 s for 5.2M.
 """
 
 from __future__ import annotations
