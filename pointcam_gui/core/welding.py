@@ -63,14 +63,7 @@ def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """(m,) bool: faces whose longest edge and whose height over it both exceed the tolerance
     (trimesh's ``triangles.nondegenerate``); a face with a repeated vertex has no height.
     Written per coordinate, in place where it can be: a third of the time of ``np.cross``."""
-    columns = np.ascontiguousarray(vertices.T)
-    a, ab, ac = (np.take(columns, faces[:, i], axis=1) for i in range(3))  # 2x columns[:, i]
-    ab -= a
-    ac -= a
-    cross = np.zeros_like(a)
-    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
-        np.multiply(ab[j], ac[k], out=cross[i])
-        cross[i] -= ab[k] * ac[j]
+    ab, ac, cross = edge_vectors(vertices, faces)
     twice_area = np.sqrt(np.einsum("ij,ij->j", cross, cross))
     longest = np.maximum(np.einsum("ij,ij->j", ab, ab), np.einsum("ij,ij->j", ac, ac))
     ac -= ab  # now bc
@@ -80,6 +73,22 @@ def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     distinct = ((faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2])
                 & (faces[:, 0] != faces[:, 2]))
     return distinct & (longest > TOLERANCE) & (height > TOLERANCE)
+
+
+def edge_vectors(vertices: np.ndarray, faces: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each face's edges from its first corner, ab and ac, and their cross product, as (3, m)
+    coordinate rows: written per coordinate, in place where it can be, and gathered with
+    np.take (twice as fast as indexing rows, and it lets go of the GIL)."""
+    columns = np.ascontiguousarray(np.asarray(vertices).T)  # in the vertices' own precision
+    a, ab, ac = (np.take(columns, faces[:, i], axis=1) for i in range(3))
+    ab -= a
+    ac -= a
+    cross = a  # reused: a is not needed any more
+    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+        np.multiply(ab[j], ac[k], out=cross[i])
+        cross[i] -= ab[k] * ac[j]
+    return ab, ac, cross
 
 
 def _codes(keys: np.ndarray) -> np.ndarray:

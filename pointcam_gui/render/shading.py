@@ -16,6 +16,8 @@ import trimesh
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from pointcam_gui.core.welding import edge_vectors
+
 CREASE_ANGLE_DEG = 35.0
 
 
@@ -81,15 +83,8 @@ def split_sharp_edges(mesh: trimesh.Trimesh,
 
 def _face_normals(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Area-weighted normals (half the cross product) as (3, F) columns and unit normals
-    (zero where degenerate) as (F, 3) rows, per coordinate as in ``core.welding.nondegenerate``."""
-    columns = np.ascontiguousarray(np.asarray(vertices, dtype=np.float64).T)
-    a, ab, ac = (np.take(columns, faces[:, i], axis=1) for i in range(3))
-    ab -= a
-    ac -= a
-    cross = np.empty_like(a)
-    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
-        np.multiply(ab[j], ac[k], out=cross[i])
-        cross[i] -= ab[k] * ac[j]
+    (zero where degenerate) as (F, 3) rows, from ``core.welding.edge_vectors``."""
+    _, _, cross = edge_vectors(np.asarray(vertices, dtype=np.float64), faces)
     length = np.sqrt(np.einsum("ij,ij->j", cross, cross))
     unit = np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
     return 0.5 * cross, np.ascontiguousarray(unit.T)
