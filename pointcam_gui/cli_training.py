@@ -138,6 +138,15 @@ def add_training(sub: Any) -> None:
     e.add_argument("--confusion-png", type=Path, metavar="OUT.png")
     e.set_defaults(handler=_evaluate)
 
+    m = sub.add_parser("merge", help="merge trained models into one ensemble model",
+                       description="Merge PointNets trained on the same classes into one model "
+                                   "whose logits are the mean of theirs (an ensemble that runs, "
+                                   "explains and calibrates as one PointNet). Calibrate the "
+                                   "result afterwards.")
+    m.add_argument("weights", type=Path, nargs="+", metavar="W.safetensors")
+    m.add_argument("--out", type=Path, required=True, metavar="OUT.safetensors")
+    m.set_defaults(handler=_merge)
+
     c = sub.add_parser("calibrate", help="fit calibrated probabilities and the novelty verdict",
                        description="Fit the temperature of the probabilities and the novelty "
                                    "statistics and threshold on held-out parts of the model's "
@@ -274,6 +283,15 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from pointcam_gui.core.training.merge import merge_files
+
+    command = f"pointcam merge {' '.join(map(str, args.weights))} --out {args.out}"
+    out = merge_files(args.weights, args.out, command)
+    print(f"weights: {out} (uncalibrated: run `pointcam calibrate DATA --weights {out}`)")
+    return 0
 
 
 def _calibrate(args: argparse.Namespace) -> int:
