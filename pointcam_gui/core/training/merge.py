@@ -40,56 +40,70 @@ def _check(members: Sequence[PointNet]) -> None:
                                 "layers (their widths may differ)")
 
 
-def _block_diagonal(layers: Sequence[nn.Module], out: nn.Module) -> None:
-    """Copy the members' conv/linear weights into ``out`` as diagonal blocks (zeros between)."""
-    with torch.no_grad():
-        out.weight.zero_()
-        r = c = 0
-        for layer in layers:
-            w = layer.weight
-            out.weight[r:r + w.shape[0], c:c + w.shape[1]] = w
-            out.bias[r:r + w.shape[0]] = layer.bias
-            r, c = r + w.shape[0], c + w.shape[1]
+Affine = nn.Conv1d | nn.Linear
 
 
+def _pairs(model: PointNet) -> list[tuple[Affine, nn.BatchNorm1d]]:
+    """Every (convolution or linear layer, batch norm) of the point blocks and the head's
+    hidden blocks, in order."""
+    blocks = [model.stem, *model.trunk, model.cam_layer,
+              *(m for m in model.head if isinstance(m, nn.Sequential))]
+    pairs = []
+    for block in blocks:
+        affine, norm = block[0], block[1]
+        assert isinstance(affine, Affine) and isinstance(norm, nn.BatchNorm1d)
+        pairs.append((affine, norm))
+    return pairs
+
+
+def _last(model: PointNet) -> nn.Linear:
+    last = model.head[-1]
+    assert isinstance(last, nn.Linear)
+    return last
+
+
+@torch.no_grad()
+def _block_diagonal(layers: Sequence[Affine], out: Affine, shared_input: bool) -> None:
+    """The members' weights as diagonal blocks of ``out`` (zeros between); with
+    ``shared_input`` (the stem, which every member feeds x, y, z) stacked row blocks instead."""
+    out.weight.zero_()
+    r = c = 0
+    for layer in layers:
+        rows, cols = layer.weight.shape[:2]
+        out.weight[r:r + rows, c:c + cols] = layer.weight
+        assert out.bias is not None and layer.bias is not None
+        out.bias[r:r + rows] = layer.bias
+        r, c = r + rows, c if shared_input else c + cols
+
+
+@torch.no_grad()
 def _stacked_norm(norms: Sequence[nn.BatchNorm1d], out: nn.BatchNorm1d) -> None:
-    with torch.no_grad():
-        for name in ("weight", "bias", "running_mean", "running_var"):
-            getattr(out, name).copy_(torch.cat([getattr(n, name) for n in norms]))
-        out.eps = norms[0].eps
-        if any(n.eps != out.eps for n in norms):
-            raise PointCAMError("models to merge need the same batch-norm epsilon")
+    if any(n.eps != norms[0].eps for n in norms):
+        raise PointCAMError("models to merge need the same batch-norm epsilon")
+    out.eps = norms[0].eps
+    for name in ("weight", "bias", "running_mean", "running_var"):
+        getattr(out, name).copy_(torch.cat([getattr(n, name) for n in norms]))
 
 
 def merge(members: Sequence[PointNet]) -> PointNet:
     """One PointNet whose logits are the mean of ``members``' logits (eval mode), exactly."""
     _check(members)
     configs = [m.config for m in members]
-    widths = tuple(sum(c.widths[i] for c in configs) for i in range(len(configs[0].widths)))
-    head = tuple(sum(c.head[i] for c in configs) for i in range(len(configs[0].head)))
     first = configs[0]
-    config = PointNetConfig(num_classes=first.num_classes, num_points=first.num_points,
-                            widths=widths, head=head, dropout=first.dropout, pool=first.pool)
+    config = PointNetConfig(
+        num_classes=first.num_classes, num_points=first.num_points,
+        widths=tuple(sum(w) for w in zip(*(c.widths for c in configs), strict=True)),
+        head=tuple(sum(h) for h in zip(*(c.head for c in configs), strict=True)),
+        dropout=first.dropout, pool=first.pool)
     merged = PointNet(config).eval()
-    blocks = [(m.stem, *m.trunk, m.cam_layer) for m in members]
-    targets = (merged.stem, *merged.trunk, merged.cam_layer)
-    for i, target in enumerate(targets):
-        if i == 0:  # the stem reads the same x, y, z: stack the members' rows
-            with torch.no_grad():
-                target[0].weight.copy_(torch.cat([b[0][0].weight for b in blocks]))
-                target[0].bias.copy_(torch.cat([b[0][0].bias for b in blocks]))
-        else:
-            _block_diagonal([b[i][0] for b in blocks], target[0])
-        _stacked_norm([b[i][1] for b in blocks], target[1])
-    dense = [[layer for layer in m.head if isinstance(layer, nn.Sequential)] for m in members]
-    merged_dense = [layer for layer in merged.head if isinstance(layer, nn.Sequential)]
-    for i, target in enumerate(merged_dense):
-        _block_diagonal([d[i][0] for d in dense], target[0])
-        _stacked_norm([d[i][1] for d in dense], target[1])
-    last = merged.head[-1]
+    layers = [_pairs(m) for m in members]
+    for i, (affine, norm) in enumerate(_pairs(merged)):
+        _block_diagonal([p[i][0] for p in layers], affine, shared_input=i == 0)
+        _stacked_norm([p[i][1] for p in layers], norm)
+    last = _last(merged)
     with torch.no_grad():  # the mean of the members' logits
-        last.weight.copy_(torch.cat([m.head[-1].weight for m in members], dim=1) / len(members))
-        last.bias.copy_(torch.stack([m.head[-1].bias for m in members]).mean(dim=0))
+        last.weight.copy_(torch.cat([_last(m).weight for m in members], dim=1) / len(members))
+        last.bias.copy_(torch.stack([_last(m).bias for m in members]).mean(dim=0))
     return merged
 
 
