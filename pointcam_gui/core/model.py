@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 MIN_POINTS = 32
+_MAX_SPANS = 16  # row spans worth multiplying apart (a merged ensemble has one per member)
 POOLS = ("max", "avg")
 
 
@@ -88,6 +89,20 @@ def _folded(block: nn.Sequential) -> tuple[torch.Tensor, torch.Tensor]:
     if conv.bias is not None:
         bias = bias + conv.bias * scale
     return weight, bias
+
+
+def _row_spans(weight: torch.Tensor) -> list[tuple[int, int, int, int]]:
+    """(row start, row end, column start, column end) of runs of rows whose non-zero weights
+    span the same columns: one span for a trained layer, one per member for a merged ensemble's
+    block-diagonal layer (``training.merge``), whose zero blocks then cost nothing."""
+    nonzero = weight != 0
+    first = nonzero.to(torch.uint8).argmax(dim=1)
+    last = weight.shape[1] - 1 - nonzero.flip(1).to(torch.uint8).argmax(dim=1)
+    edges = torch.ones(weight.shape[0], dtype=torch.bool)
+    edges[1:] = (first[1:] != first[:-1]) | (last[1:] != last[:-1])
+    starts = edges.nonzero().flatten().tolist() + [weight.shape[0]]
+    return [(r0, r1, int(first[r0]), int(last[r0]) + 1)
+            for r0, r1 in itertools.pairwise(starts)]
 
 
 def _dense_block(c_in: int, c_out: int) -> nn.Sequential:
@@ -168,7 +183,15 @@ class PointNet(nn.Module):
         h = x.transpose(1, 2).reshape(-1, 3)
         for block in blocks:
             weight, bias = _folded(block)
-            h = torch.addmm(bias, h, weight.t()).relu_()
+            spans = _row_spans(weight)
+            if not 1 < len(spans) <= _MAX_SPANS:  # one block, or zeros that are not blocks
+                h = torch.addmm(bias, h, weight.t()).relu_()
+                continue
+            out = h.new_empty(h.shape[0], weight.shape[0])
+            for r0, r1, c0, c1 in spans:
+                torch.addmm(bias[r0:r1], h[:, c0:c1], weight[r0:r1, c0:c1].t(),
+                            out=out[:, r0:r1])
+            h = out.relu_()
         return h.reshape(batch, n, -1).transpose(1, 2)
 
     def pool(self, acts: torch.Tensor) -> torch.Tensor:

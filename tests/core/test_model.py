@@ -57,6 +57,34 @@ def test_folded_inference_features_match_the_convolutions() -> None:
     torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
 
 
+def test_row_spans_find_diagonal_blocks_and_stay_exact_for_any_zeros() -> None:
+    from pointcam_gui.core.model import _row_spans
+
+    w = torch.zeros(5, 4)
+    w[:2, :3] = 1.0
+    w[2:, 3] = 2.0
+    assert _row_spans(w) == [(0, 2, 0, 3), (2, 5, 3, 4)]
+    w = torch.randn(6, 5)
+    w[3, 0] = 0.0  # a stray zero splits a span, which still covers every non-zero weight
+    spans = _row_spans(w)
+    assert spans == [(0, 3, 0, 5), (3, 4, 1, 5), (4, 6, 0, 5)]
+    covered = torch.zeros_like(w, dtype=torch.bool)
+    for r0, r1, c0, c1 in spans:
+        covered[r0:r1, c0:c1] = True
+    assert not (w.ne(0) & ~covered).any()
+
+
+def test_folded_features_of_block_diagonal_layers_match_the_convolutions() -> None:
+    model = tiny_model()
+    with torch.no_grad():  # zero the cam layer's off-diagonal blocks, as a merged ensemble has
+        conv = model.cam_layer[0].weight
+        conv[: conv.shape[0] // 2, conv.shape[1] // 2:] = 0.0
+        conv[conv.shape[0] // 2:, : conv.shape[1] // 2] = 0.0
+        x = torch.randn(3, 3, 100)
+        torch.testing.assert_close(model.point_features(x), model.features(x),
+                                   rtol=1e-5, atol=1e-5)
+
+
 def test_folded_features_are_not_used_in_training_or_with_a_tnet() -> None:
     from tests.models import tiny_model
 
