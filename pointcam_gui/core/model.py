@@ -100,7 +100,7 @@ def _row_spans(weight: torch.Tensor) -> list[tuple[int, int, int, int]]:
     last = weight.shape[1] - 1 - nonzero.flip(1).to(torch.uint8).argmax(dim=1)
     edges = torch.ones(weight.shape[0], dtype=torch.bool)
     edges[1:] = (first[1:] != first[:-1]) | (last[1:] != last[:-1])
-    starts = edges.nonzero().flatten().tolist() + [weight.shape[0]]
+    starts = [*edges.nonzero().flatten().tolist(), weight.shape[0]]
     return [(r0, r1, int(first[r0]), int(last[r0]) + 1)
             for r0, r1 in itertools.pairwise(starts)]
 
