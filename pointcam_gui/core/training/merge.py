@@ -9,7 +9,9 @@ and Grad-CAM on it is Grad-CAM of the ensemble's logit over all members' channel
 
 Weighed against a list of models behind one interface: that would have touched every consumer
 of ``Classifier.model`` (fifteen explanation methods, faithfulness, calibration, the checkpoint)
-for the same numbers; the merged matrices' zero blocks cost compute instead (docs/benchmarks.md).
+for the same numbers. The merged matrices' zero blocks are stored (the file is about twice the
+members' size) but not computed: the folded inference multiplies the diagonal blocks apart
+(``model._row_spans``). Merged models with T-Nets are refused: a T-Net aligns all channels at once.
 """
 
 from __future__ import annotations
