@@ -224,8 +224,10 @@ def _train(args: argparse.Namespace) -> int:
                f"--points {config.points} --batch-size {config.batch_size} --lr {config.lr} "
                f"--seed {config.seed} --device {config.device} "
                f"--val-fraction {config.val_fraction} "
-               f"--widths {','.join(map(str, config.widths))} "
-               f"--head {_head_text(config)} --normalization {config.normalization}"
+               # with --init the starting weights' architecture wins: no widths to record
+               + ("" if config.init else f"--widths {','.join(map(str, config.widths))} "
+                  f"--head {_head_text(config)} ")
+               + f"--normalization {config.normalization}"
                + (f" --outliers {config.outliers} --outlier-weight {config.outlier_weight}"
                   if config.outliers else "") + (f" --init {config.init}" if config.init else ""))
     bar = _bar("reading parts")

@@ -29,6 +29,14 @@ def test_generate_train_evaluate_end_to_end(tmp_path: Path,
     assert meta.class_names == ("Hexagonal nuts", "Thrust washers")
     assert meta.provenance["command"].startswith(f"pointcam train {data} --out {weights}")
     assert meta.provenance["dataset"]["seed"] == 3
+    tuned = tmp_path / "tuned.safetensors"  # fine-tuning records no widths: the init's win
+    assert main(["train", str(data), "--out", str(tuned), "--epochs", "1", "--init", str(weights),
+                 "--points", "64", "--device", "cpu", "--threads", "1"]) == 0
+    capsys.readouterr()
+    tuned_meta = read_metadata(tuned)
+    assert tuned_meta.architecture["widths"] == [8, 16]
+    assert "--widths" not in tuned_meta.provenance["command"]
+    assert f"--init {weights}" in tuned_meta.provenance["command"]
     png = tmp_path / "confusion.png"
     assert main(["evaluate", str(data), "--weights", str(weights), "--device", "cpu", "--json",
                  "--confusion-png", str(png)]) == 0
