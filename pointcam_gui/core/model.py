@@ -105,6 +105,38 @@ def _row_spans(weight: torch.Tensor) -> list[tuple[int, int, int, int]]:
             for r0, r1 in itertools.pairwise(starts)]
 
 
+def split_matmul(weight: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """weight (O, I) @ x (..., I, M), each row span's block (``_row_spans``) multiplied alone,
+    so a merged ensemble's zero blocks cost nothing; one plain product otherwise."""
+    spans = _row_spans(weight)
+    if not 1 < len(spans) <= _MAX_SPANS:
+        return weight @ x
+    out = x.new_empty(*x.shape[:-2], weight.shape[0], x.shape[-1])
+    for r0, r1, c0, c1 in spans:
+        out[..., r0:r1, :] = weight[r0:r1, c0:c1] @ x[..., c0:c1, :]
+    return out
+
+
+def split_rmatmul(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """x (..., O) @ weight (O, I), block by block as ``split_matmul`` (the transposed product
+    backward passes need)."""
+    spans = _row_spans(weight)
+    if not 1 < len(spans) <= _MAX_SPANS:
+        return x @ weight
+    out = x.new_zeros(*x.shape[:-1], weight.shape[1])
+    for r0, r1, c0, c1 in spans:  # column ranges may overlap where stray zeros split a block
+        out[..., c0:c1] += x[..., r0:r1] @ weight[r0:r1, c0:c1]
+    return out
+
+
+@torch.no_grad()
+def pre_activation(block: nn.Sequential, h: torch.Tensor) -> torch.Tensor:
+    """A foldable point block's batch-normed convolution of h (V, C_in, W), before its ReLU, as
+    one block-split matrix product (eval mode)."""
+    weight, bias = _folded(block)
+    return split_matmul(weight, h) + bias[:, None]
+
+
 def _dense_block(c_in: int, c_out: int) -> nn.Sequential:
     return nn.Sequential(nn.Linear(c_in, c_out), nn.BatchNorm1d(c_out), nn.ReLU())
 

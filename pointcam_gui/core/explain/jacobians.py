@@ -15,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from pointcam_gui.core.model import PointNet
+from pointcam_gui.core.model import PointNet, pre_activation, split_matmul, split_rmatmul
 
 
 @torch.no_grad()
@@ -32,7 +32,8 @@ def point_jacobians(model: PointNet, pts: torch.Tensor) -> torch.Tensor:
     jac, h = _forward_jacobian(model, pts, len(_blocks(model)))
     gate = _gate(_blocks(model)[-1], h)  # (K, V, W)
     last = _weight(_blocks(model)[-1])
-    out = (last @ jac.reshape(jac.shape[0], -1)).view(-1, *jac.shape[1:]) * gate[:, :, None, :]
+    out = split_matmul(last, jac.reshape(jac.shape[0], -1)).view(-1, *jac.shape[1:])
+    out = out * gate[:, :, None, :]
     return out.permute(1, 2, 0, 3)
 
 
@@ -71,7 +72,7 @@ def guided_winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Ten
     t = pooled_grad.shape[1]
     gates, h = [], pts
     for block in blocks:
-        z = block[1](block[0](h))
+        z = pre_activation(block, h)
         gates.append((z > 0).to(z.dtype))  # (V, C, W)
         h = torch.relu(z)
     routing = share * gates[-1]  # (V, K, W): share >= 0, so relu(g share mask) = relu(g) share mask
@@ -85,7 +86,7 @@ def guided_winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Ten
     up = up.view(v, w, t, c)
     for block, gate in zip(reversed(blocks[:-1]), reversed(gates[:-1]), strict=True):
         passed = torch.relu(up * gate.transpose(1, 2)[:, :, None, :]) * _bn_scale(block)
-        up = passed @ _weight(block)  # (V, W, T, C_in)
+        up = split_rmatmul(passed, _weight(block))  # (V, W, T, C_in)
     return up.permute(0, 2, 3, 1)
 
 
@@ -118,7 +119,11 @@ def chain_of_blocks(model: PointNet) -> bool:
 
 def _gate(block: nn.Sequential, h: torch.Tensor) -> torch.Tensor:
     """(C, V, W) the block's ReLU mask times its batch-norm scale, at inputs h (V, C_in, W)."""
-    z = block[1](block[0](h))
+    return _gate_of(block, pre_activation(block, h))
+
+
+def _gate_of(block: nn.Sequential, z: torch.Tensor) -> torch.Tensor:
+    """(C, V, W) ``_gate`` from the block's pre-activation z (V, C, W)."""
     return ((z > 0).to(z.dtype) * _bn_scale(block)[None, :, None]).transpose(0, 1)
 
 
@@ -130,9 +135,10 @@ def _forward_jacobian(model: PointNet, pts: torch.Tensor,
     jac = torch.eye(3, dtype=pts.dtype, device=pts.device)[:, None, :, None].expand(3, v, 3, w)
     with torch.no_grad():
         for block in _blocks(model)[:depth - 1]:
-            lin = (_weight(block) @ jac.reshape(jac.shape[0], -1)).view(-1, v, 3, w)
-            jac = lin * _gate(block, h)[:, :, None, :]
-            h = block(h)
+            lin = split_matmul(_weight(block), jac.reshape(jac.shape[0], -1)).view(-1, v, 3, w)
+            z = pre_activation(block, h)
+            jac = lin * _gate_of(block, z)[:, :, None, :]
+            h = torch.relu(z)
     return jac, h
 
 

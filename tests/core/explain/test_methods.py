@@ -27,11 +27,19 @@ POINTWISE = {}
 COUPLED = {"input_transform": True, "feature_transform": True, "widths": (16, 32)}
 AVERAGED = {"pool": "avg"}  # global average pooling into the usual hidden layers
 CAM_MODEL = {"pool": "avg", "head": ()}  # global average pooling into one linear layer
+MERGED = {"merged": True}  # two members of other widths as one block-diagonal model
 N = 96
 
 
 def _setup(overrides: dict, seed: int = 3) -> tuple[PointNet, torch.Tensor]:
-    model = tiny_model(seed=seed, **overrides).double()
+    if overrides.get("merged"):
+        from pointcam_gui.core.training.merge import merge
+
+        rest = {k: v for k, v in overrides.items() if k != "merged"}
+        model = merge([tiny_model(seed=seed, **rest),
+                       tiny_model(seed=seed + 1, **{"widths": (8, 24, 48), **rest})]).double()
+    else:
+        model = tiny_model(seed=seed, **overrides).double()
     x = torch.randn(1, 3, N, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     return model, x * 0.5
 
@@ -158,8 +166,8 @@ def test_every_method_has_a_reference_here_or_its_own_test() -> None:
     assert set(CATALOGUE) == set(REFERENCES) | {"smooth-gradcam++"}
 
 
-@pytest.mark.parametrize("overrides", [POINTWISE, COUPLED, AVERAGED],
-                         ids=["pointwise", "t-nets", "avg-pool"])
+@pytest.mark.parametrize("overrides", [POINTWISE, COUPLED, AVERAGED, MERGED],
+                         ids=["pointwise", "t-nets", "avg-pool", "merged"])
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_all_class_maps_match_the_reference_for_every_class(name: str, overrides: dict) -> None:
     model, x = _setup({**overrides, **CAM_MODEL} if name == "cam" else overrides)
@@ -288,9 +296,10 @@ def test_cam_refuses_other_models_and_says_how_to_train_one(overrides: dict) -> 
 def test_per_point_jacobians_by_hand_equal_forward_mode_autodiff() -> None:
     from pointcam_gui.core.explain.jacobians import _jvp_jacobians, point_jacobians
 
-    model, x = _setup(POINTWISE)
-    xs = torch.cat([x, x * 0.3])
-    torch.testing.assert_close(point_jacobians(model, xs), _jvp_jacobians(model, xs))
+    for setup in (POINTWISE, MERGED):  # the merged model's block-split products too
+        model, x = _setup(setup)
+        xs = torch.cat([x, x * 0.3])
+        torch.testing.assert_close(point_jacobians(model, xs), _jvp_jacobians(model, xs))
 
 
 def test_smooth_gradcampp_moments_at_the_winners_equal_the_dense_moments() -> None:
