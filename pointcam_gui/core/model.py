@@ -105,11 +105,29 @@ def _row_spans(weight: torch.Tensor) -> list[tuple[int, int, int, int]]:
             for r0, r1 in itertools.pairwise(starts)]
 
 
+def _split_spans(weight: torch.Tensor) -> list[tuple[int, int, int, int]] | None:
+    """The row spans worth multiplying apart, or None where one plain product is the way: one
+    block (a trained layer), or so many that the zeros are strays rather than blocks."""
+    spans = _row_spans(weight)
+    return spans if 1 < len(spans) <= _MAX_SPANS else None
+
+
+def _split_linear(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """h (P, I) @ weight (O, I).T + bias, points-major as the folded inference runs it."""
+    spans = _split_spans(weight)
+    if spans is None:
+        return torch.addmm(bias, h, weight.t())
+    out = h.new_empty(h.shape[0], weight.shape[0])
+    for r0, r1, c0, c1 in spans:
+        torch.addmm(bias[r0:r1], h[:, c0:c1], weight[r0:r1, c0:c1].t(), out=out[:, r0:r1])
+    return out
+
+
 def split_matmul(weight: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """weight (O, I) @ x (..., I, M), each row span's block (``_row_spans``) multiplied alone,
     so a merged ensemble's zero blocks cost nothing; one plain product otherwise."""
-    spans = _row_spans(weight)
-    if not 1 < len(spans) <= _MAX_SPANS:
+    spans = _split_spans(weight)
+    if spans is None:
         return weight @ x
     out = x.new_empty(*x.shape[:-2], weight.shape[0], x.shape[-1])
     for r0, r1, c0, c1 in spans:
@@ -120,8 +138,8 @@ def split_matmul(weight: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 def split_rmatmul(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     """x (..., O) @ weight (O, I), block by block as ``split_matmul`` (the transposed product
     backward passes need)."""
-    spans = _row_spans(weight)
-    if not 1 < len(spans) <= _MAX_SPANS:
+    spans = _split_spans(weight)
+    if spans is None:
         return x @ weight
     out = x.new_zeros(*x.shape[:-1], weight.shape[1])
     for r0, r1, c0, c1 in spans:  # column ranges may overlap where stray zeros split a block
@@ -214,16 +232,7 @@ class PointNet(nn.Module):
         batch, _, n = x.shape
         h = x.transpose(1, 2).reshape(-1, 3)
         for block in blocks:
-            weight, bias = _folded(block)
-            spans = _row_spans(weight)
-            if not 1 < len(spans) <= _MAX_SPANS:  # one block, or zeros that are not blocks
-                h = torch.addmm(bias, h, weight.t()).relu_()
-                continue
-            out = h.new_empty(h.shape[0], weight.shape[0])
-            for r0, r1, c0, c1 in spans:
-                torch.addmm(bias[r0:r1], h[:, c0:c1], weight[r0:r1, c0:c1].t(),
-                            out=out[:, r0:r1])
-            h = out.relu_()
+            h = _split_linear(h, *_folded(block)).relu_()
         return h.reshape(batch, n, -1).transpose(1, 2)
 
     def pool(self, acts: torch.Tensor) -> torch.Tensor:
