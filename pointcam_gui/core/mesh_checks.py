@@ -100,16 +100,17 @@ def wrong_content(f: PartFile, loadable: tuple[str, ...]) -> str | None:
     return f"{f.name}: not a real {f.kind} file; its contents look like {looks[0]}{rename}"
 
 
-def check_stl(f: PartFile, loadable: tuple[str, ...]) -> None:
-    """Judge a binary STL from its 84-byte header alone, before anything is allocated."""
+def check_stl(f: PartFile, loadable: tuple[str, ...]) -> int | None:
+    """Judge a binary STL from its 84-byte header alone, before anything is allocated: its
+    triangle count, or None for an ASCII STL."""
     claimed = struct.unpack_from("<I", f.head, 80)[0] if f.size >= 84 else 0
     if f.size >= 84 and f.size == 84 + 50 * claimed:
         check_count(f.name, claimed)
         if claimed == 0:
             raise MeshLoadError(f"{f.name}: contains no triangles (its header says 0)")
-        return
+        return int(claimed)
     if re.match(rb"\s*solid\s", f.head.lower()):
-        return  # ASCII STL: trimesh parses it and its failures are handled like any other
+        return None  # ASCII STL: trimesh parses it and its failures are handled like any other
     wrong = wrong_content(f, loadable)
     if wrong or f.size < 84:
         raise MeshLoadError(wrong or f"{f.name}: corrupt STL file ({f.size} bytes, no header)")

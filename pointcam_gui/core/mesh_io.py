@@ -19,6 +19,7 @@ from types import ModuleType
 import numpy as np
 import trimesh
 
+from pointcam_gui.core.binary_stl import read_binary_stl
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_checks import (
     KIND_NAMES,
@@ -32,7 +33,7 @@ from pointcam_gui.core.mesh_checks import (
     wrong_content,
 )
 from pointcam_gui.core.plain_obj import read_plain_obj
-from pointcam_gui.core.welding import weld
+from pointcam_gui.core.welding import UNWELDED, fuse, weld
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,12 @@ def describe_formats() -> str:
     return text if _cascadio is not None else f"{text} ({STEP_HINT})"
 
 
-def load_mesh(path: str | Path) -> trimesh.Trimesh:
-    """Load one part file as a single cleaned triangle mesh, in the file's own coordinates."""
+def load_mesh(path: str | Path, *, welded: bool = True) -> trimesh.Trimesh:
+    """Load one part file as a single cleaned triangle mesh, in the file's own coordinates.
+
+    ``welded=False`` keeps the same triangles without the weld, which only the display needs
+    (``welding.fuse``; ``metadata["unwelded"]``): the analysis is the same, and a part of
+    millions of faces loads twice as fast. ``welding.welded`` welds it for a picture."""
     f = open_part_file(Path(path).expanduser())
     if f.suffix in _STEP and _cascadio is None:
         raise MeshLoadError(f"{f.name}: {STEP_HINT}")
@@ -77,17 +82,18 @@ def load_mesh(path: str | Path) -> trimesh.Trimesh:
     empty = (wrong_content(f, SUPPORTED_SUFFIXES)
              or f"{f.name}: no geometry found; corrupt or truncated {f.kind} file")
     plain = _plain_obj(f) if f.suffix == ".obj" else None
-    if plain is not None:  # nothing for the checks below to catch: the file is all v and f
+    if f.suffix == ".stl" and (count := check_stl(f, SUPPORTED_SUFFIXES)) is not None:
+        plain = read_binary_stl(f.path, count, f.name)
+    if plain is not None:  # nothing for the checks below to catch: plain arrays of triangles
         with _quietly():
-            return _to_mesh(trimesh.Scene(trimesh.Trimesh(*plain, process=False)), f.name, empty)
-    if f.suffix == ".stl":
-        check_stl(f, SUPPORTED_SUFFIXES)
-    elif f.suffix == ".3mf":
+            return _to_mesh(trimesh.Scene(trimesh.Trimesh(*plain, process=False)), f.name, empty,
+                            welded)
+    if f.suffix == ".3mf":
         check_3mf(f)
     elif f.suffix == ".obj" or (f.suffix == ".ply" and b"format ascii" in f.head):
         empty = check_text(f) or empty
     with _quietly():
-        return _to_mesh(_load_scene(f), f.name, empty)
+        return _to_mesh(_load_scene(f), f.name, empty, welded)
 
 
 @contextmanager
@@ -179,7 +185,8 @@ def _load_step(f: PartFile) -> trimesh.Scene:
         return trimesh.load_scene(str(glb), file_type="glb", process=False)
 
 
-def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trimesh:
+def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str,
+             welded: bool = True) -> trimesh.Trimesh:
     """Every triangle body at its placed position, validated, merged and gently cleaned."""
     vertices: list[np.ndarray] = []
     faces: list[np.ndarray] = []
@@ -223,12 +230,23 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str) -> trimesh.Trim
             raise MeshLoadError(f"{name}: {bad:,} of {total:,} triangles have non-finite "
                                 "coordinates (NaN or infinity)")
         all_vertices = np.where(np.isfinite(all_vertices), all_vertices, 0.0)  # unused junk
-    welded, kept = weld(all_vertices, all_faces)  # only the vertices faces use remain
-    reach = float(np.abs(welded).max()) if len(welded) else 0.0
+    if welded:
+        vertices_kept, faces_kept = weld(all_vertices, all_faces)  # only used vertices remain
+    else:
+        # a soup's faces are 0, 1, 2, ... (STL): its corners are already the triangles
+        plain = len(all_vertices) == all_faces.size and np.array_equal(
+            all_faces.ravel(), np.arange(all_faces.size))
+        triangles = all_vertices.reshape(-1, 3, 3) if plain else all_vertices[all_faces]
+        del all_vertices, all_faces
+        vertices_kept, faces_kept = fuse(triangles)
+    reach = float(np.abs(vertices_kept).max()) if len(vertices_kept) else 0.0
     if reach > MAX_COORDINATE:
         raise MeshLoadError(f"{name}: coordinates reach {reach:.3g}, beyond any part's size "
                             f"(the limit is {MAX_COORDINATE:.0e} from the origin)")
-    if len(kept) == 0:  # welding keeps only faces of positive area
+    if len(faces_kept) == 0:  # welding keeps only faces of positive area
         raise MeshLoadError(f"{name}: degenerate: all {total:,} triangles have zero area")
-    log.debug("%s: kept %d of %d triangles", name, len(kept), total)
-    return trimesh.Trimesh(welded, kept, process=False)
+    log.debug("%s: kept %d of %d triangles", name, len(faces_kept), total)
+    mesh = trimesh.Trimesh(vertices_kept, faces_kept, process=False)
+    if not welded:
+        mesh.metadata[UNWELDED] = True
+    return mesh

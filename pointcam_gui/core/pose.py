@@ -225,7 +225,9 @@ def placement(vertices: np.ndarray, rotations: np.ndarray) -> tuple[np.ndarray, 
     rots = np.asarray(rotations, dtype=np.float64)
     f = len(rots)
     v = np.asarray(vertices, dtype=np.float64)
-    origin = v[0].copy()  # float32 products below stay precise relative to the part's size
+    # float32 products below stay precise relative to the part's size; the box's middle, not a
+    # vertex, so that the order of the vertices (welded or not) cannot change the rounding
+    origin = 0.5 * (v.min(axis=0) + v.max(axis=0)) if len(v) else np.zeros(3)
     flat = rots.transpose(1, 0, 2).reshape(3, 3 * f).astype(np.float32)
     low, high = np.full(3 * f, np.inf), np.full(3 * f, -np.inf)
     for start in range(0, len(v), _BLOCK):  # every frame's coordinates in one product per block

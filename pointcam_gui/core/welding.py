@@ -6,14 +6,24 @@ under 1e-8), without its sorts: rows are hashed to one 64-bit key each, and keys
 a hash table (``pandas.factorize``) for big parts, by one sort (``np.unique``) for small ones,
 where importing pandas would cost more than it saves. A hash collision is detected and the exact
 rows are grouped instead, column by column. Faces are compared the same way.
+
+Only the display needs every shared vertex found; sampling and the surface moments need the
+triangles, and the placement in the unit sphere needs each distinct corner once or a few times.
+So a part can also be read without the weld (``fuse``: the triangles ``weld`` keeps, with most
+bit-identical corners merged by small hash tables over nearby rows, no exact grouping) and
+welded only when a picture is asked for (``welded``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import trimesh
+
+UNWELDED = "unwelded"  # the metadata flag of a mesh from ``fuse``: ``welded`` finishes it
 
 HASH_FROM = 600_000  # rows: from here pandas' hash table beats numpy's sort, import included
 TOLERANCE = 1e-8  # trimesh's tol.merge
+_SLOT_BLOCK, _SLOT_BITS = 1 << 16, 17  # fuse: rows per block, and its hash table's slots (log2)
 
 
 def weld(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -29,6 +39,82 @@ def weld(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarra
     used[faces] = True
     remap = np.cumsum(used) - 1
     return vertices[used], remap[faces]
+
+
+def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m, 3, 3) triangles -> the triangles ``weld`` keeps, in its order, as vertices and faces
+    in which bit-identical corners share a vertex where a cheap search finds them: every
+    distinct corner is a vertex, some of them more than once. The analysis reads the same
+    triangles as from the welded mesh; ``welded`` finishes the weld for a picture.
+
+    The triangles kept are those that are not degenerate and, of a repeated triangle (the same
+    corners in any order), the first. Corners are compared exactly, where ``weld`` compares
+    them on its 1e-8 grid: the two differ only for corners closer than that and not
+    bit-identical, which CAD exports do not write."""
+    ab = (triangles[:, 1] - triangles[:, 0]).T  # (3, m) rows, as edge_vectors gives them
+    ac = (triangles[:, 2] - triangles[:, 0]).T
+    cross = np.empty_like(ab)
+    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+        np.multiply(ab[j], ac[k], out=cross[i])
+        cross[i] -= ab[k] * ac[j]
+    tall = _tall(ab, ac, cross)  # equal corners leave no height: no index test needed
+    del ab, ac, cross
+    kept = triangles if tall.all() else triangles[tall]
+    exact = (kept.reshape(-1, 3) + 0.0).view(np.int64)  # + 0.0: -0.0 equals 0.0
+    keys = _row_keys(exact)
+    first = _first_triangles(exact, keys)
+    if first is not None:
+        exact = exact.reshape(-1, 3, 3)[first].reshape(-1, 3)
+        keys = keys.reshape(-1, 3)[first].ravel()
+    corner = _shared_corners(exact, keys)
+    own = corner == np.arange(len(corner))
+    return exact[own].view(np.float64), (np.cumsum(own) - 1)[corner].reshape(-1, 3)
+
+
+def _first_triangles(exact: np.ndarray, keys: np.ndarray) -> np.ndarray | None:
+    """Of triangles given by their corners' exact rows and keys, the first of each repeated
+    one, or None when none repeats. A triangle's key is the sum of its corners' keys: the
+    same for its corners in any order."""
+    triangle_keys = keys.reshape(-1, 3).sum(axis=1, dtype=np.uint64)
+    ordered = np.sort(triangle_keys)  # tells whether any key repeats in a tenth of a grouping
+    if not (ordered[1:] == ordered[:-1]).any():  # every key differs, so every triangle does
+        return None
+    codes = _codes(triangle_keys.view(np.int64))
+    shared = np.flatnonzero(np.bincount(codes)[codes] > 1)  # repeated, or keys that collide
+    rows = exact.reshape(-1, 3, 3)[shared]
+    order = np.lexsort((rows[:, :, 2], rows[:, :, 1], rows[:, :, 0]), axis=-1)
+    rows = np.take_along_axis(rows, order[:, :, None], axis=1).reshape(len(shared), 9)
+    first = np.ones(len(codes), dtype=bool)
+    first[shared] = False
+    first[shared[first_of_each(rows)[0]]] = True
+    return np.flatnonzero(first)
+
+
+def _shared_corners(exact: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """For each row, the row whose vertex it uses: itself, or an equal row near it in the file.
+    Files list a vertex's triangles close together, so a small hash table per block of rows
+    (in cache: a table over all rows, sized for them, took three times as long) finds most
+    equal rows; rows that collide in a slot, or whose equals lie in other blocks, keep their
+    own vertex. No two different rows ever share."""
+    corner = np.empty(len(keys), dtype=np.intp)
+    owner = np.empty(1 << _SLOT_BITS, dtype=np.intp)
+    shift = np.uint64(64 - _SLOT_BITS)
+    for start in range(0, len(keys), _SLOT_BLOCK):
+        rows = np.arange(start, min(start + _SLOT_BLOCK, len(keys)))
+        slots = (keys[rows] >> shift).astype(np.intp)
+        owner[slots] = rows  # where several rows write one slot, one of them owns it
+        found = owner[slots]
+        corner[rows] = np.where((exact[found] == exact[rows]).all(axis=1), found, rows)
+    return corner
+
+
+def welded(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
+    """``mesh`` itself, or a mesh read without the weld (``metadata[UNWELDED]``) welded."""
+    if not mesh.metadata.get(UNWELDED):
+        return mesh
+    vertices, faces = weld(np.asarray(mesh.vertices), np.asarray(mesh.faces))
+    metadata = {k: v for k, v in mesh.metadata.items() if k != UNWELDED}
+    return trimesh.Trimesh(vertices, faces, process=False, metadata=metadata)
 
 
 def _grid_groups(vertices: np.ndarray, soup: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -63,16 +149,21 @@ def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """(m,) bool: faces whose longest edge and whose height over it both exceed the tolerance
     (trimesh's ``triangles.nondegenerate``); a face with a repeated vertex has no height.
     Written per coordinate, in place where it can be: a third of the time of ``np.cross``."""
-    ab, ac, cross = edge_vectors(vertices, faces)
+    distinct = ((faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2])
+                & (faces[:, 0] != faces[:, 2]))
+    return distinct & _tall(*edge_vectors(vertices, faces))
+
+
+def _tall(ab: np.ndarray, ac: np.ndarray, cross: np.ndarray) -> np.ndarray:
+    """``nondegenerate``'s test on edges ab, ac and their cross product as (3, m) rows (``ac``
+    is overwritten)."""
     twice_area = np.sqrt(np.einsum("ij,ij->j", cross, cross))
     longest = np.maximum(np.einsum("ij,ij->j", ab, ab), np.einsum("ij,ij->j", ac, ac))
     ac -= ab  # now bc
     longest = np.sqrt(np.maximum(longest, np.einsum("ij,ij->j", ac, ac)))
     with np.errstate(divide="ignore", invalid="ignore"):
         height = np.where(longest > 0, twice_area / longest, 0.0)
-    distinct = ((faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2])
-                & (faces[:, 0] != faces[:, 2]))
-    return distinct & (longest > TOLERANCE) & (height > TOLERANCE)
+    return (longest > TOLERANCE) & (height > TOLERANCE)
 
 
 def edge_vectors(vertices: np.ndarray, faces: np.ndarray

@@ -14,6 +14,7 @@ import pytest
 import trimesh
 
 from pointcam_gui.core import mesh_checks, mesh_io, welding
+from pointcam_gui.core.binary_stl import read_binary_stl
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_io import FILE_FILTER, SUPPORTED_SUFFIXES, describe_formats, load_mesh
 from tests.malformed import export_bytes
@@ -141,6 +142,33 @@ def test_duplicate_degenerate_faces_and_unused_vertices_are_dropped_not_the_part
     assert len(loaded.faces) == 12
     assert len(loaded.vertices) == 8
     np.testing.assert_allclose(loaded.bounds, _shapes()["box"].bounds)
+
+
+@pytest.mark.parametrize(("file_type", "suffix"), [("stl", ".stl"), ("stl_ascii", ".stl"),
+                                              ("obj", ".obj"), ("ply", ".ply")])
+def test_unwelded_loading_keeps_the_welded_meshs_triangles_in_order(
+    tmp_path: Path, file_type: str, suffix: str
+) -> None:
+    mesh = trimesh.creation.icosphere(subdivisions=2)
+    mesh.apply_translation((3.0, -2.0, 7.0))
+    mesh.faces = np.vstack([mesh.faces, mesh.faces[5][::-1], [[0, 0, 1]]])  # a repeat, no area
+    path = _write(mesh, tmp_path, file_type, f"ico{suffix}")
+    full, fast = load_mesh(path), load_mesh(path, welded=False)
+    assert fast.metadata.get(welding.UNWELDED) and not full.metadata.get(welding.UNWELDED)
+    assert len(fast.faces) == len(full.faces) == 320
+    np.testing.assert_array_equal(fast.vertices[fast.faces], full.vertices[full.faces])
+    finished = welding.welded(fast)
+    assert len(finished.vertices) == len(full.vertices) == 162
+
+
+def test_binary_stl_is_read_as_trimesh_reads_it(tmp_path: Path) -> None:
+    path = _write(_shapes()["cylinder"], tmp_path, "stl", "pin.stl")
+    vertices, faces = read_binary_stl(path, 96, "pin.stl")
+    reference = trimesh.load_mesh(path, process=False)
+    np.testing.assert_array_equal(vertices[faces], reference.vertices[reference.faces])
+    with pytest.raises(MeshLoadError, match=r"pin\.stl: corrupt or truncated binary STL: 96 of "
+                                            r"97 triangles"):
+        read_binary_stl(path, 97, "pin.stl")  # cut short after its header was checked
 
 
 def test_weld_merges_vertices_within_tolerance_but_keeps_distinct_ones(tmp_path: Path) -> None:

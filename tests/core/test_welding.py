@@ -61,3 +61,48 @@ def test_first_of_each_numbers_groups_in_order_of_appearance() -> None:
     first, codes = welding.first_of_each(rows)
     np.testing.assert_array_equal(first, [0, 1, 3])
     np.testing.assert_array_equal(codes, [0, 1, 0, 2, 1])
+
+
+def _soup_of(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """The (m, 3, 3) triangles, with one more repeat in reversed order and a -0.0 corner."""
+    triangles = vertices[faces]
+    triangles[0][triangles[0] == 0.0] = -0.0
+    return np.concatenate([triangles, triangles[[7]][:, ::-1]])
+
+
+@pytest.mark.parametrize("keys", ["hashed", "all-colliding"])
+def test_fuse_keeps_the_triangles_weld_keeps_in_its_order(
+        monkeypatch: pytest.MonkeyPatch, keys: str) -> None:
+    vertices, faces = _messy()
+    triangles = _soup_of(vertices, faces)
+    wv, wf = welding.weld(triangles.reshape(-1, 3), np.arange(triangles.size // 3).reshape(-1, 3))
+    if keys == "all-colliding":  # every row in one slot: nothing shared, nothing confused
+        monkeypatch.setattr(welding, "_row_keys", lambda q: np.zeros(len(q), dtype=np.uint64))
+    v, f = welding.fuse(triangles)
+    assert len(f) == len(wf) == 1280  # the slivers, the repeats and the reversed repeat dropped
+    np.testing.assert_array_equal(v[f], wv[wf])
+    if keys == "hashed":  # the nearby corners that are equal share their vertex
+        assert len(wv) <= len(v) < 0.3 * f.size
+
+
+def test_fuse_shares_only_equal_corners_across_small_blocks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(welding, "_SLOT_BLOCK", 7)  # equals mostly in other blocks
+    monkeypatch.setattr(welding, "_SLOT_BITS", 3)  # and slots shared by different corners
+    sphere = trimesh.creation.icosphere(subdivisions=2)
+    triangles = sphere.vertices[sphere.faces]
+    v, f = welding.fuse(triangles)
+    np.testing.assert_array_equal(v[f], triangles)
+    assert len(v) < triangles.size // 3  # some were still found
+
+
+def test_welded_finishes_a_fused_mesh_and_leaves_a_welded_one_alone() -> None:
+    vertices, faces = _messy()
+    v, f = welding.fuse(vertices[faces])
+    fused = trimesh.Trimesh(v, f, process=False, metadata={welding.UNWELDED: True, "units": "mm"})
+    mesh = welding.welded(fused)
+    wv, wf = welding.weld(vertices, faces)
+    assert len(mesh.vertices) == len(wv) and len(mesh.faces) == len(wf)
+    np.testing.assert_array_equal(mesh.vertices[mesh.faces], wv[wf])
+    assert mesh.metadata == {"units": "mm"}
+    assert welding.welded(mesh) is mesh
