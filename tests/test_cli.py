@@ -56,7 +56,22 @@ def test_explain_json_has_the_documented_fields(part: Path, tiny_weights: Path, 
     assert data["num_points"] == 64 and data["device"] in ("cpu", "cuda:0")
     assert data["views"] >= 2  # the stable analysis: several samplings of the washer's frames
     assert data["novelty"] is None and data["unfamiliar"] is False  # no method in these weights
-    assert {"load", "sample", "forward", "explain", "heatmap", "total"} <= set(data["timings_ms"])
+    # without a picture nothing paints the part: no weld, no display mesh, no heat map
+    assert {"load", "sample", "forward", "explain", "total"} <= set(data["timings_ms"])
+    assert not {"display", "heatmap"} & set(data["timings_ms"])
+
+
+def test_explain_gives_the_same_answer_with_and_without_a_picture(
+        part: Path, tiny_weights: Path, tmp_path: Path, capsys) -> None:
+    args = ["explain", str(part), "--weights", str(tiny_weights), "--json"]
+    code, out, _ = run(args, capsys)
+    plain = json.loads(out)
+    code, out, _ = run([*args, "--export-mesh", str(tmp_path / "heat.ply")], capsys)
+    pictured = json.loads(out)
+    assert code == 0 and (tmp_path / "heat.ply").is_file()
+    for key in ("predicted", "probabilities", "novelty", "views"):
+        assert pictured[key] == plain[key]
+    assert {"display", "heatmap"} <= set(pictured["timings_ms"])  # the picture paid for them
 
 
 def test_explain_takes_a_method_and_a_contrast(part: Path, tiny_weights: Path, capsys) -> None:

@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from pointcam_gui.core.sampling import (
     part_frames,
     stable_views,
 )
+from pointcam_gui.core.welding import welded
 
 log = logging.getLogger(__name__)
 
@@ -75,18 +77,47 @@ class Explanation:
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything a viewer needs to paint any class on a part without recomputing."""
+    """Everything a viewer needs to paint any class on a part without recomputing.
+
+    The display mesh and the heat per display vertex are built on first use (and kept): only a
+    picture, an export or the viewer needs them, and on a part of millions of faces they cost
+    seconds that ``pointcam explain`` without a picture, or a batch row, need not pay. Both are
+    determined by the fields, so the analysis stays a value; the viewer's worker builds them
+    before the GUI thread sees the analysis.
+    """
 
     source: str | None
     explanation: Explanation
     points: np.ndarray  # (S*N, 3) every sampling's points in the part's own coordinates
     model_points: np.ndarray  # (S*N, 3) the same points in the canonical model frame
-    display_mesh: trimesh.Trimesh  # refined copy of the part, for painting
-    vertex_heat: np.ndarray  # (C, V) each class's heat per display vertex, in [0, 1]
+    part: trimesh.Trimesh  # the part analysed (maybe unwelded: load_mesh(welded=False))
     device: str
     timings_ms: dict[str, float]
     samplings: int = 1  # S: independent samplings averaged
     frames: tuple[Normalization, ...] = ()  # the model frames the part's pose allows
+
+    @cached_property
+    def display_mesh(self) -> trimesh.Trimesh:
+        """The part refined for painting, welded first if it was read without the weld."""
+        t0 = time.perf_counter()
+        mesh = refine.refine_for_display(welded(self.part))
+        self.timings_ms["display"] = (time.perf_counter() - t0) * 1000
+        return mesh
+
+    def painted(self) -> Analysis:
+        """Itself, with its display mesh and heat built: the viewer's worker calls it, so that
+        the GUI thread only looks them up."""
+        _ = self.vertex_heat  # built on first use (the display mesh with it), then kept
+        return self
+
+    @cached_property
+    def vertex_heat(self) -> np.ndarray:
+        """(C, V) each class's heat per display vertex, in [0, 1]."""
+        vertices = self.display_mesh.vertices
+        t0 = time.perf_counter()
+        heat = heatmap.heat_per_vertex(self.points, self.cams, vertices)
+        self.timings_ms["heatmap"] = (time.perf_counter() - t0) * 1000
+        return heat
 
     @property
     def views(self) -> int:
@@ -334,8 +365,9 @@ class Classifier:
     def analyse(self, mesh: trimesh.Trimesh, seed: int = 0, *,
                 source: str | Path | None = None, method: str = DEFAULT_METHOD,
                 contrast: str | int | None = None) -> Analysis:
-        """Sample, explain by ``method`` over every allowed frame, and map each class's heat onto
-        a display mesh. Deterministic for a (mesh, seed); nearly the same for any seed."""
+        """Sample and explain by ``method`` over every allowed frame; each class's heat on a display
+        mesh follows on first use (``Analysis.vertex_heat``). Deterministic for a (mesh, seed);
+        nearly the same for any seed."""
         info, target = method_info(method), self._contrast(contrast)
         t0 = time.perf_counter()
         world, views, frames = self._views(mesh, seed, info.max_views)
@@ -347,16 +379,12 @@ class Classifier:
         pooled_raw = pooled_raw.transpose(1, 0, 2).reshape(c, samplings * n)
         explanation = self._explanation(run, pooled_raw, info.name, target)
         points = world.reshape(-1, 3)
-        t2 = time.perf_counter()
-        display = refine.refine_for_display(mesh)
-        vertex_heat = heatmap.heat_per_vertex(points, explanation.cams, display.vertices)
-        t3 = time.perf_counter()
         timings = {"sample": (t1 - t0) * 1000, **explanation.timings_ms,
-                   "heatmap": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
+                   "total": (time.perf_counter() - t0) * 1000}
         return Analysis(source=None if source is None else str(source), explanation=explanation,
                         points=points.astype(np.float32),
-                        model_points=frames[0].apply(points), display_mesh=display,
-                        vertex_heat=vertex_heat, device=str(self.device), timings_ms=timings,
+                        model_points=frames[0].apply(points), part=mesh,
+                        device=str(self.device), timings_ms=timings,
                         samplings=samplings, frames=tuple(frames))
 
     def faithfulness(self, analysis: Analysis, target: str | int | None = None) -> Faithfulness:

@@ -190,7 +190,7 @@ class AnalysisWorker(QObject):
             target = classifier.class_index(request.target)
         # Crease splitting is pure numpy: done here, the GUI thread only copies arrays into VTK.
         if geometry is None:
-            geometry = split_sharp_edges(analysis.display_mesh)
+            geometry = split_sharp_edges(analysis.painted().display_mesh)
         return AnalysisResult(request, analysis, target, geometry, load_ms)
 
     def _analyse_ahead(self, request: AnalysisRequest, key: tuple[object, ...],
@@ -206,7 +206,7 @@ class AnalysisWorker(QObject):
             mesh = self._read(request)
             analysis = classifier.analyse(mesh, request.seed, source=request.path,
                                           method=request.method, contrast=request.contrast)
-            self._ahead[key] = (mesh, analysis, split_sharp_edges(analysis.display_mesh))
+            self._ahead[key] = (mesh, analysis, split_sharp_edges(analysis.painted().display_mesh))
             while len(self._ahead) > KEEP_AHEAD:
                 self._ahead.popitem(last=False)
                 self.released.emit()

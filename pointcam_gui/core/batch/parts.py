@@ -128,7 +128,7 @@ def prepare_file(path: str | Path, settings: BatchSettings, data: bytes | None =
     row = empty_row(path)
     views = None
     with _caught(row, Path(path)):
-        mesh = _stats(row, Path(path), data)
+        mesh = _stats(row, Path(path), data, welded=False)
         t1 = time.perf_counter()
         num_points = settings.num_points or _model_points(settings)
         _, views, _ = stable_views(mesh, num_points, settings.normalization, settings.seed)
@@ -163,7 +163,7 @@ def analyse_file(path: str | Path, settings: BatchSettings, data: bytes | None =
     row = empty_row(path)
     thumbnail = None
     with _caught(row, Path(path)):
-        mesh = _stats(row, Path(path), data)
+        mesh = _stats(row, Path(path), data, welded=settings.thumbnail is not None)
         t1 = time.perf_counter()
         clf = classifier or classifier_for(settings)
         analysis = clf.analyse(mesh, seed=settings.seed, source=path, method=settings.method)
@@ -176,10 +176,11 @@ def analyse_file(path: str | Path, settings: BatchSettings, data: bytes | None =
     return row, thumbnail
 
 
-def _stats(row: dict[str, Any], path: Path, data: bytes | None) -> Any:
-    """Load the part; note its hash, faces and bounding box in the row."""
+def _stats(row: dict[str, Any], path: Path, data: bytes | None, welded: bool) -> Any:
+    """Load the part (welded only for a picture: the verdict is the same without); note its
+    hash, faces and bounding box in the row."""
     row["sha256"] = digest(path) if data is None else hashlib.sha256(data).hexdigest()
-    mesh = load_mesh(path) if data is None else _load_copy(path, data)
+    mesh = load_mesh(path, welded=welded) if data is None else _load_copy(path, data, welded)
     row["faces"] = len(mesh.faces)
     row["bounding_box"] = {"min": [round(float(v), 6) for v in mesh.bounds[0]],
                            "max": [round(float(v), 6) for v in mesh.bounds[1]]}
@@ -236,9 +237,9 @@ def digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _load_copy(path: Path, data: bytes) -> Any:
+def _load_copy(path: Path, data: bytes, welded: bool) -> Any:
     """``load_mesh`` of a temporary copy of ``data`` named like ``path``."""
     with tempfile.TemporaryDirectory(prefix="pointcam-batch-") as folder:
         copy = Path(folder) / path.name
         copy.write_bytes(data)
-        return load_mesh(copy)
+        return load_mesh(copy, welded=welded)
