@@ -68,9 +68,10 @@ def describe_formats() -> str:
 def load_mesh(path: str | Path, *, welded: bool = True) -> trimesh.Trimesh:
     """Load one part file as a single cleaned triangle mesh, in the file's own coordinates.
 
-    ``welded=False`` keeps the same triangles without the weld, which only the display needs
-    (``welding.fuse``; ``metadata["unwelded"]``): the analysis is the same, and a part of
-    millions of faces loads twice as fast. ``welding.welded`` welds it for a picture."""
+    ``welded=False`` lets a triangle soup (STL) skip the weld, which only the display needs: the
+    same triangles (``welding.fuse``; ``metadata["unwelded"]``), the same analysis, and a part of
+    millions of faces loads in about half the time; ``welding.welded`` welds it for a picture.
+    Indexed formats are welded either way: for them it is the quicker path."""
     f = open_part_file(Path(path).expanduser())
     if f.suffix in _STEP and _cascadio is None:
         raise MeshLoadError(f"{f.name}: {STEP_HINT}")
@@ -230,15 +231,15 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str,
             raise MeshLoadError(f"{name}: {bad:,} of {total:,} triangles have non-finite "
                                 "coordinates (NaN or infinity)")
         all_vertices = np.where(np.isfinite(all_vertices), all_vertices, 0.0)  # unused junk
-    if welded:
-        vertices_kept, faces_kept = weld(all_vertices, all_faces)  # only used vertices remain
+    # STL is a soup (faces 0, 1, 2, ...): there the weld costs most, and skipping it pays. An
+    # indexed file shares its vertices already; welding it is quicker than fusing its corners.
+    soup = not welded and len(all_vertices) == all_faces.size and np.array_equal(
+        all_faces.ravel(), np.arange(all_faces.size))
+    if soup:
+        vertices_kept, faces_kept = fuse(all_vertices.reshape(-1, 3, 3))
     else:
-        # a soup's faces are 0, 1, 2, ... (STL): its corners are already the triangles
-        plain = len(all_vertices) == all_faces.size and np.array_equal(
-            all_faces.ravel(), np.arange(all_faces.size))
-        triangles = all_vertices.reshape(-1, 3, 3) if plain else all_vertices[all_faces]
-        del all_vertices, all_faces
-        vertices_kept, faces_kept = fuse(triangles)
+        vertices_kept, faces_kept = weld(all_vertices, all_faces)  # only used vertices remain
+    del all_vertices, all_faces
     reach = float(np.abs(vertices_kept).max()) if len(vertices_kept) else 0.0
     if reach > MAX_COORDINATE:
         raise MeshLoadError(f"{name}: coordinates reach {reach:.3g}, beyond any part's size "
@@ -247,6 +248,6 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str,
         raise MeshLoadError(f"{name}: degenerate: all {total:,} triangles have zero area")
     log.debug("%s: kept %d of %d triangles", name, len(faces_kept), total)
     mesh = trimesh.Trimesh(vertices_kept, faces_kept, process=False)
-    if not welded:
+    if soup:
         mesh.metadata[UNWELDED] = True
     return mesh
