@@ -20,13 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pointcam_gui.core.blocks import blockwise
+
 # Relative gap (l_i - l_j) / l_i under which two principal moments count as equal, and normalized
 # third moment |m3| / l^1.5 under which an axis has no preferred sign. Measured, not guessed:
 # docs/benchmarks.md ("Stable analysis") lists how the choice moves the dev-set stability.
 EQUAL_MOMENTS = 0.10
 SIGNLESS_SKEW = 0.10
 TURNS = 8  # frames spread over a full turn about a symmetry axis
-_BLOCK = 1 << 17  # triangles per block of the moment sums
 _PAIRS = ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))  # i <= j of the third moment
 
 
@@ -48,13 +49,20 @@ class PoseFrames:
 
 def triangle_areas(triangles: np.ndarray) -> np.ndarray:
     """(T,) areas of (T, 3, 3) triangles; the cross product written per coordinate, without
-    ``np.cross``'s axis juggling."""
-    ab = triangles[:, 1] - triangles[:, 0]
-    ac = triangles[:, 2] - triangles[:, 0]
-    x = ab[:, 1] * ac[:, 2] - ab[:, 2] * ac[:, 1]
-    y = ab[:, 2] * ac[:, 0] - ab[:, 0] * ac[:, 2]
-    z = ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0]
-    return np.asarray(0.5 * np.sqrt(x * x + y * y + z * z))
+    ``np.cross``'s axis juggling, in blocks on the machine's cores."""
+    out = np.empty(len(triangles))
+
+    def block(rows: slice) -> None:
+        t = triangles[rows]
+        ab = t[:, 1] - t[:, 0]
+        ac = t[:, 2] - t[:, 0]
+        x = ab[:, 1] * ac[:, 2] - ab[:, 2] * ac[:, 1]
+        y = ab[:, 2] * ac[:, 0] - ab[:, 0] * ac[:, 2]
+        z = ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0]
+        out[rows] = 0.5 * np.sqrt(x * x + y * y + z * z)
+
+    blockwise(block, len(triangles))
+    return out
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,8 @@ class SurfaceMoments:
         Measured on 5.2M triangles: 2.4 s, against 4.3 s for the expanded barycentric
         integrals (their (T, 9) outer products), equal to 1e-13. Corners are taken as three
         (T, 3) arrays and summed with additions: numpy's reductions over a middle axis of
-        (T, 3, 3) are three times slower. Blocks of triangles bound the scratch memory."""
+        (T, 3, 3) are three times slower. Blocks of triangles bound the scratch memory and run
+        on the machine's cores (``blocks``)."""
         tri = np.asarray(triangles, dtype=np.float64)
         if areas is None:
             areas = triangle_areas(tri)
@@ -83,21 +92,26 @@ class SurfaceMoments:
             raise ValueError("mesh has no surface area")
         w = areas / total
         a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
-        centroid = w @ (a + b + c) / 3.0
-        second, third = np.zeros((3, 3)), np.zeros((len(_PAIRS), 3))
-        for start in range(0, len(tri), _BLOCK):
-            block = slice(start, start + _BLOCK)
-            corners = [v[block] - centroid for v in (a, b, c)]  # about the centroid
+        centroid = sum(blockwise(lambda rows: w[rows] @ (a[rows] + b[rows] + c[rows]), len(w)),
+                       np.zeros(3)) / 3.0
+
+        def block(rows: slice) -> tuple[np.ndarray, np.ndarray]:
+            second, third = np.zeros((3, 3)), np.zeros((len(_PAIRS), 3))
+            corners = [v[rows] - centroid for v in (a, b, c)]  # about the centroid
             s = corners[0] + corners[1] + corners[2]
-            wb = w[block]
             rule = [(-27.0 / 48.0, s / 3.0)] + [(25.0 / 48.0, 0.2 * s + 0.4 * v) for v in corners]
             for weight, point in rule:
-                wp = point * (weight * wb)[:, None]
+                wp = point * (weight * w[rows])[:, None]
                 second += wp.T @ point
                 products = np.empty((len(point), len(_PAIRS)))
                 for n, (i, j) in enumerate(_PAIRS):
                     np.multiply(wp[:, i], point[:, j], out=products[:, n])
                 third += products.T @ point  # sums of w x_i x_j x_k, for i <= j
+            return second, third
+
+        parts = blockwise(block, len(tri))  # summed in block order: the same on any threads
+        second = sum((p[0] for p in parts), np.zeros((3, 3)))
+        third = sum((p[1] for p in parts), np.zeros((len(_PAIRS), 3)))
         third3 = np.zeros((3, 3, 3))
         for n, (i, j) in enumerate(_PAIRS):
             third3[i, j], third3[j, i] = third[n], third[n]
@@ -229,18 +243,21 @@ def placement(vertices: np.ndarray, rotations: np.ndarray) -> tuple[np.ndarray, 
     # vertex, so that the order of the vertices (welded or not) cannot change the rounding
     origin = 0.5 * (v.min(axis=0) + v.max(axis=0)) if len(v) else np.zeros(3)
     flat = rots.transpose(1, 0, 2).reshape(3, 3 * f).astype(np.float32)
-    low, high = np.full(3 * f, np.inf), np.full(3 * f, -np.inf)
-    for start in range(0, len(v), _BLOCK):  # every frame's coordinates in one product per block
-        turned = (v[start:start + _BLOCK] - origin).astype(np.float32) @ flat
-        low = np.minimum(low, turned.min(axis=0))
-        high = np.maximum(high, turned.max(axis=0))
-    mid = (0.5 * (low + high)).reshape(f, 3)
+
+    def extent(rows: slice) -> np.ndarray:  # every frame's coordinates in one product per block
+        turned = (v[rows] - origin).astype(np.float32) @ flat
+        return np.stack([turned.min(axis=0), turned.max(axis=0)])
+
+    bounds = np.stack(blockwise(extent, len(v)))
+    mid = (0.5 * (bounds[:, 0].min(axis=0) + bounds[:, 1].max(axis=0))).reshape(f, 3)
     centres = np.einsum("fij,fj->fi", rots, mid)  # relative to origin
-    far = np.zeros(f)
-    for start in range(0, len(v), _BLOCK):  # |v - c|^2 = |v|^2 - 2 v.c + |c|^2
-        block = v[start:start + _BLOCK] - origin
+
+    def reach(rows: slice) -> np.ndarray:  # |v - c|^2 = |v|^2 - 2 v.c + |c|^2
+        block = v[rows] - origin
         d2 = ((block * block).sum(axis=1)[:, None] - 2 * (block @ centres.T)
               + (centres * centres).sum(axis=1))
-        far = np.maximum(far, d2.max(axis=0))
+        return d2.max(axis=0)
+
+    far = np.max(blockwise(reach, len(v)), axis=0, initial=0.0)
     radius = np.sqrt(far)
     return centres + origin, np.where(radius > 0, radius, 1.0)

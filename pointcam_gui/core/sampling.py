@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import trimesh
 
+from pointcam_gui.core.blocks import blockwise
 from pointcam_gui.core.pose import SurfaceMoments, placement, pose_frames, triangle_areas
 
 NORMALIZATIONS: tuple[str, ...] = ("pca_unit_sphere", "bbox_center_unit_sphere")
@@ -44,7 +45,13 @@ class SurfaceSampler:
 
     def __init__(self, mesh: trimesh.Trimesh) -> None:
         vertices = np.asarray(mesh.vertices, dtype=np.float64)
-        self.triangles = vertices[np.asarray(mesh.faces, dtype=np.int64)]
+        faces = np.asarray(mesh.faces, dtype=np.int64)
+        self.triangles = np.empty((len(faces), 3, 3))
+
+        def gather(rows: slice) -> None:
+            np.take(vertices, faces[rows], axis=0, out=self.triangles[rows])
+
+        blockwise(gather, len(faces))
         # here rather than trimesh's area_faces: no cache hashing, and the moments reuse them
         self.areas = areas = triangle_areas(self.triangles)
         total = float(areas.sum())

@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 import trimesh
 
+from pointcam_gui.core.blocks import blockwise
+
 UNWELDED = "unwelded"  # the metadata flag of a mesh from ``fuse``: ``welded`` finishes it
 
 HASH_FROM = 600_000  # rows: from here pandas' hash table beats numpy's sort, import included
@@ -51,17 +53,27 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     corners in any order), the first. Corners are compared exactly, where ``weld`` compares
     them on its 1e-8 grid: the two differ only for corners closer than that and not
     bit-identical, which CAD exports do not write."""
-    ab = (triangles[:, 1] - triangles[:, 0]).T  # (3, m) rows, as edge_vectors gives them
-    ac = (triangles[:, 2] - triangles[:, 0]).T
-    cross = np.empty_like(ab)
-    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
-        np.multiply(ab[j], ac[k], out=cross[i])
-        cross[i] -= ab[k] * ac[j]
-    tall = _tall(ab, ac, cross)  # equal corners leave no height: no index test needed
-    del ab, ac, cross
-    kept = triangles if tall.all() else triangles[tall]
-    exact = (kept.reshape(-1, 3) + 0.0).view(np.int64)  # + 0.0: -0.0 equals 0.0
-    keys = _row_keys(exact)
+    m = len(triangles)
+    tall = np.empty(m, dtype=bool)
+    exact = np.empty((3 * m, 3), dtype=np.int64)  # the corners' bits, -0.0 made 0.0
+    keys = np.empty(3 * m, dtype=np.uint64)
+
+    def block(rows: slice) -> None:  # in blocks on the machine's cores: all of it is per row
+        t = triangles[rows]
+        ab = (t[:, 1] - t[:, 0]).T  # (3, m) rows, as edge_vectors gives them
+        ac = (t[:, 2] - t[:, 0]).T
+        cross = np.empty_like(ab)
+        for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+            np.multiply(ab[j], ac[k], out=cross[i])
+            cross[i] -= ab[k] * ac[j]
+        tall[rows] = _tall(ab, ac, cross)  # equal corners leave no height: no index test
+        corners = slice(3 * rows.start, 3 * rows.stop)
+        np.add(t.reshape(-1, 3), 0.0, out=exact[corners].view(np.float64))
+        keys[corners] = _row_keys(exact[corners])
+
+    blockwise(block, m)
+    if not tall.all():
+        exact, keys = exact[np.repeat(tall, 3)], keys[np.repeat(tall, 3)]
     first = _first_triangles(exact, keys)
     if first is not None:
         exact = exact.reshape(-1, 3, 3)[first].reshape(-1, 3)
@@ -97,14 +109,17 @@ def _shared_corners(exact: np.ndarray, keys: np.ndarray) -> np.ndarray:
     equal rows; rows that collide in a slot, or whose equals lie in other blocks, keep their
     own vertex. No two different rows ever share."""
     corner = np.empty(len(keys), dtype=np.intp)
-    owner = np.empty(1 << _SLOT_BITS, dtype=np.intp)
     shift = np.uint64(64 - _SLOT_BITS)
-    for start in range(0, len(keys), _SLOT_BLOCK):
-        rows = np.arange(start, min(start + _SLOT_BLOCK, len(keys)))
+
+    def block(rows: slice) -> None:
+        owner = np.empty(1 << _SLOT_BITS, dtype=np.intp)  # its own table: blocks run at once
+        index = np.arange(rows.start, rows.stop)
         slots = (keys[rows] >> shift).astype(np.intp)
-        owner[slots] = rows  # where several rows write one slot, one of them owns it
+        owner[slots] = index  # where several rows write one slot, one of them owns it
         found = owner[slots]
-        corner[rows] = np.where((exact[found] == exact[rows]).all(axis=1), found, rows)
+        corner[rows] = np.where((exact[found] == exact[rows]).all(axis=1), found, index)
+
+    blockwise(block, len(keys), _SLOT_BLOCK)
     return corner
 
 
@@ -134,9 +149,17 @@ def _grid_groups(vertices: np.ndarray, soup: bool) -> tuple[np.ndarray, np.ndarr
 def first_of_each(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For (n, k) int64 rows: the index of each distinct row's first appearance, in order of
     appearance, and every row's group number in that order (``rows[first][inverse] == rows``)."""
-    codes = _codes(_row_keys(rows))
+    keys = np.empty(len(rows), dtype=np.uint64)
+
+    def hashed(block: slice) -> None:
+        keys[block] = _row_keys(rows[block])
+
+    blockwise(hashed, len(rows))
+    codes = _codes(keys)
     first = _firsts(codes)
-    if not (rows[first][codes] == rows).all():  # a hash collision: rare; group exact rows
+    firsts = rows[first]
+    if not all(blockwise(lambda block: bool((firsts[codes[block]] == rows[block]).all()),
+                         len(rows))):  # a hash collision: rare; group exact rows
         codes = _codes(rows[:, 0])
         for column in rows.T[1:]:
             other = _codes(column)
@@ -149,9 +172,16 @@ def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """(m,) bool: faces whose longest edge and whose height over it both exceed the tolerance
     (trimesh's ``triangles.nondegenerate``); a face with a repeated vertex has no height.
     Written per coordinate, in place where it can be: a third of the time of ``np.cross``."""
-    distinct = ((faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2])
-                & (faces[:, 0] != faces[:, 2]))
-    return distinct & _tall(*edge_vectors(vertices, faces))
+    columns = np.ascontiguousarray(np.asarray(vertices).T)
+    keep = np.empty(len(faces), dtype=bool)
+
+    def block(rows: slice) -> None:  # in blocks on the machine's cores
+        f = faces[rows]
+        keep[rows] = ((f[:, 0] != f[:, 1]) & (f[:, 1] != f[:, 2]) & (f[:, 0] != f[:, 2])
+                      & _tall(*_edges(columns, f)))
+
+    blockwise(block, len(faces))
+    return keep
 
 
 def _tall(ab: np.ndarray, ac: np.ndarray, cross: np.ndarray) -> np.ndarray:
@@ -171,7 +201,11 @@ def edge_vectors(vertices: np.ndarray, faces: np.ndarray
     """Each face's edges from its first corner, ab and ac, and their cross product, as (3, m)
     coordinate rows: written per coordinate, in place where it can be, and gathered with
     np.take (twice as fast as indexing rows, and it lets go of the GIL)."""
-    columns = np.ascontiguousarray(np.asarray(vertices).T)  # in the vertices' own precision
+    return _edges(np.ascontiguousarray(np.asarray(vertices).T), faces)
+
+
+def _edges(columns: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``edge_vectors`` from the vertices as (3, n) coordinate rows, in their own precision."""
     a, ab, ac = (np.take(columns, faces[:, i], axis=1) for i in range(3))
     ab -= a
     ac -= a

@@ -81,9 +81,12 @@ def analyse_many(files: Sequence[Path], settings: BatchSettings, *, workers: int
 
 def _quiet() -> None:
     """A worker leaves Ctrl-C to the parent (which stops the pool and keeps what is done)
-    rather than printing a traceback of its own."""
+    rather than printing a traceback of its own, and works on one thread: N workers, N cores."""
+    from pointcam_gui.core.blocks import set_threads
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("pointcam_gui").setLevel(logging.WARNING)
+    set_threads(1)
 
 
 def _one_thread() -> None:
