@@ -183,13 +183,15 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", metavar="SUFFIX",
                         help="seed formats to mutate, e.g. .obj .stla (default: all)")
     parser.add_argument("--shortcuts", action="store_true",
-                        help="send every input through the fast readers (the plain OBJ one), "
-                             "which otherwise wait for big files")
+                        help="send every input through the fast readers (plain OBJ, ASCII "
+                             "STL), which otherwise wait for big files")
     args = parser.parse_args()
     if args.shortcuts:
-        from pointcam_gui.core import plain_obj
+        from pointcam_gui.core import ascii_stl, plain_obj
 
         plain_obj.FROM_BYTES = 0
+        ascii_stl.FROM_BYTES = 0
+        ascii_stl.CHUNK_BYTES = 4096  # several blocks even for the samples
     pool = seeds()
     names = sorted(n for n in pool if not args.only or Path(n).suffix in args.only)
     analyse = None

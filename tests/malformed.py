@@ -126,6 +126,9 @@ def _contents() -> dict[str, tuple[str, bytes | Callable[[], bytes]]]:
         "nan_vertices_obj": ("nan.obj", b"v nan 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"),
         "inf_vertices_stl": ("inf.stl", _binary_stl(np.where(tri == 1, np.inf, tri))),
         "nan_vertices_stl": ("nan.stl", _binary_stl(np.where(tri == 1, np.nan, tri))),
+        # a flipped bit makes a signalling NaN, whose widening to float64 warned (fuzz seed 11)
+        "signalling_nan_stl": ("snan.stl", _binary_stl(np.where(
+            tri == 1, np.array([0x7FA00000], np.uint32).view(np.float32)[0], tri))),
         "obj_two_coordinates": ("flat.obj", b"v 0 0\nv 1 0\nv 0 1\nf 1 2 3\n"),
         "huge_coordinates_stl": ("huge.stl", _binary_stl(
             (np.asarray(box.triangles) * 1e38).astype(np.float32))),

@@ -30,5 +30,8 @@ def read_binary_stl(path: Path, count: int, name: str) -> tuple[np.ndarray, np.n
     if len(records) != count:
         raise MeshLoadError(f"{name}: corrupt or truncated binary STL: {len(records):,} of "
                             f"{count:,} triangles could be read")
-    vertices = records["corners"].reshape(-1, 3).astype(np.float64)
+    # a signalling NaN (a flipped bit makes one) warns when widened; load_mesh then refuses
+    # non-finite corners in one line of its own
+    with np.errstate(invalid="ignore"):
+        vertices = records["corners"].reshape(-1, 3).astype(np.float64)
     return vertices, np.arange(len(vertices), dtype=np.int64).reshape(-1, 3)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -19,6 +19,7 @@ from types import ModuleType
 import numpy as np
 import trimesh
 
+from pointcam_gui.core.ascii_stl import read_ascii_stl
 from pointcam_gui.core.binary_stl import read_binary_stl
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_checks import (
@@ -82,9 +83,11 @@ def load_mesh(path: str | Path, *, welded: bool = True) -> trimesh.Trimesh:
         raise MeshLoadError(f"{f.name}: {what}{hint}; supported: {describe_formats()}")
     empty = (wrong_content(f, SUPPORTED_SUFFIXES)
              or f"{f.name}: no geometry found; corrupt or truncated {f.kind} file")
-    plain = _plain_obj(f) if f.suffix == ".obj" else None
-    if f.suffix == ".stl" and (count := check_stl(f, SUPPORTED_SUFFIXES)) is not None:
-        plain = read_binary_stl(f.path, count, f.name)
+    plain = _shortcut(read_plain_obj, f) if f.suffix == ".obj" else None
+    if f.suffix == ".stl":
+        count = check_stl(f, SUPPORTED_SUFFIXES)
+        plain = (read_binary_stl(f.path, count, f.name) if count is not None
+                 else _shortcut(read_ascii_stl, f))
     if plain is not None:  # nothing for the checks below to catch: plain arrays of triangles
         with _quietly():
             return _to_mesh(trimesh.Scene(trimesh.Trimesh(*plain, process=False)), f.name, empty,
@@ -113,13 +116,14 @@ def _quietly() -> Iterator[None]:
         library_log.setLevel(level)
 
 
-def _plain_obj(f: PartFile) -> tuple[np.ndarray, np.ndarray] | None:
-    """The fast reader's arrays, or None to take the careful path (whatever went wrong)."""
+def _shortcut(reader: Callable[[Path], tuple[np.ndarray, np.ndarray] | None],
+              f: PartFile) -> tuple[np.ndarray, np.ndarray] | None:
+    """A fast reader's arrays, or None to take the careful path (whatever went wrong)."""
     try:
         with _quietly():
-            return read_plain_obj(f.path)
+            return reader(f.path)
     except Exception:  # MemoryError included: trimesh's path then says what the file is
-        log.debug("the plain OBJ reader gave up on %s", f.path, exc_info=True)
+        log.debug("the fast reader gave up on %s", f.path, exc_info=True)
         return None
 
 

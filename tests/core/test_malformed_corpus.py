@@ -27,6 +27,7 @@ EXPECTED_REASON = {
     "inf_vertices_stl": "non-finite",
     "huge_coordinates_stl": "coordinates reach 1e+38",
     "nan_vertices_stl": "non-finite",
+    "signalling_nan_stl": "non-finite",
     "obj_two_coordinates": "three coordinates",
     "face_index_out_of_range_ply": "refers to vertex 7",
     "glb_face_index_out_of_range": "refers to vertex 5",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core import plain_obj
+from pointcam_gui.core import mesh_io, plain_obj
 from pointcam_gui.core.mesh_io import load_mesh
 from pointcam_gui.resources import samples
 
@@ -28,7 +28,7 @@ def test_a_plain_obj_loads_the_same_mesh_as_trimeshs_reader(
     path.write_bytes(wheel.export(file_type="obj", include_normals=False).encode())
     assert plain_obj.read_plain_obj(path) is not None
     fast = load_mesh(path)
-    monkeypatch.setattr(plain_obj, "read_plain_obj", lambda p: None)
+    monkeypatch.setattr(mesh_io, "read_plain_obj", lambda p: None)  # what load_mesh calls
     careful = load_mesh(path)
     np.testing.assert_array_equal(fast.vertices, careful.vertices)
     np.testing.assert_array_equal(fast.faces, careful.faces)
