@@ -66,7 +66,8 @@ def _coordinates(text: bytes) -> np.ndarray:
     few vectorised writes: ``bytes.replace`` of each keyword took four times as long)."""
     import pandas as pd
 
-    buf = np.frombuffer(bytearray(text), dtype=np.uint8)
+    raw = bytearray(text)
+    buf = np.frombuffer(raw, dtype=np.uint8)  # writes below land in raw
     v = np.flatnonzero(buf == ord("v"))  # no other keyword has a "v"; a name might
     if len(v) and (v[-1] + 6 > len(buf) or not (buf[v[:, None] + np.arange(6)] == _VERTEX).all()):
         raise ValueError("a 'v' that does not start 'vertex'")
@@ -76,6 +77,6 @@ def _coordinates(text: bytes) -> np.ndarray:
     buf[lines] = ord("#")
     buf[starts[np.searchsorted(newlines, v)]] = ord(" ")  # the vertex lines are not comments
     buf[v[:, None] + np.arange(6)] = ord(" ")
-    table = pd.read_csv(io.BytesIO(buf), sep=r"\s+", header=None, names=["x", "y", "z"],
+    table = pd.read_csv(io.BytesIO(raw), sep=r"\s+", header=None, names=["x", "y", "z"],
                         comment="#", engine="c", na_filter=False, dtype=np.float64)
     return table.to_numpy(np.float64).reshape(-1, 3)
