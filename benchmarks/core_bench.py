@@ -73,7 +73,7 @@ def one_size(path: Path, weights: str | None, repeats: int) -> dict[str, float]:
         del mesh, analysis  # one part in memory at a time, as in the viewer (which collects
         gc.collect()        # trimesh's reference cycles before loading the next part)
     result = {k: statistics.median(v[1:]) for k, v in rows.items()}
-    result["heat"] = result["display"] + result["heatmap"]
+    result["heat"] = result["refine"] + result["heatmap"]
     result["end_to_end"] = result["load"] + result["total"] + result["heat"]
     result["faces"], result["display_vertices"] = float(faces), float(vertices)
     result["views"] = float(views)

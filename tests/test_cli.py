@@ -58,7 +58,7 @@ def test_explain_json_has_the_documented_fields(part: Path, tiny_weights: Path, 
     assert data["novelty"] is None and data["unfamiliar"] is False  # no method in these weights
     # without a picture nothing paints the part: no weld, no display mesh, no heat map
     assert {"load", "sample", "forward", "explain", "total"} <= set(data["timings_ms"])
-    assert not {"display", "heatmap"} & set(data["timings_ms"])
+    assert not {"refine", "heatmap"} & set(data["timings_ms"])
 
 
 def test_explain_gives_the_same_answer_with_and_without_a_picture(
@@ -71,7 +71,7 @@ def test_explain_gives_the_same_answer_with_and_without_a_picture(
     assert code == 0 and (tmp_path / "heat.ply").is_file()
     for key in ("predicted", "probabilities", "novelty", "views"):
         assert pictured[key] == plain[key]
-    assert {"display", "heatmap"} <= set(pictured["timings_ms"])  # the picture paid for them
+    assert {"refine", "heatmap"} <= set(pictured["timings_ms"])  # the picture paid for them
 
 
 def test_explain_takes_a_method_and_a_contrast(part: Path, tiny_weights: Path, capsys) -> None:

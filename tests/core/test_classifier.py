@@ -73,7 +73,7 @@ def test_analysis_holds_heat_for_every_class_on_the_display_mesh(clf: Classifier
     for target in range(4):
         assert np.shares_memory(analysis.heat(target), analysis.vertex_heat)  # no copy, no compute
     assert analysis.source == "box.stl" and analysis.device == "cpu"
-    assert {"sample", "forward", "explain", "display", "heatmap", "total"} <= set(
+    assert {"sample", "forward", "explain", "refine", "heatmap", "total"} <= set(
         analysis.timings_ms)
 
 
