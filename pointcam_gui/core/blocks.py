@@ -22,7 +22,20 @@ from typing import TypeVar
 T = TypeVar("T")
 
 BLOCK = 1 << 17  # rows per block: ~3 MB per (BLOCK, 3) float64 array, cache-sized scratch
-_threads = min(os.cpu_count() or 1, 8)
+MAX_THREADS = 8
+
+
+def default_threads() -> int:
+    """What OMP_NUM_THREADS says (Ray sets it to a task's CPUs), else the cores this process
+    may run on, at most MAX_THREADS."""
+    told = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if told.isdigit() and int(told) > 0:
+        return min(int(told), MAX_THREADS)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(cores or 1, MAX_THREADS)
+
+
+_threads = default_threads()
 _pool: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
 

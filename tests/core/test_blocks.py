@@ -61,3 +61,13 @@ def test_a_forked_child_gets_threads_of_its_own(threads: None) -> None:
 
 def _span(rows: slice) -> int:
     return rows.stop - rows.start
+
+
+def test_the_default_follows_omp_num_threads_as_ray_sets_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert blocks.default_threads() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "64")
+    assert blocks.default_threads() == blocks.MAX_THREADS
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert 1 <= blocks.default_threads() <= blocks.MAX_THREADS
