@@ -62,18 +62,15 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         t = triangles[rows]
         ab = (t[:, 1] - t[:, 0]).T  # (3, m) rows, as edge_vectors gives them
         ac = (t[:, 2] - t[:, 0]).T
-        cross = np.empty_like(ab)
-        for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
-            np.multiply(ab[j], ac[k], out=cross[i])
-            cross[i] -= ab[k] * ac[j]
-        tall[rows] = _tall(ab, ac, cross)  # equal corners leave no height: no index test
+        tall[rows] = _tall(ab, ac, _cross(ab, ac, np.empty_like(ab)))  # equal corners: no height
         corners = slice(3 * rows.start, 3 * rows.stop)
         np.add(t.reshape(-1, 3), 0.0, out=exact[corners].view(np.float64))
         keys[corners] = _row_keys(exact[corners])
 
     blockwise(block, m)
     if not tall.all():
-        exact, keys = exact[np.repeat(tall, 3)], keys[np.repeat(tall, 3)]
+        corners_kept = np.repeat(tall, 3)
+        exact, keys = exact[corners_kept], keys[corners_kept]
     first = _first_triangles(exact, keys)
     if first is not None:
         exact = exact.reshape(-1, 3, 3)[first].reshape(-1, 3)
@@ -209,11 +206,15 @@ def _edges(columns: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarr
     a, ab, ac = (np.take(columns, faces[:, i], axis=1) for i in range(3))
     ab -= a
     ac -= a
-    cross = a  # reused: a is not needed any more
+    return ab, ac, _cross(ab, ac, out=a)  # a is not needed any more
+
+
+def _cross(ab: np.ndarray, ac: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The cross product of (3, m) coordinate rows, written into ``out``."""
     for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
-        np.multiply(ab[j], ac[k], out=cross[i])
-        cross[i] -= ab[k] * ac[j]
-    return ab, ac, cross
+        np.multiply(ab[j], ac[k], out=out[i])
+        out[i] -= ab[k] * ac[j]
+    return out
 
 
 def _codes(keys: np.ndarray) -> np.ndarray:
