@@ -103,7 +103,7 @@ def _explain(args: argparse.Namespace) -> int:
         from pointcam_gui.core.export import export_heat_mesh
 
         export_heat_mesh(analysis, target, args.export_mesh, cmap=args.colormap)
-    # after the pictures: they add the display and heat map stages, which only they need
+    # after the pictures: they add the refine and heat map stages, which only they need
     timings = {"load": load_ms, **analysis.timings_ms, **faithful_ms}
 
     names, probs = analysis.class_names, analysis.probabilities
