@@ -36,7 +36,7 @@ def weld(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarra
     first, inverse = _grid_groups(vertices, soup=soup)
     vertices, faces = vertices[first], inverse[faces]
     faces = faces[nondegenerate(vertices, faces)]
-    faces = faces[first_of_each(np.sort(faces, axis=1))[0]]
+    faces = faces[first_of_each(np.sort(faces, axis=1), mostly_distinct=True)[0]]
     used = np.zeros(len(vertices), dtype=bool)
     used[faces] = True
     remap = np.cumsum(used) - 1
@@ -140,18 +140,27 @@ def _grid_groups(vertices: np.ndarray, soup: bool) -> tuple[np.ndarray, np.ndarr
         return first[grid_first], grid_inverse[inverse]
     # the grid is 1e-8 unless the coordinates are so large that int64 would overflow
     scale = min(1.0 / TOLERANCE, 2.0**61 / max(float(np.abs(vertices).max(initial=0.0)), 1e-300))
-    return first_of_each(np.rint(vertices * scale).astype(np.int64))
+    return first_of_each(np.rint(vertices * scale).astype(np.int64), mostly_distinct=True)
 
 
-def first_of_each(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def first_of_each(rows: np.ndarray, *, mostly_distinct: bool = False
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """For (n, k) int64 rows: the index of each distinct row's first appearance, in order of
-    appearance, and every row's group number in that order (``rows[first][inverse] == rows``)."""
+    appearance, and every row's group number in that order (``rows[first][inverse] == rows``).
+    ``mostly_distinct``: rows that usually are all different (an indexed file's vertices, a
+    mesh's faces) are first checked by sorting their keys, a tenth of the cost of grouping
+    them (5.2M faces: 0.07 s against 0.7 s); when no key repeats, no row does."""
     keys = np.empty(len(rows), dtype=np.uint64)
 
     def hashed(block: slice) -> None:
         keys[block] = _row_keys(rows[block])
 
     blockwise(hashed, len(rows))
+    if mostly_distinct:
+        ordered = np.sort(keys)
+        if not (ordered[1:] == ordered[:-1]).any():
+            every = np.arange(len(rows))
+            return every, every
     codes = _codes(keys)
     first = _firsts(codes)
     firsts = rows[first]

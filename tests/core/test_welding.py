@@ -106,3 +106,16 @@ def test_welded_finishes_a_fused_mesh_and_leaves_a_welded_one_alone() -> None:
     np.testing.assert_array_equal(mesh.vertices[mesh.faces], wv[wf])
     assert mesh.metadata == {"units": "mm"}
     assert welding.welded(mesh) is mesh
+
+
+def test_first_of_each_gives_the_same_groups_when_told_rows_are_mostly_distinct() -> None:
+    rng = np.random.default_rng(0)
+    distinct = rng.integers(-1000, 1000, size=(500, 3))
+    distinct = distinct[welding.first_of_each(distinct)[0]]  # drop the few chance repeats
+    repeated = np.vstack([distinct, distinct[[3, 7]]])
+    for rows in (distinct, repeated):
+        plain = welding.first_of_each(rows)
+        told = welding.first_of_each(rows, mostly_distinct=True)
+        np.testing.assert_array_equal(plain[0], told[0])
+        np.testing.assert_array_equal(plain[1], told[1])
+    assert len(welding.first_of_each(repeated, mostly_distinct=True)[0]) == len(distinct)
