@@ -189,9 +189,8 @@ def main() -> int:
     if args.shortcuts:
         from pointcam_gui.core import ascii_stl, plain_obj
 
-        plain_obj.FROM_BYTES = 0
-        ascii_stl.FROM_BYTES = 0
-        ascii_stl.CHUNK_BYTES = 4096  # several blocks even for the samples
+        plain_obj.FROM_BYTES = ascii_stl.FROM_BYTES = 0
+        plain_obj.CHUNK_BYTES = ascii_stl.CHUNK_BYTES = 4096  # several blocks even for samples
     pool = seeds()
     names = sorted(n for n in pool if not args.only or Path(n).suffix in args.only)
     analyse = None

@@ -21,7 +21,7 @@ import numpy as np
 from pointcam_gui.core.blocks import blockwise
 
 FROM_BYTES = 4_000_000
-CHUNK_BYTES = 1 << 25  # text per block: 32 MB
+CHUNK_BYTES = 1 << 23  # text per block: 8 MB, so that a 50 MB file still keeps every core busy
 _VERTEX = np.frombuffer(b"vertex", dtype=np.uint8)
 
 

@@ -7,6 +7,8 @@ files use none of that. pandas' C tokenizer reads such a file in a fraction of V
 Anything beyond the plain subset (another keyword, a slash, a polygon, a tab, a relative
 index) answers None, and trimesh reads the file as before: this is a shortcut, never a second
 interpretation. Weighed: ``np.loadtxt`` (3x slower, no mixed rows), a regex split (2x slower).
+The file is parsed in blocks of whole lines, a few at once on the machine's cores (pandas lets
+go of the GIL while it tokenizes): the 5.2M-face OBJ in 1.6 s against 2.2 s in one piece.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from pointcam_gui.core.blocks import blockwise
+
 FROM_BYTES = 4_000_000  # below this trimesh is quick enough, and importing pandas is not free
+CHUNK_BYTES = 1 << 23  # text per block: 8 MB, so that a 50 MB file still keeps every core busy
 MAX_NAMING_LINES = 10_000  # more objects or groups than this: trimesh's path
 # lines that name or dress parts without adding geometry; the leading newline keeps the scan fast
 _NAMING = re.compile(rb"\n(?:o|g|s|mtllib|usemtl)[ \t]")
@@ -36,34 +41,57 @@ def read_plain_obj(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
     or None when the file uses anything else, or is small enough for trimesh."""
     if path.stat().st_size < FROM_BYTES:
         return None
-    import pandas as pd
-
     data = path.read_bytes()
     if _looks_foreign(data):
         return None
-    naming = _naming_lines(data)
-    if naming is None:
-        return None
+    cuts = [0]  # blocks of whole lines, parsed a few at once on the machine's cores
+    while cuts[-1] < len(data):
+        end = data.find(b"\n", cuts[-1] + CHUNK_BYTES)
+        cuts.append(len(data) if end < 0 else end + 1)
     try:
-        table = pd.read_csv(io.BytesIO(data), skiprows=naming, sep=" ", header=None,
-                            names=["key", "a", "b", "c"], comment="#", engine="c",
-                            na_filter=False, low_memory=False, encoding="latin-1",
-                            dtype={"key": "category", "a": np.float64, "b": np.float64,
-                                   "c": np.float64})
-    except (ValueError, pd.errors.ParserError, UnicodeError, OverflowError):
-        return None  # a line with other fields, or text where numbers belong
-    if set(table["key"].cat.categories) - {"v", "f"}:
+        parts = blockwise(lambda rows: _table(data[cuts[rows.start]:cuts[rows.stop]]),
+                          len(cuts) - 1, block=1)
+    except _DeclinedError:
         return None
-    values = table[["a", "b", "c"]].to_numpy(np.float64)
-    if not np.isfinite(values).all():
-        return None  # a short line, or nan and inf, which trimesh's path reports
-    is_vertex = (table["key"] == "v").to_numpy()
+    if not parts or sum(naming for naming, _, _ in parts) > MAX_NAMING_LINES:
+        return None
+    is_vertex = np.concatenate([v for _, v, _ in parts])
+    values = np.concatenate([table for _, _, table in parts])
     vertices, indices = values[is_vertex], values[~is_vertex]
     if (not len(vertices) or not len(indices) or (indices < 1).any()
             or (indices > len(vertices)).any() or (indices != np.rint(indices)).any()):
         return None  # nothing to show, a relative or missing index, or not an index at all:
     #                  trimesh's path says what is wrong
     return vertices, indices.astype(np.int64) - 1
+
+
+class _DeclinedError(Exception):
+    """A block of the file is not plain: trimesh's path reads the file."""
+
+
+def _table(text: bytes) -> tuple[int, np.ndarray, np.ndarray]:
+    """Whole lines of a plain OBJ -> (naming lines, is-vertex (k,), numbers (k, 3)): the lines
+    that name parts become comments, pandas reads the rest."""
+    import pandas as pd
+
+    raw = bytearray(text)
+    naming = [m.start() for m in _NAMING.finditer(b"\n" + text)]  # where each such line starts
+    for start in naming[:MAX_NAMING_LINES + 1]:
+        raw[start] = ord("#")
+    try:
+        table = pd.read_csv(io.BytesIO(raw), sep=" ", header=None,
+                            names=["key", "a", "b", "c"], comment="#", engine="c",
+                            na_filter=False, low_memory=False, encoding="latin-1",
+                            dtype={"key": "category", "a": np.float64, "b": np.float64,
+                                   "c": np.float64})
+    except (ValueError, pd.errors.ParserError, UnicodeError, OverflowError):
+        raise _DeclinedError from None  # a line with other fields, or text where numbers belong
+    if set(table["key"].cat.categories) - {"v", "f"}:
+        raise _DeclinedError
+    values = table[["a", "b", "c"]].to_numpy(np.float64)
+    if not np.isfinite(values).all():
+        raise _DeclinedError  # a short line, or nan and inf, which trimesh's path reports
+    return len(naming), (table["key"] == "v").to_numpy(), values
 
 
 def _looks_foreign(data: bytes) -> bool:
@@ -76,16 +104,3 @@ def _looks_foreign(data: bytes) -> bool:
         if _FOREIGN.search(window):
             return True
     return False
-
-
-def _naming_lines(data: bytes) -> list[int] | None:
-    """The numbers (from 0) of the lines that name or dress parts, or None if too many."""
-    lines: list[int] = []
-    line, position = 0, 0
-    for match in _NAMING.finditer(b"\n" + data):  # match.start() is where its line starts
-        line += data.count(b"\n", position, match.start())
-        position = match.start()
-        lines.append(line)
-        if len(lines) > MAX_NAMING_LINES:
-            return None
-    return lines
