@@ -91,6 +91,9 @@ class Analysis:
     points: np.ndarray  # (S*N, 3) every sampling's points in the part's own coordinates
     model_points: np.ndarray  # (S*N, 3) the same points in the canonical model frame
     part: trimesh.Trimesh  # the part analysed (maybe unwelded: load_mesh(welded=False))
+    # the points as float64: float32 coordinates of a small part far from the origin (a 0.1 mm
+    # nut at 1000 units) are too coarse to map its heat onto its vertices
+    world_points: np.ndarray
     device: str
     timings_ms: dict[str, float]
     samplings: int = 1  # S: independent samplings averaged
@@ -115,7 +118,7 @@ class Analysis:
         """(C, V) each class's heat per display vertex, in [0, 1]."""
         vertices = self.display_mesh.vertices
         t0 = time.perf_counter()
-        heat = heatmap.heat_per_vertex(self.points, self.cams, vertices)
+        heat = heatmap.heat_per_vertex(self.world_points, self.cams, vertices)
         self.timings_ms["heatmap"] = (time.perf_counter() - t0) * 1000
         return heat
 
@@ -383,7 +386,7 @@ class Classifier:
                    "total": (time.perf_counter() - t0) * 1000}
         return Analysis(source=None if source is None else str(source), explanation=explanation,
                         points=points.astype(np.float32),
-                        model_points=frames[0].apply(points), part=mesh,
+                        model_points=frames[0].apply(points), part=mesh, world_points=points,
                         device=str(self.device), timings_ms=timings,
                         samplings=samplings, frames=tuple(frames))
 

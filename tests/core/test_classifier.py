@@ -58,6 +58,18 @@ def test_a_part_read_without_the_weld_gets_the_same_analysis_and_picture(
     np.testing.assert_allclose(picture[0], picture[1], atol=1e-6)
 
 
+def test_a_tiny_part_far_from_the_origin_gets_the_heat_it_gets_at_the_origin(
+        clf: Classifier) -> None:
+    part = _asymmetric_part()
+    part.apply_scale(1e-5)  # 0.4 mm long, in metres
+    far = part.copy()
+    far.apply_translation((1000.0, 1000.0, 1000.0))  # float32 steps there: 6e-5, a sixth of it
+    here, there = clf.analyse(part, seed=0), clf.analyse(far, seed=0)
+    np.testing.assert_allclose(here.probabilities, there.probabilities, atol=1e-5)
+    assert len(here.display_mesh.vertices) == len(there.display_mesh.vertices)
+    np.testing.assert_allclose(here.vertex_heat, there.vertex_heat, atol=1e-3)
+
+
 def test_analysis_holds_heat_for_every_class_on_the_display_mesh(clf: Classifier) -> None:
     box = trimesh.creation.box(extents=(30, 10, 5))
     analysis = clf.analyse(box, source="box.stl")
