@@ -69,7 +69,9 @@ def _coordinates(text: bytes) -> np.ndarray:
     raw = bytearray(text)
     buf = np.frombuffer(raw, dtype=np.uint8)  # writes below land in raw
     v = np.flatnonzero(buf == ord("v"))  # no other keyword has a "v"; a name might
-    if len(v) and (v[-1] + 6 > len(buf) or not (buf[v[:, None] + np.arange(6)] == _VERTEX).all()):
+    if not len(v):  # a block of closing lines only ("endloop", "endfacet", "endsolid")
+        return np.empty((0, 3))
+    if v[-1] + 6 > len(buf) or not (buf[v[:, None] + np.arange(6)] == _VERTEX).all():
         raise ValueError("a 'v' that does not start 'vertex'")
     newlines = np.flatnonzero(buf == ord("\n"))
     starts = np.r_[0, newlines + 1]  # every line's first byte (the last one is past the end)

@@ -84,6 +84,8 @@ def _table(text: bytes) -> tuple[int, np.ndarray, np.ndarray]:
                             na_filter=False, low_memory=False, encoding="latin-1",
                             dtype={"key": "category", "a": np.float64, "b": np.float64,
                                    "c": np.float64})
+    except pd.errors.EmptyDataError:  # a block of comments and blank lines only
+        return len(naming), np.empty(0, dtype=bool), np.empty((0, 3))
     except (ValueError, pd.errors.ParserError, UnicodeError, OverflowError):
         raise _DeclinedError from None  # a line with other fields, or text where numbers belong
     if set(table["key"].cat.categories) - {"v", "f"}:

@@ -75,3 +75,11 @@ def test_anything_unusual_is_left_to_trimesh(tmp_path: Path, change, why: str) -
     assert "vertex -3.25" in text
     path.write_text(change(text))
     assert ascii_stl.read_ascii_stl(path) is None, why
+
+
+def test_a_block_of_closing_lines_only_adds_nothing_and_declines_nothing(
+        tmp_path: Path) -> None:
+    assert ascii_stl._coordinates(b"    endloop\n  endfacet\nendsolid part\n").shape == (0, 3)
+    path = tmp_path / "part.stl"
+    path.write_text(_text(_part()) + "\n" * 2000)  # the last blocks: blank lines only
+    assert ascii_stl.read_ascii_stl(path) is not None

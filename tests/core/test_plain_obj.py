@@ -86,3 +86,11 @@ def test_an_obj_with_normals_is_declined_before_any_parse(
     path = tmp_path / "normals.obj"
     path.write_text(TRIANGLE * 20_000 + "vn 0 0 1\n" * 60_000 + "f 1//1 2//1 3//1\n" * 20_000)
     assert plain_obj.read_plain_obj(path) is None
+
+
+def test_a_block_of_comments_only_adds_nothing_and_declines_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "commented.obj"
+    path.write_text(TRIANGLE + "f 1 2 3\n" + "# a long tail of comments\n" * 40)
+    vertices, faces = plain_obj.read_plain_obj(path) or (None, None)
+    np.testing.assert_array_equal(vertices, [[0, 0, 0], [1, 0, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(faces, [[0, 1, 2]])
