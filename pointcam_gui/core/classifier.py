@@ -88,16 +88,21 @@ class Analysis:
 
     source: str | None
     explanation: Explanation
-    points: np.ndarray  # (S*N, 3) every sampling's points in the part's own coordinates
+    # (S*N, 3) float64: every sampling's points in the part's own coordinates; float32 ones
+    # (``points``) are too coarse for a small part far from the origin (a 0.1 mm nut at 1000
+    # units) to map its heat onto its vertices
+    world_points: np.ndarray
     model_points: np.ndarray  # (S*N, 3) the same points in the canonical model frame
     part: trimesh.Trimesh  # the part analysed (maybe unwelded: load_mesh(welded=False))
-    # the points as float64: float32 coordinates of a small part far from the origin (a 0.1 mm
-    # nut at 1000 units) are too coarse to map its heat onto its vertices
-    world_points: np.ndarray
     device: str
     timings_ms: dict[str, float]
     samplings: int = 1  # S: independent samplings averaged
     frames: tuple[Normalization, ...] = ()  # the model frames the part's pose allows
+
+    @cached_property
+    def points(self) -> np.ndarray:
+        """(S*N, 3) float32 ``world_points``: what the viewer draws and the exports write."""
+        return self.world_points.astype(np.float32)
 
     @cached_property
     def display_mesh(self) -> trimesh.Trimesh:
@@ -385,8 +390,7 @@ class Classifier:
         timings = {"sample": (t1 - t0) * 1000, **explanation.timings_ms,
                    "total": (time.perf_counter() - t0) * 1000}
         return Analysis(source=None if source is None else str(source), explanation=explanation,
-                        points=points.astype(np.float32),
-                        model_points=frames[0].apply(points), part=mesh, world_points=points,
+                        world_points=points, model_points=frames[0].apply(points), part=mesh,
                         device=str(self.device), timings_ms=timings,
                         samplings=samplings, frames=tuple(frames))
 

@@ -191,7 +191,7 @@ def _load_step(f: PartFile) -> trimesh.Scene:
 
 
 def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str,
-             welded: bool = True) -> trimesh.Trimesh:
+             welded: bool) -> trimesh.Trimesh:
     """Every triangle body at its placed position, validated, merged and gently cleaned."""
     vertices: list[np.ndarray] = []
     faces: list[np.ndarray] = []
