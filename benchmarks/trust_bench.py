@@ -3,7 +3,8 @@
     python benchmarks/trust_bench.py --fit-data DATA [--dev ../shared/realparts-dev]
                                      [--generated HELDOUT] [--weights W]
 
-- top-1 on the dev set's 52 real parts of the 12 classes, overall and per class, and ECE;
+- top-1 on the dev set's 52 real parts of the 12 classes, overall and per class, and ECE, beside
+  the ECE a perfectly calibrated model would measure on so few parts (its noise floor);
 - novelty: AUROC of every candidate method between the dev set's known parts and its unfamiliar
   parts (all, near, far), each candidate fitted by ``pointcam calibrate``'s own code on
   ``--fit-data`` (generated parts of the 12 classes, not used in training); and, for the method
@@ -28,7 +29,11 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core import Analysis, Classifier, load_mesh
-from pointcam_gui.core.calibration import expected_calibration_error, view_probabilities
+from pointcam_gui.core.calibration import (
+    ece_of_a_calibrated_model,
+    expected_calibration_error,
+    view_probabilities,
+)
 from pointcam_gui.core.classes import PART_CLASSES, SLUGS
 from pointcam_gui.core.novelty import METHODS, auroc, view_scores
 from pointcam_gui.core.training.augmentation import random_rotations
@@ -117,6 +122,10 @@ def main() -> int:
           f"({(kind == 'near').sum()} near, {(kind == 'far').sum()} far)")
     print(f"\ntop-1 on the known parts: {100 * right.mean():.1f}% ({right.sum()}/{len(yk)}); "
           f"ECE (10 bins) {expected_calibration_error(pk, yk):.3f} at T={clf.temperature:.3f}")
+    floor = ece_of_a_calibrated_model(pk.max(1))
+    print(f"  a perfectly calibrated model stating these {len(pk)} confidences would measure ECE "
+          f"{np.median(floor):.3f} in the median (90th percentile {np.percentile(floor, 90):.3f}; "
+          f"<= 0.05 in {100 * np.mean(floor <= 0.05):.1f}% of draws)")
     for c, name in enumerate(PART_CLASSES):
         mine = yk == c
         if mine.any():

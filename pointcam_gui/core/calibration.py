@@ -47,11 +47,23 @@ def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray,
                                bins: int = ECE_BINS) -> float:
     """ECE over ``bins`` equal-width bins of the top probability."""
     p = np.asarray(probabilities, dtype=np.float64)
-    y = np.asarray(labels)
     if not len(p):
         return float("nan")
-    confidence = p.max(axis=1)
-    correct = p.argmax(axis=1) == y
+    return _ece(p.max(axis=1), p.argmax(axis=1) == np.asarray(labels), bins)
+
+
+def ece_of_a_calibrated_model(confidences: np.ndarray, bins: int = ECE_BINS, draws: int = 2000,
+                              seed: int = 0) -> np.ndarray:
+    """(draws,) the ECE a perfectly calibrated model would measure with these top probabilities:
+    each part right with the probability it states. On a few dozen parts this is far from zero
+    (the noise floor of the measure), which is how to read an ECE measured on a small set."""
+    confidence = np.asarray(confidences, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    return np.array([_ece(confidence, rng.random(len(confidence)) < confidence, bins)
+                     for _ in range(draws)])
+
+
+def _ece(confidence: np.ndarray, correct: np.ndarray, bins: int) -> float:
     which = np.minimum((confidence * bins).astype(int), bins - 1)
     ece = 0.0
     for b in range(bins):

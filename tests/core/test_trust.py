@@ -11,6 +11,7 @@ import trimesh
 
 from pointcam_gui.core import Classifier
 from pointcam_gui.core.calibration import (
+    ece_of_a_calibrated_model,
     expected_calibration_error,
     fit_temperature,
     view_probabilities,
@@ -35,6 +36,16 @@ def test_ece_is_the_weighted_gap_between_confidence_and_accuracy() -> None:
     labels = np.array([0, 1, 0])
     assert expected_calibration_error(p, labels) == pytest.approx(2 / 3 * 0.45 + 1 / 3 * 0.4)
     assert expected_calibration_error(np.eye(3), np.arange(3)) == 0.0
+
+
+def test_a_calibrated_model_measures_a_nonzero_ece_on_few_parts() -> None:
+    rng = np.random.default_rng(1)
+    few = ece_of_a_calibrated_model(rng.uniform(0.5, 1.0, 52), draws=500)
+    many = ece_of_a_calibrated_model(rng.uniform(0.5, 1.0, 5000), draws=100)
+    assert np.median(few) > 0.05 > 0.02 > np.median(many)  # the noise floor falls with the parts
+    assert not ece_of_a_calibrated_model(np.ones(10), draws=20).any()  # certain and right
+    np.testing.assert_array_equal(ece_of_a_calibrated_model(few[:9] + 0.5, seed=3, draws=5),
+                                  ece_of_a_calibrated_model(few[:9] + 0.5, seed=3, draws=5))
 
 
 def test_view_probabilities_average_the_softmax_not_the_logits() -> None:
