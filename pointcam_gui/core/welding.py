@@ -34,13 +34,37 @@ def weld(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarra
     # the exact pass pays where rows go through the hash table; a sort gains nothing from it
     soup = len(vertices) >= HASH_FROM and len(vertices) > 1.5 * len(faces)
     first, inverse = _grid_groups(vertices, soup=soup)
-    vertices, faces = vertices[first], inverse[faces]
-    faces = faces[nondegenerate(vertices, faces)]
-    faces = faces[first_of_each(np.sort(faces, axis=1), mostly_distinct=True)[0]]
+    # An indexed file is usually clean already: each step that finds nothing to drop or merge
+    # skips its gathers (a 5M-face OBJ's weld 1.5-1.9 -> 0.7-0.9 s, measured).
+    if len(first) < len(vertices):  # else every row is its own first: the identity
+        vertices, faces = vertices[first], inverse[faces]
+    keep = nondegenerate(vertices, faces)
+    if not keep.all():
+        faces = faces[keep]
+    first = first_of_each(_sorted_rows(faces), mostly_distinct=True)[0]
+    if len(first) < len(faces):
+        faces = faces[first]
     used = np.zeros(len(vertices), dtype=bool)
     used[faces] = True
+    if used.all():
+        return vertices, faces
     remap = np.cumsum(used) - 1
     return vertices[used], remap[faces]
+
+
+def _sorted_rows(faces: np.ndarray) -> np.ndarray:
+    """``np.sort(faces, axis=1)`` as smallest, middle (sum less the other two) and largest, in
+    blocks: numpy's sort of many three-element rows is several times slower."""
+    out = np.empty_like(faces)
+
+    def block(rows: slice) -> None:
+        a, b, c = faces[rows].T
+        low, high = np.minimum(np.minimum(a, b), c), np.maximum(np.maximum(a, b), c)
+        out[rows, 0], out[rows, 2] = low, high
+        out[rows, 1] = a + b + c - low - high
+
+    blockwise(block, len(faces))
+    return out
 
 
 def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

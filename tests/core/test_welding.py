@@ -38,6 +38,30 @@ def test_welding_matches_trimeshs_merge_and_clean_up() -> None:
     np.testing.assert_allclose(v[f], reference.vertices[reference.faces], atol=1e-8)
 
 
+@pytest.mark.parametrize("fault", ["none", "sliver", "repeat", "unused", "duplicate vertex"])
+def test_an_indexed_mesh_with_one_fault_or_none_welds_as_trimesh_cleans_it(fault: str) -> None:
+    """Each step skips its gathers when it finds nothing: every skip on its own."""
+    sphere = trimesh.creation.icosphere(subdivisions=3)
+    vertices, faces = np.array(sphere.vertices), np.array(sphere.faces)
+    if fault == "sliver":
+        vertices = np.vstack([vertices, [[0, 0, 0], [1, 0, 0], [2, 1e-9, 0]]])
+        faces = np.vstack([faces, len(sphere.vertices) + np.array([[0, 1, 2]])])
+    elif fault == "repeat":
+        faces = np.vstack([faces, faces[7, [1, 2, 0]]])
+    elif fault == "unused":
+        vertices = np.vstack([[[9.0, 9.0, 9.0]], vertices])
+        faces = faces + 1
+    elif fault == "duplicate vertex":
+        vertices = np.vstack([vertices, vertices[faces[5, 0]]])
+        faces[5, 0] = len(vertices) - 1
+    v, f = welding.weld(vertices, faces)
+    reference = _trimesh_way(vertices, faces)
+    np.testing.assert_array_equal(v, reference.vertices)
+    np.testing.assert_array_equal(f, reference.faces)
+    if fault == "none":
+        assert v is vertices and f is faces  # nothing to do, nothing copied
+
+
 @pytest.mark.parametrize("hash_from", [0, 10**9], ids=["hash-table", "sort"])
 def test_both_groupings_and_the_collision_fallback_give_the_same_mesh(
         monkeypatch: pytest.MonkeyPatch, hash_from: int) -> None:
