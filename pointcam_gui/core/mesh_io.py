@@ -21,6 +21,7 @@ import trimesh
 
 from pointcam_gui.core.ascii_stl import read_ascii_stl
 from pointcam_gui.core.binary_stl import read_binary_stl
+from pointcam_gui.core.blocks import blockwise
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_checks import (
     KIND_NAMES,
@@ -98,6 +99,13 @@ def load_mesh(path: str | Path, *, welded: bool = True) -> trimesh.Trimesh:
         empty = check_text(f) or empty
     with _quietly():
         return _to_mesh(_load_scene(f), f.name, empty, welded)
+
+
+def _counts_up(values: np.ndarray) -> bool:
+    """Whether ``values`` is 0, 1, 2, ...: a triangle soup's faces. In blocks, without an arange
+    the size of the part."""
+    return all(blockwise(lambda rows: bool(
+        (values[rows] == np.arange(rows.start, rows.stop)).all()), len(values)))
 
 
 @contextmanager
@@ -237,8 +245,7 @@ def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str,
         all_vertices = np.where(np.isfinite(all_vertices), all_vertices, 0.0)  # unused junk
     # STL is a soup (faces 0, 1, 2, ...): there the weld costs most, and skipping it pays. An
     # indexed file shares its vertices already; welding it is quicker than fusing its corners.
-    soup = not welded and len(all_vertices) == all_faces.size and np.array_equal(
-        all_faces.ravel(), np.arange(all_faces.size))
+    soup = not welded and len(all_vertices) == all_faces.size and _counts_up(all_faces.ravel())
     if soup:
         vertices_kept, faces_kept = fuse(all_vertices.reshape(-1, 3, 3))
     else:

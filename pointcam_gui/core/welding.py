@@ -81,6 +81,7 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     tall = np.empty(m, dtype=bool)
     exact = np.empty((3 * m, 3), dtype=np.int64)  # the corners' bits, -0.0 made 0.0
     keys = np.empty(3 * m, dtype=np.uint64)
+    triangle_keys = np.empty(m, dtype=np.uint64)  # the sum of its corners': any order, one key
 
     def block(rows: slice) -> None:  # in blocks on the machine's cores: all of it is per row
         t = triangles[rows]
@@ -89,26 +90,52 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         tall[rows] = _tall(ab, ac, _cross(ab, ac, np.empty_like(ab)))  # equal corners: no height
         corners = slice(3 * rows.start, 3 * rows.stop)
         np.add(t.reshape(-1, 3), 0.0, out=exact[corners].view(np.float64))
-        keys[corners] = _row_keys(exact[corners])
+        k = keys[corners] = _row_keys(exact[corners])
+        triangle_keys[rows] = k[0::3] + k[1::3] + k[2::3]  # wraps around, as a uint64 sum does
 
     blockwise(block, m)
     if not tall.all():
         corners_kept = np.repeat(tall, 3)
-        exact, keys = exact[corners_kept], keys[corners_kept]
-    first = _first_triangles(exact, keys)
+        exact, keys, triangle_keys = exact[corners_kept], keys[corners_kept], triangle_keys[tall]
+    first = _first_triangles(exact, triangle_keys)
     if first is not None:
         exact = exact.reshape(-1, 3, 3)[first].reshape(-1, 3)
         keys = keys.reshape(-1, 3)[first].ravel()
-    corner = _shared_corners(exact, keys)
-    own = corner == np.arange(len(corner))
-    return exact[own].view(np.float64), (np.cumsum(own) - 1)[corner].reshape(-1, 3)
+    corner, own = _shared_corners(exact, keys)
+    return _compact(exact, corner, own)
 
 
-def _first_triangles(exact: np.ndarray, keys: np.ndarray) -> np.ndarray | None:
-    """Of triangles given by their corners' exact rows and keys, the first of each repeated
-    one, or None when none repeats. A triangle's key is the sum of its corners' keys: the
-    same for its corners in any order."""
-    triangle_keys = keys.reshape(-1, 3).sum(axis=1, dtype=np.uint64)
+def _compact(exact: np.ndarray, corner: np.ndarray, own: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """The rows that own their vertex, as vertices, and every row's vertex number, as faces:
+    the running count of owners, block by block on the machine's cores (each block's own count
+    plus the owners of the blocks before it)."""
+    spans = [slice(start, min(start + _SLOT_BLOCK, len(own)))
+             for start in range(0, len(own), _SLOT_BLOCK)]
+    counts = blockwise(lambda blocks: [int(np.count_nonzero(own[spans[i]]))
+                                       for i in range(blocks.start, blocks.stop)], len(spans), 1)
+    offsets = np.concatenate([[0], np.cumsum([c for chunk in counts for c in chunk])])
+    number = np.empty(len(own), dtype=np.intp)
+    vertices = np.empty((int(offsets[-1]), 3), dtype=np.float64)
+
+    def numbered(blocks: slice) -> None:
+        for i in range(blocks.start, blocks.stop):
+            rows, mine = spans[i], own[spans[i]]
+            np.cumsum(mine, out=number[rows])
+            number[rows] += offsets[i] - 1
+            owners = vertices[offsets[i]:offsets[i + 1]].view(np.int64)
+            np.compress(mine, exact[rows], axis=0, out=owners)  # straight into place
+
+    blockwise(numbered, len(spans), 1)
+    faces = np.empty(len(corner), dtype=np.intp)
+    blockwise(lambda rows: np.take(number, corner[rows], out=faces[rows]), len(corner))
+    return vertices, faces.reshape(-1, 3)
+
+
+def _first_triangles(exact: np.ndarray, triangle_keys: np.ndarray) -> np.ndarray | None:
+    """Of triangles given by their corners' exact rows and keys (the sum of their corners'
+    keys: the same for the corners in any order), the first of each repeated one, or None
+    when none repeats."""
     ordered = np.sort(triangle_keys)  # tells whether any key repeats in a tenth of a grouping
     if not (ordered[1:] == ordered[:-1]).any():  # every key differs, so every triangle does
         return None
@@ -123,13 +150,14 @@ def _first_triangles(exact: np.ndarray, keys: np.ndarray) -> np.ndarray | None:
     return np.flatnonzero(first)
 
 
-def _shared_corners(exact: np.ndarray, keys: np.ndarray) -> np.ndarray:
+def _shared_corners(exact: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row, the row whose vertex it uses: itself, or an equal row near it in the file.
     Files list a vertex's triangles close together, so a small hash table per block of rows
     (in cache: a table over all rows, sized for them, took three times as long) finds most
     equal rows; rows that collide in a slot, or whose equals lie in other blocks, keep their
     own vertex. No two different rows ever share."""
     corner = np.empty(len(keys), dtype=np.intp)
+    own = np.empty(len(keys), dtype=bool)
     shift = np.uint64(64 - _SLOT_BITS)
 
     def block(rows: slice) -> None:
@@ -137,11 +165,13 @@ def _shared_corners(exact: np.ndarray, keys: np.ndarray) -> np.ndarray:
         index = np.arange(rows.start, rows.stop)
         slots = (keys[rows] >> shift).astype(np.intp)
         owner[slots] = index  # where several rows write one slot, one of them owns it
-        found = owner[slots]
-        corner[rows] = np.where((exact[found] == exact[rows]).all(axis=1), found, index)
+        found = np.take(owner, slots)  # np.take lets go of the GIL where a[idx] holds it
+        same = (np.take(exact, found, axis=0) == exact[rows]).all(axis=1)
+        corner[rows] = np.where(same, found, index)
+        own[rows] = corner[rows] == index
 
     blockwise(block, len(keys), _SLOT_BLOCK)
-    return corner
+    return corner, own
 
 
 def welded(mesh: trimesh.Trimesh) -> trimesh.Trimesh:

@@ -33,6 +33,7 @@ def test_blockwise_returns_every_block_in_order_and_one_thread_stays_on_the_call
 def test_a_part_gets_the_same_frames_bit_for_bit_on_one_thread_or_several(
         threads: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(blocks, "BLOCK", 97)  # many blocks even for a small part
+    monkeypatch.setattr(welding, "_SLOT_BLOCK", 50)  # fuse's tables and running counts too
     part = trimesh.creation.annulus(r_min=3, r_max=7, height=2, sections=64)
     part.apply_translation((40.0, -3.0, 11.0))
     results = []
