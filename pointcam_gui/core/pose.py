@@ -28,6 +28,8 @@ from pointcam_gui.core.blocks import blockwise
 EQUAL_MOMENTS = 0.10
 SIGNLESS_SKEW = 0.10
 TURNS = 8  # frames spread over a full turn about a symmetry axis
+MOMENT_BLOCK = 1 << 14  # triangles per block of the moments
+PLACEMENT_BLOCK = 1 << 15  # vertices per block of the placement
 _PAIRS = ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))  # i <= j of the third moment
 
 
@@ -80,7 +82,8 @@ class SurfaceMoments:
         -27/48 of the area at the centroid and 25/48 at each of (3/5, 1/5, 1/5) and its
         permutations (Strang and Fix, "An Analysis of the Finite Element Method", 1973).
         Measured on 5.2M triangles: 2.4 s, against 4.3 s for the expanded barycentric
-        integrals (their (T, 9) outer products), equal to 1e-13. Corners are taken as three
+        integrals (their (T, 9) outer products), equal to 1e-13; since run as coordinate rows
+        in cache-sized blocks. Corners are taken as three
         (T, 3) arrays and summed with additions: numpy's reductions over a middle axis of
         (T, 3, 3) are three times slower. Blocks of triangles bound the scratch memory and run
         on the machine's cores (``blocks``)."""
@@ -97,19 +100,22 @@ class SurfaceMoments:
 
         def block(rows: slice) -> tuple[np.ndarray, np.ndarray]:
             second, third = np.zeros((3, 3)), np.zeros((len(_PAIRS), 3))
-            corners = [v[rows] - centroid for v in (a, b, c)]  # about the centroid
+            # about the centroid, as (3, n) coordinate rows: every pass below runs along rows
+            corners = [np.ascontiguousarray((v[rows] - centroid).T) for v in (a, b, c)]
             s = corners[0] + corners[1] + corners[2]
             rule = [(-27.0 / 48.0, s / 3.0)] + [(25.0 / 48.0, 0.2 * s + 0.4 * v) for v in corners]
             for weight, point in rule:
-                wp = point * (weight * w[rows])[:, None]
-                second += wp.T @ point
-                products = np.empty((len(point), len(_PAIRS)))
+                wp = point * (weight * w[rows])
+                second += wp @ point.T
+                products = np.empty((len(_PAIRS), point.shape[1]))
                 for n, (i, j) in enumerate(_PAIRS):
-                    np.multiply(wp[:, i], point[:, j], out=products[:, n])
-                third += products.T @ point  # sums of w x_i x_j x_k, for i <= j
+                    np.multiply(wp[i], point[j], out=products[n])
+                third += products @ point.T  # sums of w x_i x_j x_k, for i <= j
             return second, third
 
-        parts = blockwise(block, len(tri))  # summed in block order: the same on any threads
+        # summed in block order: the same on any threads. Small blocks keep a block's dozen
+        # temporaries in the core's cache: 2.7x faster than 2^17 rows (measured)
+        parts = blockwise(block, len(tri), MOMENT_BLOCK)
         second = sum((p[0] for p in parts), np.zeros((3, 3)))
         third = sum((p[1] for p in parts), np.zeros((len(_PAIRS), 3)))
         third3 = np.zeros((3, 3, 3))
@@ -242,22 +248,24 @@ def placement(vertices: np.ndarray, rotations: np.ndarray) -> tuple[np.ndarray, 
     # float32 products below stay precise relative to the part's size; the box's middle, not a
     # vertex, so that the order of the vertices (welded or not) cannot change the rounding
     origin = 0.5 * (v.min(axis=0) + v.max(axis=0)) if len(v) else np.zeros(3)
-    flat = rots.transpose(1, 0, 2).reshape(3, 3 * f).astype(np.float32)
+    # (3F, 3): every frame's axes as rows; coordinates below run as (3, n) rows, so that each
+    # frame's minimum and maximum reduce along contiguous rows (2.4x faster than down columns)
+    axes = np.ascontiguousarray(rots.transpose(0, 2, 1).reshape(3 * f, 3)).astype(np.float32)
 
     def extent(rows: slice) -> np.ndarray:  # every frame's coordinates in one product per block
-        turned = (v[rows] - origin).astype(np.float32) @ flat
-        return np.stack([turned.min(axis=0), turned.max(axis=0)])
+        turned = axes @ (v[rows] - origin).T.astype(np.float32)
+        return np.stack([turned.min(axis=1), turned.max(axis=1)])
 
-    bounds = np.stack(blockwise(extent, len(v)))
+    bounds = np.stack(blockwise(extent, len(v), PLACEMENT_BLOCK))
     mid = (0.5 * (bounds[:, 0].min(axis=0) + bounds[:, 1].max(axis=0))).reshape(f, 3)
     centres = np.einsum("fij,fj->fi", rots, mid)  # relative to origin
 
     def reach(rows: slice) -> np.ndarray:  # |v - c|^2 = |v|^2 - 2 v.c + |c|^2
-        block = v[rows] - origin
-        d2 = ((block * block).sum(axis=1)[:, None] - 2 * (block @ centres.T)
-              + (centres * centres).sum(axis=1))
-        return d2.max(axis=0)
+        block = (v[rows] - origin).T
+        d2 = (np.einsum("ij,ij->j", block, block) - 2 * (centres @ block)
+              + (centres * centres).sum(axis=1)[:, None])
+        return d2.max(axis=1)
 
-    far = np.max(blockwise(reach, len(v)), axis=0, initial=0.0)
+    far = np.max(blockwise(reach, len(v), PLACEMENT_BLOCK), axis=0, initial=0.0)
     radius = np.sqrt(far)
     return centres + origin, np.where(radius > 0, radius, 1.0)
