@@ -12,7 +12,8 @@ FLASH_MS = 10_000
 NOVELTY_TIP = ("Novelty: how unlike the parts the model was trained on (higher is less alike); "
                "above the threshold shipped with the model the part is called unfamiliar")
 _TIMING_LABELS = (("load", "load"), ("sample", "sample"), ("forward", "forward"),
-                  ("explain", "explain"), ("heatmap", "heat map"), ("display", "display"))
+                  ("explain", "explain"), ("refine", "refine"), ("heatmap", "heat map"),
+                  ("display", "display"))  # refine: the display mesh, built for the picture
 
 
 def format_timings(timings: Mapping[str, float]) -> str:

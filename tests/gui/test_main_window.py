@@ -35,6 +35,9 @@ def test_file_open_menu_analyses_the_part_and_panel_names_the_prediction(
                                   analysis.vertex_heat[analysis.predicted])
     assert window.menu_actions.save_screenshot.isEnabled()
     assert "torus.stl" in window.windowTitle()
+    shown = window.status.timings.text()  # where the time went, the display mesh included
+    for stage in ("load", "sample", "forward", "explain", "refine", "heat map", "display"):
+        assert f"{stage} " in shown
 
 
 def test_class_list_is_sorted_by_probability_and_badges_the_prediction(
