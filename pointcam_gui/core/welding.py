@@ -2,10 +2,8 @@
 
 Welding keeps trimesh's semantics (vertices equal on a 1e-8 grid become one, in order of first
 appearance) and its degeneracy test (a triangle whose longest edge or whose height over it is
-under 1e-8), without its sorts: rows are hashed to one 64-bit key each, and keys are grouped by
-a hash table (``pandas.factorize``) for big parts, by one sort (``np.unique``) for small ones,
-where importing pandas would cost more than it saves. A hash collision is detected and the exact
-rows are grouped instead, column by column. Faces are compared the same way.
+under 1e-8), without its sorts: rows are grouped by hashing (``grouping``). Faces are compared
+the same way.
 
 Only the display needs every shared vertex found; sampling and the surface moments need the
 triangles, and the placement in the unit sphere needs each distinct corner once or a few times.
@@ -20,10 +18,10 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core.blocks import blockwise
+from pointcam_gui.core.grouping import HASH_FROM, first_of_each, group_codes, row_keys
 
 UNWELDED = "unwelded"  # the metadata flag of a mesh from ``fuse``: ``welded`` finishes it
 
-HASH_FROM = 600_000  # rows: from here pandas' hash table beats numpy's sort, import included
 TOLERANCE = 1e-8  # trimesh's tol.merge
 _SLOT_BLOCK, _SLOT_BITS = 1 << 16, 17  # fuse: rows per block, and its hash table's slots (log2)
 
@@ -90,7 +88,7 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         tall[rows] = _tall(ab, ac, _cross(ab, ac, np.empty_like(ab)))  # equal corners: no height
         corners = slice(3 * rows.start, 3 * rows.stop)
         np.add(t.reshape(-1, 3), 0.0, out=exact[corners].view(np.float64))
-        k = keys[corners] = _row_keys(exact[corners])
+        k = keys[corners] = row_keys(exact[corners])
         triangle_keys[rows] = k[0::3] + k[1::3] + k[2::3]  # wraps around, as a uint64 sum does
 
     blockwise(block, m)
@@ -139,7 +137,7 @@ def _first_triangles(exact: np.ndarray, triangle_keys: np.ndarray) -> np.ndarray
     ordered = np.sort(triangle_keys)  # tells whether any key repeats in a tenth of a grouping
     if not (ordered[1:] == ordered[:-1]).any():  # every key differs, so every triangle does
         return None
-    codes = _codes(triangle_keys.view(np.int64))
+    codes = group_codes(triangle_keys.view(np.int64))
     shared = np.flatnonzero(np.bincount(codes)[codes] > 1)  # repeated, or keys that collide
     rows = exact.reshape(-1, 3, 3)[shared]
     order = np.lexsort((rows[:, :, 2], rows[:, :, 1], rows[:, :, 0]), axis=-1)
@@ -197,37 +195,6 @@ def _grid_groups(vertices: np.ndarray, soup: bool) -> tuple[np.ndarray, np.ndarr
     return first_of_each(np.rint(vertices * scale).astype(np.int64), mostly_distinct=True)
 
 
-def first_of_each(rows: np.ndarray, *, mostly_distinct: bool = False
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """For (n, k) int64 rows: the index of each distinct row's first appearance, in order of
-    appearance, and every row's group number in that order (``rows[first][inverse] == rows``).
-    ``mostly_distinct``: rows that usually are all different (an indexed file's vertices, a
-    mesh's faces) are first checked by sorting their keys, a tenth of the cost of grouping
-    them (5.2M faces: 0.07 s against 0.7 s); when no key repeats, no row does."""
-    keys = np.empty(len(rows), dtype=np.uint64)
-
-    def hashed(block: slice) -> None:
-        keys[block] = _row_keys(rows[block])
-
-    blockwise(hashed, len(rows))
-    if mostly_distinct:
-        ordered = np.sort(keys)
-        if not (ordered[1:] == ordered[:-1]).any():
-            every = np.arange(len(rows))
-            return every, every
-    codes = _codes(keys)
-    first = _firsts(codes)
-    firsts = rows[first]
-    if not all(blockwise(lambda block: bool((firsts[codes[block]] == rows[block]).all()),
-                         len(rows))):  # a hash collision: rare; group exact rows
-        codes = _codes(rows[:, 0])
-        for column in rows.T[1:]:
-            other = _codes(column)
-            codes = _codes(codes * (int(other.max()) + 1) + other)
-        first = _firsts(codes)
-    return first, codes
-
-
 def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """(m,) bool: faces whose longest edge and whose height over it both exceed the tolerance
     (trimesh's ``triangles.nondegenerate``); a face with a repeated vertex has no height.
@@ -278,43 +245,3 @@ def _cross(ab: np.ndarray, ac: np.ndarray, out: np.ndarray) -> np.ndarray:
         np.multiply(ab[j], ac[k], out=out[i])
         out[i] -= ab[k] * ac[j]
     return out
-
-
-def _codes(keys: np.ndarray) -> np.ndarray:
-    """Group numbers of 1-D keys, numbered in order of first appearance."""
-    if len(keys) >= HASH_FROM:
-        import pandas as pd
-
-        return pd.factorize(keys)[0].astype(np.int64, copy=False)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[inverse.ravel()]
-
-
-def _firsts(codes: np.ndarray) -> np.ndarray:
-    """The first index of each group number 0..g-1 (numbered in order of appearance)."""
-    first = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first index
-    return first
-
-
-_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
-
-
-def _row_keys(q: np.ndarray) -> np.ndarray:
-    """One well-mixed 64-bit key per (n, k) 64-bit row, so grouping sees n keys, not rows: each
-    column folded (its high half onto its low half: a double's low mantissa bits are zero when
-    it came from a float32, a grid integer's high bits are zero), times its own odd constant,
-    summed (wrapping), then one finalising mix. Few passes: at millions of rows each costs tens
-    of milliseconds."""
-    h = q.view(np.uint64)
-    key = np.zeros(len(h), dtype=np.uint64)
-    for i in range(h.shape[1]):
-        column = h[:, i] ^ (h[:, i] >> np.uint64(32))
-        column *= np.uint64(_MIX[i % len(_MIX)])
-        key += column
-    key ^= key >> np.uint64(31)
-    key *= np.uint64(0xBF58476D1CE4E5B9)
-    return key

@@ -17,6 +17,7 @@ from pointcam_gui.core import mesh_checks, mesh_io, welding
 from pointcam_gui.core.binary_stl import read_binary_stl
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_io import FILE_FILTER, SUPPORTED_SUFFIXES, describe_formats, load_mesh
+from tests.core.test_welding import colliding
 from tests.malformed import export_bytes
 
 HAS_CASCADIO = importlib.util.find_spec("cascadio") is not None
@@ -186,7 +187,7 @@ def test_weld_stays_exact_when_hash_keys_collide(
 ) -> None:
     path = _write(_shapes()["cylinder"], tmp_path, "stl", "pin.stl")
     expected = load_mesh(path)
-    monkeypatch.setattr(welding, "_row_keys", lambda q: np.zeros(len(q), dtype=np.uint64))
+    colliding(monkeypatch)
     collided = load_mesh(path)
     np.testing.assert_array_equal(collided.vertices, expected.vertices)
     np.testing.assert_array_equal(collided.faces, expected.faces)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core import welding
+from pointcam_gui.core import grouping, welding
 
 
 def _messy() -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +67,8 @@ def test_both_groupings_and_the_collision_fallback_give_the_same_mesh(
         monkeypatch: pytest.MonkeyPatch, hash_from: int) -> None:
     vertices, faces = _messy()
     expected = welding.weld(vertices, faces)
-    monkeypatch.setattr(welding, "HASH_FROM", hash_from)
+    for module in (welding, grouping):
+        monkeypatch.setattr(module, "HASH_FROM", hash_from)
     for got in (welding.weld(vertices, faces), _with_collisions(monkeypatch, vertices, faces)):
         np.testing.assert_array_equal(got[0], expected[0])
         np.testing.assert_array_equal(got[1], expected[1])
@@ -76,13 +77,19 @@ def test_both_groupings_and_the_collision_fallback_give_the_same_mesh(
 def _with_collisions(monkeypatch: pytest.MonkeyPatch, vertices: np.ndarray,
                      faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     with monkeypatch.context() as m:
-        m.setattr(welding, "_row_keys", lambda q: np.zeros(len(q), dtype=np.uint64))
+        colliding(m)
         return welding.weld(vertices, faces)
+
+
+def colliding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row hashed to the same key, wherever rows are hashed."""
+    for module in (welding, grouping):
+        monkeypatch.setattr(module, "row_keys", lambda q: np.zeros(len(q), dtype=np.uint64))
 
 
 def test_first_of_each_numbers_groups_in_order_of_appearance() -> None:
     rows = np.array([[5, 1], [2, 2], [5, 1], [0, 0], [2, 2]], dtype=np.int64)
-    first, codes = welding.first_of_each(rows)
+    first, codes = grouping.first_of_each(rows)
     np.testing.assert_array_equal(first, [0, 1, 3])
     np.testing.assert_array_equal(codes, [0, 1, 0, 2, 1])
 
@@ -101,7 +108,7 @@ def test_fuse_keeps_the_triangles_weld_keeps_in_its_order(
     triangles = _soup_of(vertices, faces)
     wv, wf = welding.weld(triangles.reshape(-1, 3), np.arange(triangles.size // 3).reshape(-1, 3))
     if keys == "all-colliding":  # every row in one slot: nothing shared, nothing confused
-        monkeypatch.setattr(welding, "_row_keys", lambda q: np.zeros(len(q), dtype=np.uint64))
+        colliding(monkeypatch)
     v, f = welding.fuse(triangles)
     assert len(f) == len(wf) == 1280  # the slivers, the repeats and the reversed repeat dropped
     np.testing.assert_array_equal(v[f], wv[wf])
@@ -135,11 +142,11 @@ def test_welded_finishes_a_fused_mesh_and_leaves_a_welded_one_alone() -> None:
 def test_first_of_each_gives_the_same_groups_when_told_rows_are_mostly_distinct() -> None:
     rng = np.random.default_rng(0)
     distinct = rng.integers(-1000, 1000, size=(500, 3))
-    distinct = distinct[welding.first_of_each(distinct)[0]]  # drop the few chance repeats
+    distinct = distinct[grouping.first_of_each(distinct)[0]]  # drop the few chance repeats
     repeated = np.vstack([distinct, distinct[[3, 7]]])
     for rows in (distinct, repeated):
-        plain = welding.first_of_each(rows)
-        told = welding.first_of_each(rows, mostly_distinct=True)
+        plain = grouping.first_of_each(rows)
+        told = grouping.first_of_each(rows, mostly_distinct=True)
         np.testing.assert_array_equal(plain[0], told[0])
         np.testing.assert_array_equal(plain[1], told[1])
-    assert len(welding.first_of_each(repeated, mostly_distinct=True)[0]) == len(distinct)
+    assert len(grouping.first_of_each(repeated, mostly_distinct=True)[0]) == len(distinct)
