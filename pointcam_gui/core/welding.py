@@ -191,8 +191,16 @@ def _grid_groups(vertices: np.ndarray, soup: bool) -> tuple[np.ndarray, np.ndarr
         grid_first, grid_inverse = _grid_groups(vertices[first], soup=False)
         return first[grid_first], grid_inverse[inverse]
     # the grid is 1e-8 unless the coordinates are so large that int64 would overflow
-    scale = min(1.0 / TOLERANCE, 2.0**61 / max(float(np.abs(vertices).max(initial=0.0)), 1e-300))
-    return first_of_each(np.rint(vertices * scale).astype(np.int64), mostly_distinct=True)
+    reach = max(blockwise(lambda rows: float(np.abs(vertices[rows]).max(initial=0.0)),
+                          len(vertices)), default=0.0)
+    scale = min(1.0 / TOLERANCE, 2.0**61 / max(reach, 1e-300))
+    grid = np.empty(np.shape(vertices), dtype=np.int64)
+
+    def rounded(rows: slice) -> None:
+        grid[rows] = np.rint(vertices[rows] * scale)  # written as int64: the same as astype
+
+    blockwise(rounded, len(vertices))
+    return first_of_each(grid, mostly_distinct=True)
 
 
 def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
