@@ -82,11 +82,12 @@ class SurfaceMoments:
         -27/48 of the area at the centroid and 25/48 at each of (3/5, 1/5, 1/5) and its
         permutations (Strang and Fix, "An Analysis of the Finite Element Method", 1973).
         Measured on 5.2M triangles: 2.4 s, against 4.3 s for the expanded barycentric
-        integrals (their (T, 9) outer products), equal to 1e-13; since run as coordinate rows
-        in cache-sized blocks. Corners are taken as three
-        (T, 3) arrays and summed with additions: numpy's reductions over a middle axis of
-        (T, 3, 3) are three times slower. Blocks of triangles bound the scratch memory and run
-        on the machine's cores (``blocks``)."""
+        integrals (their (T, 9) outer products), equal to 1e-13. Corners are taken as three
+        arrays and summed with additions (numpy's reductions over a middle axis of (T, 3, 3)
+        are three times slower), each as (3, n) coordinate rows in blocks of 2^14 triangles, so
+        that every pass runs along a row and a block's temporaries stay in the core's cache:
+        0.57-0.70 s for the 5.2M triangles against 1.75 s as (n, 3) blocks of 2^17. The blocks
+        run on the machine's cores (``blocks``)."""
         tri = np.asarray(triangles, dtype=np.float64)
         if areas is None:
             areas = triangle_areas(tri)

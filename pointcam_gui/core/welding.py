@@ -52,7 +52,7 @@ def weld(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def _sorted_rows(faces: np.ndarray) -> np.ndarray:
     """``np.sort(faces, axis=1)`` as smallest, middle (sum less the other two) and largest, in
-    blocks: numpy's sort of many three-element rows is several times slower."""
+    blocks: numpy's sort of many three-element rows took 0.15-0.24 s for 5M rows, this 0.10."""
     out = np.empty_like(faces)
 
     def block(rows: slice) -> None:
