@@ -108,23 +108,19 @@ def _compact(exact: np.ndarray, corner: np.ndarray, own: np.ndarray
     """The rows that own their vertex, as vertices, and every row's vertex number, as faces:
     the running count of owners, block by block on the machine's cores (each block's own count
     plus the owners of the blocks before it)."""
-    spans = [slice(start, min(start + _SLOT_BLOCK, len(own)))
-             for start in range(0, len(own), _SLOT_BLOCK)]
-    counts = blockwise(lambda blocks: [int(np.count_nonzero(own[spans[i]]))
-                                       for i in range(blocks.start, blocks.stop)], len(spans), 1)
-    offsets = np.concatenate([[0], np.cumsum([c for chunk in counts for c in chunk])])
+    counts = blockwise(lambda rows: int(np.count_nonzero(own[rows])), len(own), _SLOT_BLOCK)
+    offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.intp)])
     number = np.empty(len(own), dtype=np.intp)
     vertices = np.empty((int(offsets[-1]), 3), dtype=np.float64)
 
-    def numbered(blocks: slice) -> None:
-        for i in range(blocks.start, blocks.stop):
-            rows, mine = spans[i], own[spans[i]]
-            np.cumsum(mine, out=number[rows])
-            number[rows] += offsets[i] - 1
-            owners = vertices[offsets[i]:offsets[i + 1]].view(np.int64)
-            np.compress(mine, exact[rows], axis=0, out=owners)  # straight into place
+    def numbered(rows: slice) -> None:
+        i, mine = rows.start // _SLOT_BLOCK, own[rows]  # the block's place among the counts
+        np.cumsum(mine, out=number[rows])
+        number[rows] += offsets[i] - 1
+        owners = vertices[offsets[i]:offsets[i + 1]].view(np.int64)
+        np.compress(mine, exact[rows], axis=0, out=owners)  # straight into place
 
-    blockwise(numbered, len(spans), 1)
+    blockwise(numbered, len(own), _SLOT_BLOCK)
     faces = np.empty(len(corner), dtype=np.intp)
     blockwise(lambda rows: np.take(number, corner[rows], out=faces[rows]), len(corner))
     return vertices, faces.reshape(-1, 3)
