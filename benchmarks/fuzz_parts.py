@@ -190,7 +190,7 @@ def main() -> int:
         from pointcam_gui.core import ascii_stl, plain_obj
 
         plain_obj.FROM_BYTES = ascii_stl.FROM_BYTES = 0
-        plain_obj.CHUNK_BYTES = ascii_stl.CHUNK_BYTES = 4096  # several blocks even for samples
+        plain_obj.TEXT_BLOCK = ascii_stl.TEXT_BLOCK = 4096  # several blocks even for samples
     pool = seeds()
     names = sorted(n for n in pool if not args.only or Path(n).suffix in args.only)
     analyse = None

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pointcam_gui.core.blocks import blockwise
+from pointcam_gui.core.blocks import TEXT_BLOCK, blockwise
 
 FROM_BYTES = 4_000_000
-CHUNK_BYTES = 1 << 23  # text per block: 8 MB, so that a 50 MB file still keeps every core busy
 _VERTEX = np.frombuffer(b"vertex", dtype=np.uint8)
 
 
@@ -33,7 +32,7 @@ def read_ascii_stl(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     with path.open("rb") as f:  # blocks of whole lines: each ends after a newline
         cuts = [0]
-        for nominal in range(CHUNK_BYTES, size, CHUNK_BYTES):
+        for nominal in range(TEXT_BLOCK, size, TEXT_BLOCK):
             f.seek(nominal)
             newline = f.read(1 << 16).find(b"\n")
             if newline < 0:

@@ -23,6 +23,8 @@ T = TypeVar("T")
 
 BLOCK = 1 << 17  # rows per block: ~3 MB per (BLOCK, 3) float64 array, cache-sized scratch
 MAX_THREADS = 8
+TEXT_BLOCK = 1 << 23  # bytes of text per block for the text readers: 8 MB, so that a 50 MB
+#                       file still keeps every core busy
 
 
 def default_threads() -> int:

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pointcam_gui.core.blocks import blockwise
+from pointcam_gui.core.blocks import TEXT_BLOCK, blockwise
 
 FROM_BYTES = 4_000_000  # below this trimesh is quick enough, and importing pandas is not free
-CHUNK_BYTES = 1 << 23  # text per block: 8 MB, so that a 50 MB file still keeps every core busy
 MAX_NAMING_LINES = 10_000  # more objects or groups than this: trimesh's path
 # lines that name or dress parts without adding geometry; the leading newline keeps the scan fast
 _NAMING = re.compile(rb"\n(?:o|g|s|mtllib|usemtl)[ \t]")
@@ -46,7 +45,7 @@ def read_plain_obj(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     cuts = [0]  # blocks of whole lines, parsed a few at once on the machine's cores
     while cuts[-1] < len(data):
-        end = data.find(b"\n", cuts[-1] + CHUNK_BYTES)
+        end = data.find(b"\n", cuts[-1] + TEXT_BLOCK)
         cuts.append(len(data) if end < 0 else end + 1)
     try:
         parts = blockwise(lambda rows: _table(data[cuts[rows.start]:cuts[rows.stop]]),

@@ -15,7 +15,7 @@ from pointcam_gui.core.mesh_io import load_mesh
 @pytest.fixture(autouse=True)
 def every_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ascii_stl, "FROM_BYTES", 0)
-    monkeypatch.setattr(ascii_stl, "CHUNK_BYTES", 997)  # many blocks, cut mid-line
+    monkeypatch.setattr(ascii_stl, "TEXT_BLOCK", 997)  # many blocks, cut mid-line
 
 
 INDENT = {"facet": "  ", "outer": "    ", "vertex": "      ", "endloop": "    ",

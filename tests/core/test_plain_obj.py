@@ -18,7 +18,7 @@ TRIANGLE = "v 0 0 0\nv 1 0 0\nv 0 1 0\n"
 @pytest.fixture(autouse=True)
 def every_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(plain_obj, "FROM_BYTES", 0)
-    monkeypatch.setattr(plain_obj, "CHUNK_BYTES", 200)  # several blocks, cut between lines
+    monkeypatch.setattr(plain_obj, "TEXT_BLOCK", 200)  # several blocks, cut between lines
 
 
 def test_a_plain_obj_loads_the_same_mesh_as_trimeshs_reader(
