@@ -16,10 +16,11 @@ SUBTYPES = {
              "plate_hook", "wall_hook", "profile_hook", "over_door_hook", "strip_s_hook",
              "edge_s_hook"},
     "Clamps": {"c_clamp", "pipe_clamp", "hose_clamp", "u_bolt", "toggle_clamp", "c_frame",
-               "strap_clamp", "split_collar", "tube_clamp", "pipe_clip", "p_clip"},
+               "strap_clamp", "split_collar", "tube_clamp", "pipe_clip", "p_clip", "pipe_strap"},
     "Articulations, eyelets and other articulated joints": {
         "rod_end", "clevis", "ball_joint", "eye_bolt", "hinge", "universal_joint",
-        "clevis_bracket", "clevis_block", "plain_rod_end", "single_yoke", "eyelet"},
+        "clevis_bracket", "clevis_block", "plain_rod_end", "single_yoke", "eyelet",
+        "ball_socket"},
 }
 # Sub-types labelled other than the builder function that draws them.
 LABELLED_BY = {"p_clip": "pipe_clip", "tube_clamp": "split_collar", "profile_hook": "wall_hook",
@@ -65,7 +66,7 @@ def test_every_subtype_is_reachable_and_labelled(
         built: tuple[str, list[trimesh.Trimesh]]) -> None:
     name, meshes = built
     seen = {m.metadata["subtype"] for m in meshes}
-    extra = {_build(name, s).metadata["subtype"] for s in range(100, 120)}
+    extra = {_build(name, s).metadata["subtype"] for s in range(100, 140)}
     assert seen | extra == SUBTYPES[name]
 
 

@@ -18,10 +18,11 @@ from pointcam_gui.core.synthetic import variety as v
 NEW = {
     clamps_flat.c_frame: {"c_frame"}, clamps_flat.strap_clamp: {"strap_clamp"},
     clamps_flat.split_collar: {"split_collar", "tube_clamp"},
-    clamps_flat.pipe_clip: {"pipe_clip", "p_clip"},
+    clamps_flat.pipe_clip: {"pipe_clip", "p_clip"}, clamps_flat.pipe_strap: {"pipe_strap"},
     joints_plain.clevis_bracket: {"clevis_bracket"}, joints_plain.clevis_block: {"clevis_block"},
     joints_plain.plain_rod_end: {"plain_rod_end"}, joints_plain.single_yoke: {"single_yoke"},
-    joints_plain.eyelet: {"eyelet"}, hooks_flat.wall_hook: {"wall_hook", "profile_hook"},
+    joints_plain.eyelet: {"eyelet"}, joints_plain.ball_socket: {"ball_socket"},
+    hooks_flat.wall_hook: {"wall_hook", "profile_hook"},
     hooks_flat.over_door_hook: {"over_door_hook"},
     hooks_flat.strip_s_hook: {"strip_s_hook", "edge_s_hook"},
     castors.fork_only: {"fork_only"},
@@ -53,6 +54,7 @@ def test_new_subtypes_repeat_for_a_seed_and_vary_between_seeds(build) -> None:
 
 
 @pytest.mark.parametrize("build", [clamps_flat.c_frame, clamps_flat.strap_clamp,
+                                   clamps_flat.pipe_strap,
                                    joints_plain.clevis_bracket, joints_plain.clevis_block,
                                    joints_plain.single_yoke, hooks_flat.wall_hook,
                                    hooks_flat.over_door_hook, hooks_flat.strip_s_hook],

@@ -14,7 +14,13 @@ import trimesh
 from pointcam_gui.core.synthetic import Builder
 from pointcam_gui.core.synthetic import shapes as sh
 from pointcam_gui.core.synthetic.catalogue import centred, one_of
-from pointcam_gui.core.synthetic.clamps_flat import c_frame, pipe_clip, split_collar, strap_clamp
+from pointcam_gui.core.synthetic.clamps_flat import (
+    c_frame,
+    pipe_clip,
+    pipe_strap,
+    split_collar,
+    strap_clamp,
+)
 from pointcam_gui.core.synthetic.hardware import bar_between, hex_bolt, hex_nut
 from pointcam_gui.core.synthetic.paths import round_section, section_sweep, turtle
 from pointcam_gui.core.synthetic.shapes import difference as cut
@@ -220,4 +226,4 @@ def toggle_clamp(rng: np.random.Generator) -> Mesh:
 # The bare and single-piece clamps of ``clamps_flat`` are what most downloaded CAD clamps are.
 BUILDERS: dict[str, Builder] = {"Clamps": one_of(
     [c_clamp, pipe_clamp, hose_clamp, u_bolt, toggle_clamp, c_frame, strap_clamp, split_collar,
-     pipe_clip], [0.13, 0.12, 0.1, 0.11, 0.12, 0.1, 0.11, 0.1, 0.11])}
+     pipe_clip, pipe_strap], [0.12, 0.11, 0.09, 0.1, 0.11, 0.09, 0.11, 0.09, 0.09, 0.09])}

@@ -73,12 +73,13 @@ def c_frame(rng: np.random.Generator) -> Mesh:
 
 
 def strap_clamp(rng: np.random.Generator) -> Mesh:
-    """Strap / hold-down clamp: a flat bar with a long slot, flat, stepped or bent to a heel."""
+    """Strap / hold-down clamp: a flat bar with a long slot, flat, bent to a gooseneck, on a
+    heel block or a staircase of steps under its back end; often tapered to a narrow nose."""
     k = sh.sections(rng, 10, 32)
     length = loguniform(rng, 40, 250)
     w = length * rng.uniform(0.18, 0.35)
     t = length * rng.uniform(0.06, 0.14)
-    form = str(rng.choice(["flat", "gooseneck", "heel"], p=[0.35, 0.35, 0.3]))
+    form = str(rng.choice(["flat", "gooseneck", "heel", "stepped"], p=[0.25, 0.25, 0.25, 0.25]))
     drop = length * rng.uniform(0.12, 0.3)
     if form == "gooseneck":  # bent strap: the nose drops down to the work
         run = length * rng.uniform(0.55, 0.7)
@@ -86,9 +87,22 @@ def strap_clamp(rng: np.random.Generator) -> Mesh:
     else:
         pts = [(0, 0), (length, 0)]
     bar = _xz(LineString(pts).buffer(t / 2, cap_style="flat", join_style="mitre"), w)
-    if form == "heel":  # stepped heel block under the back end
+    if form == "heel":  # heel block under the back end
         bar = fuse(bar, sh.box([length * 0.14, w, drop], [length * 0.07, 0, -t / 2 - drop / 2
                                                           + 0.01]))
+    elif form == "stepped":  # stair-stepped heel: each step shorter, the lowest the shortest
+        n, run = int(rng.integers(2, 5)), length * rng.uniform(0.2, 0.45)
+        rise = t * rng.uniform(0.4, 1.0)
+        bar = fuse(bar, *[sh.box([run * (1 - i / n), w, rise], [run * (1 - i / n) / 2, 0,
+                                                                 -t / 2 - rise * (i + 0.5) + 0.01])
+                          for i in range(n)])
+    if rng.random() < 0.45:  # nose tapered in plan to bear on a small area
+        nose = length * rng.uniform(0.15, 0.35)
+        tip = w * rng.uniform(0.3, 0.6) / 2
+        wedge = [sh.prism([(length - nose, s * w / 2), (length + 1, s * tip),
+                           (length + 1, s * w), (length - nose, s * w)], length, -length / 2)
+                 for s in (-1, 1)]
+        bar = cut(bar, *wedge)
     slot_l = length * rng.uniform(0.25, 0.45)
     sw = w * rng.uniform(0.3, 0.45)
     sx = length * rng.uniform(0.3, 0.45)
@@ -178,3 +192,41 @@ def pipe_clip(rng: np.random.Generator) -> Mesh:
         parts.append(sh.moved(sh.rotated(bolt, np.pi / 2, [1, 0, 0]),
                               [hx, span / 2 + 0.1, band / 2]))
     return centred(sh.combine(*parts), sub)
+
+
+def pipe_strap(rng: np.random.Generator) -> Mesh:
+    """Pipe strap / saddle clamp: a half-round arch over a pipe with bolted feet (pressed from
+    strip), or a thick printed half-shell with slots for a band strap and a screw boss."""
+    k = sh.sections(rng, 12, 64)
+    quad = max(2, k // 4)
+    r = loguniform(rng, 5, 60)
+    if rng.random() < 0.55:  # pressed strap: thin arch, one or two flat feet with holes
+        t = max(0.8, r * rng.uniform(0.05, 0.15))
+        band = max(6.0, r * rng.uniform(0.4, 1.0))
+        foot = r * rng.uniform(0.6, 1.2)
+        feet = (-1, 1) if rng.random() < 0.7 else (1,)
+        a = np.linspace(np.pi, 0, 4 * quad + 2)
+        pts = [(r + t / 2) * np.c_[np.cos(a), np.sin(a)]]
+        if -1 in feet:
+            pts.insert(0, [(-r - t / 2 - foot, -t / 2), (-r - t / 2, -t / 2)])
+        pts.append([(r + t / 2, -t / 2), (r + t / 2 + foot, -t / 2)])
+        shape = LineString(np.vstack(pts)).buffer(t / 2, quad_segs=2, cap_style="flat")
+        body = _xz(shape, band)
+        holes = [sh.cylinder(min(band, foot) * 0.18, t * 6, 12, -3 * t - t / 2)
+                 .apply_translation([s * (r + t + foot / 2), 0, 0]) for s in feet]
+        return centred(cut(body, *holes), "pipe_strap")
+    t = r * rng.uniform(0.15, 0.4)  # printed half-shell
+    band = r * rng.uniform(0.8, 1.6)
+    span = np.radians(rng.uniform(150, 200))
+    ring = Point(0, 0).buffer(r + t, quad_segs=quad).difference(
+        Point(0, 0).buffer(r, quad_segs=quad))
+    body = _xz(ring.intersection(rect(-2 * (r + t), (r + t) * np.cos(span / 2), 2 * (r + t),
+                                      2 * (r + t))), band)
+    sw, st = band * rng.uniform(0.2, 0.35), t * rng.uniform(0.25, 0.45)
+    slots = [sh.box([r * 4, sw, st], [0, y * band * rng.uniform(0.15, 0.3), r + t * 0.55])
+             for y in (-1, 1)]
+    boss_r = t * rng.uniform(0.5, 0.9)
+    body = cut(fuse(body, sh.cylinder(boss_r, t * 1.5, k, r + t * 0.6)), *slots,
+               sh.cylinder(boss_r * 0.4, t * 4, 12, r - t),
+               sh.aligned(sh.cylinder(r, band * 3, k, -band * 1.5), [0, 1, 0]))
+    return centred(body, "pipe_strap")

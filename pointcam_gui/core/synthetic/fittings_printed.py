@@ -86,8 +86,23 @@ def saddle_tee(rng: np.random.Generator) -> Mesh:
     body = sh.difference(sh.union(shell, branch), pipe,
                          sh.cylinder(rb, height * 2, k, 0.0))
     parts = [body]
-    if rng.random() < 0.3:  # the lower half-shell that closes it round the pipe
+    if rng.random() < 0.45:  # clamp saddle: a lower half-shell closes it round the pipe
         lower = sh.intersection(sh.aligned(sh.tube(rp, rp + t, w, k, -w / 2), [0, 1, 0]),
                                 sh.box([4 * rp, 2 * w, 2 * rp], [0, 0, -rp - t * 0.5]))
+        if rng.random() < 0.7:  # bolted ears on both halves at the split line
+            ear, et = rp * rng.uniform(0.2, 0.45), t * rng.uniform(1.0, 2.0)
+            hole = max(1.0, min(ear, w) * 0.2)
+            for half, z in ((0, et / 2), (1, -et / 2)):
+                lugs = [sh.box([ear + t, w * rng.uniform(0.3, 1.0), et],
+                               [x * (rp + (ear + t) / 2), 0, z]) for x in (-1, 1)]
+                bolts = [sh.cylinder(hole, 4 * et, 12, -2 * et).apply_translation(
+                    [x * (rp + t + ear / 2), 0, 0]) for x in (-1, 1)]
+                shell = [body, lower][half]
+                merged = sh.difference(sh.union(shell, *lugs), pipe, *bolts)
+                if half == 0:
+                    body = merged
+                else:
+                    lower = merged
+            parts = [body]
         parts.append(lower)
     return centred(sh.combine(*parts), "saddle_tee")

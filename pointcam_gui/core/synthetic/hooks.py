@@ -153,13 +153,14 @@ def j_hook(rng: np.random.Generator) -> Mesh:
 
 
 def s_hook(rng: np.random.Generator) -> Mesh:
-    """S-hook from round wire: two opposed loops of different size, blunt or pointed ends; one
-    in three is stubby, bent from wire nearly as thick as its loops are tight (small hangers)."""
+    """S-hook from round wire: two opposed loops of different size, blunt or pointed ends; two
+    in five are stubby, bent from wire nearly as thick as its loops are tight and curled far
+    round (small printed or cast hangers)."""
     k = sh.sections(rng, 10, 32)
     r = rng.uniform(1.5, 8)
-    r1, r2 = r * (rng.uniform(1.7, 2.8, size=2) if rng.random() < 0.35 else
-                  rng.uniform(2.5, 6, size=2))
-    b1, b2 = rng.uniform(10, 60, size=2)
+    stubby = rng.random() < 0.4
+    r1, r2 = r * (rng.uniform(1.4, 2.6, size=2) if stubby else rng.uniform(2.5, 6, size=2))
+    b1, b2 = rng.uniform(10, 110 if stubby else 60, size=2)
     moves: list[Move] = [(r1, -(180 + b1)), (0, r * rng.uniform(0, 6)), (r2, 180 + b2)]
     path = turtle((0, 0), 90 + b1, moves, min(r1, r2) * np.pi / k)
     body = section_sweep(path, round_section(k), _rod_ends(path, r, rng.uniform(0.4, 1.0)))

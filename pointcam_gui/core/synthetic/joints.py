@@ -16,6 +16,7 @@ from pointcam_gui.core.synthetic import shapes as sh
 from pointcam_gui.core.synthetic.catalogue import centred, one_of
 from pointcam_gui.core.synthetic.hardware import hex_nut
 from pointcam_gui.core.synthetic.joints_plain import (
+    ball_socket,
     clevis_block,
     clevis_bracket,
     eyelet,
@@ -246,5 +247,5 @@ def universal_joint(rng: np.random.Generator) -> Mesh:
 # Single-body joints (``joints_plain``) are what most downloaded CAD articulations are.
 BUILDERS: dict[str, Builder] = {"Articulations, eyelets and other articulated joints": one_of(
     [rod_end, clevis, ball_joint, eye_bolt, hinge, universal_joint, clevis_bracket, clevis_block,
-     plain_rod_end, single_yoke, eyelet],
-    [0.12, 0.1, 0.1, 0.1, 0.09, 0.08, 0.13, 0.07, 0.09, 0.06, 0.06])}
+     plain_rod_end, single_yoke, eyelet, ball_socket],
+    [0.11, 0.09, 0.09, 0.09, 0.08, 0.07, 0.12, 0.09, 0.08, 0.05, 0.05, 0.08])}

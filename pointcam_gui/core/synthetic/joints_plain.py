@@ -73,24 +73,66 @@ def clevis_bracket(rng: np.random.Generator) -> Mesh:
 
 
 def clevis_block(rng: np.random.Generator) -> Mesh:
-    """Clevis block / fork end: a square or round block, slotted, cross-drilled, tapped below."""
+    """Clevis block / fork end: a square, round or flat block, slotted (square or round at the
+    bottom of the slot), cross-drilled through both arms, tapped or drilled below."""
     k = sh.sections(rng, 10, 48)
     d = loguniform(rng, 4, 25)
     s = d * rng.uniform(1.8, 2.6)
+    sy = s * (rng.uniform(1.2, 2.5) if rng.random() < 0.4 else 1.0)  # wide, flat fork
     length = d * rng.uniform(3.0, 5.0)
-    if rng.random() < 0.5:
-        body = sh.box([s, s, length], [0, 0, length / 2])
+    if rng.random() < 0.5 or sy > s:
+        body = sh.box([s, sy, length], [0, 0, length / 2])
     else:
         body = sh.cylinder(s / 2, length, k, 0)
     top = length - s * rng.uniform(0.4, 0.6)
     if rng.random() < 0.6:  # rounded fork ends
-        body = sh.intersection(body, fuse(_along(_pin(s / 2, s * 2, k), Y, np.array([0, 0, top])),
-                                          sh.box([s * 2, s * 2, top], [0, 0, top / 2])))
-    slot = sh.box([s * 2, d * rng.uniform(0.9, 1.3), (length - top) * 2 + d],
-                  [0, 0, length])
-    bore = sh.cylinder(d * 0.42, length * rng.uniform(0.3, 0.5), k, -0.01)
-    body = cut(body, slot, bore, _along(_pin(d / 2, s * 3, k), X, np.array([0, 0, top])))
-    return centred(body, "clevis_block")
+        body = sh.intersection(body, fuse(_along(_pin(s / 2, sy * 2, k), Y, np.array([0, 0, top])),
+                                          sh.box([s * 2, sy * 2, top], [0, 0, top / 2])))
+    gap = d * rng.uniform(0.9, 1.3) * (sy / s) ** 0.5
+    depth = (length - top) + d * rng.uniform(0.5, 1.5)
+    slot = sh.box([s * 2, gap, depth * 2], [0, 0, length])
+    cuts = [slot, sh.cylinder(d * 0.42, length * rng.uniform(0.3, 0.5), k, -0.01)]
+    if rng.random() < 0.4:  # slot rounded at the bottom
+        cuts.append(_along(_pin(gap / 2, s * 2, k), X, np.array([0, 0, length - depth])))
+    cuts.append(_along(_pin(d / 2, sy * 3, k), Y if sy > s else X, np.array([0, 0, top])))
+    return centred(cut(body, *cuts), "clevis_block")
+
+
+def ball_socket(rng: np.random.Generator) -> Mesh:
+    """Ball-and-socket joint: a ball on a stem held in a split cup (fingers round the ball) or
+    in a block with a spherical seat and a slot for the stem, as printed and machined arms."""
+    k = sh.sections(rng, 12, 48)
+    rb = loguniform(rng, 4, 25)
+    tilt = rng.uniform(0, 0.6)
+    stem_l, stem_r = rb * rng.uniform(1.5, 4.0), rb * rng.uniform(0.35, 0.6)
+    stem = fuse(sh.sphere(rb, subdivisions=2), sh.cylinder(stem_r, stem_l, k, -stem_l - rb * 0.5))
+    if rng.random() < 0.6:  # a base disc, flange or second part at the stem's end
+        stem = fuse(stem, sh.cylinder(rb * rng.uniform(0.8, 1.8), rb * rng.uniform(0.3, 1.0), k,
+                                      -stem_l - rb * 0.5))
+    stem = sh.rotated(stem, tilt, Y)
+    wall = rb * rng.uniform(0.2, 0.45)
+    seat = sh.sphere(rb * 1.01, subdivisions=2)
+    if rng.random() < 0.55:  # split cup: a tube closing over the ball, slit into fingers
+        cup_h, z0 = rb * rng.uniform(2.0, 4.0), -rb * rng.uniform(0.0, 0.6)  # ball shows below
+        cup = sh.cylinder(rb + wall, cup_h, k, z0)
+        n = int(rng.integers(2, 5))
+        slits = [sh.rotated(sh.box([4 * rb, rb * 0.15, rb * 2], [0, 0, z0]), a, [0, 0, 1])
+                 for a in np.arange(n) * np.pi / n]
+        socket = cut(cup, seat, sh.cylinder(stem_r * 1.6, rb * 2, k, -rb * 2.2), *slits,
+                     sh.cylinder(rb * 0.7, cup_h, k, rb * 0.5))
+        if rng.random() < 0.5:  # clamp collar round the fingers
+            socket = fuse(socket, sh.tube(rb + wall * 0.9, rb + wall * 1.8, rb * 0.4, k,
+                                          -rb * 0.3))
+    else:  # block with a spherical seat, slotted so the stem can swing
+        bx, bz = rb * rng.uniform(2.2, 3.5), rb * rng.uniform(3.0, 6.0)
+        z0 = -rb * rng.uniform(0.3, 1.2)
+        block = sh.box([bx, rb * 2 + 2 * wall, bz], [0, 0, bz / 2 + z0])
+        socket = cut(block, seat, sh.box([bx, stem_r * 2.6, rb * 3], [-bx / 2, 0, -rb * 0.2]),
+                     sh.cylinder(stem_r * 1.5, rb * 2, k, -rb * 2.5),
+                     *[_along(_pin(rb * 0.2, rb * 6, k), Y, np.array([0, 0, z]))
+                       for z in rng.uniform(rb * 1.3, bz + z0 - rb * 0.4,
+                                            size=int(rng.integers(1, 4)))])
+    return centred(sh.combine(socket, stem), "ball_socket")
 
 
 def plain_rod_end(rng: np.random.Generator) -> Mesh:
