@@ -1,4 +1,4 @@
-"""Wiring: menus, side panel, viewport and worker. Drops stale results by request id.
+"""The main window: side panel, viewport and worker. Drops stale results by request id.
 
 The window holds the current Analysis and target; everything it shows comes from the core's one
 pipeline through the worker. Switching the target is a lookup in that Analysis.
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from pointcam_gui import resources
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD, method_info
-from pointcam_gui.gui import dialogs, exporting
-from pointcam_gui.gui.actions import build_menus, fill_menu
+from pointcam_gui.gui import dialogs, presenting, wiring
+from pointcam_gui.gui.actions import build_menus
 from pointcam_gui.gui.compare import ComparePane
 from pointcam_gui.gui.opengl import install_gl_format
 from pointcam_gui.gui.panels import SidePanel
@@ -37,7 +37,7 @@ from pointcam_gui.gui.settings import Settings
 from pointcam_gui.gui.status import StatusBar
 from pointcam_gui.gui.theme import apply_theme, theme_for
 from pointcam_gui.gui.viewport import Viewport
-from pointcam_gui.gui.welcome import WelcomePage, sample_title
+from pointcam_gui.gui.welcome import WelcomePage
 from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisService, ModelInfo
 from pointcam_gui.render.style import SceneStyle
 
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
 
         self.panel = SidePanel(self._style)
         self.welcome = WelcomePage(QIcon(str(icon)).pixmap(128, 128) if icon.is_file() else None,
-                                   _samples())
+                                   wiring.samples())
         self.viewport = Viewport(self.welcome)
         self.compare = ComparePane(self.service, self.viewport, self._style)
         self.compare.shown.connect(self.compare_shown)
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.status.set_device(self.device, confirmed=False)
         self.menu_actions = build_menus(self)
-        self._wire()
+        wiring.connect(self)
         self.setAcceptDrops(True)
         self._apply_theme()
         self.resize(*DEFAULT_SIZE)
@@ -146,44 +146,6 @@ class MainWindow(QMainWindow):
         self.service.hold()
         self._first_paint = _FirstPaint(self.panel, self._after_first_paint)
         QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._after_first_paint)
-
-    def _wire(self) -> None:
-        a = self.menu_actions
-        a.open.triggered.connect(self.open_dialog)
-        a.open_folder.triggered.connect(self.open_folder_dialog)
-        a.next_part.triggered.connect(lambda: self.step_part(+1))
-        a.previous_part.triggered.connect(lambda: self.step_part(-1))
-        a.quit.triggered.connect(self.close)
-        a.save_screenshot.triggered.connect(lambda: exporting.save_screenshot(self))
-        a.copy_image.triggered.connect(lambda: exporting.copy_image(self))
-        a.export_mesh.triggered.connect(lambda: exporting.export_mesh(self))
-        a.export_data.triggered.connect(lambda: exporting.export_data(self))
-        a.next_class.triggered.connect(lambda: self.panel.class_list.step(+1))
-        a.previous_class.triggered.connect(lambda: self.panel.class_list.step(-1))
-        for preset, action in a.cameras.items():
-            action.triggered.connect(lambda _=False, p=preset: self.set_camera(p))
-        a.fit.triggered.connect(self.viewport.fit)
-        a.parallel.setChecked(self._style.parallel)
-        a.parallel.toggled.connect(self._on_parallel)
-        a.compare.toggled.connect(self.set_compare)
-        a.points.toggled.connect(lambda on: self.set_style(replace(self._style, show_points=on)))
-        a.edges.toggled.connect(lambda on: self.set_style(replace(self._style, show_edges=on)))
-        a.dark.setChecked(self._style.dark)
-        a.dark.toggled.connect(lambda on: self.set_style(replace(self._style, dark=on)))
-        for name, action in a.devices.items():
-            action.setChecked(name == self.device)
-            action.triggered.connect(lambda _=False, n=name: self.set_device(n))
-        a.rerun.triggered.connect(self.rerun)
-        a.about.triggered.connect(lambda: dialogs.show_about(self))
-        self.panel.target_changed.connect(self.set_target)
-        self.panel.method_changed.connect(self.set_method)
-        self.panel.contrast_changed.connect(self.set_contrast)
-        self.panel.faithfulness.requested.connect(self.measure_faithfulness)
-        self.panel.style_changed.connect(self.set_style)
-        self.welcome.open_requested.connect(self.open_dialog)
-        self.welcome.sample_requested.connect(self.open_path)
-        self._fill_samples_menu()
-        self._fill_recent_menu()
 
     def _after_first_paint(self) -> None:
         if self._started:
@@ -312,9 +274,7 @@ class MainWindow(QMainWindow):
             self.viewport.set_coarse(self.analysis, self.target, geometry)
 
     def _on_result(self, result: AnalysisResult) -> None:
-        if self.compare.take_result(result):
-            return
-        if self.parts.take_result(result):
+        if self.compare.take_result(result) or self.parts.take_result(result):
             return
         if self._pending is None or result.request.id != self._pending.id:
             log.debug("dropping stale result %d", result.request.id)
@@ -323,53 +283,20 @@ class MainWindow(QMainWindow):
         same_part = self._shown is not None and self._shown.path == result.request.path
         self._shown = result.request
         self.analysis, self.target = result.analysis, result.target
-        a = result.analysis
-        path = Path(result.request.path)
-        t0 = time.perf_counter()
-        self.viewport.show_analysis(a, self.target, self._style, result.geometry,
-                                    keep_camera=same_part)
-        display_ms = (time.perf_counter() - t0) * 1000.0
-        self.panel.set_analysis(a.class_names, [float(p) for p in a.probabilities], a.predicted,
-                                self.target, _describe(path, a), novelty=a.novelty,
-                                unfamiliar=a.unfamiliar)
-        self.setWindowTitle(f"{path.name} — PointCAM")
-        self.status.show_result(f"{path.name}: {a.predicted_name} "
-                                f"({100.0 * float(a.probabilities[a.predicted]):.1f} %)",
-                                a.novelty, a.unfamiliar)
-        self.status.set_device(a.device, confirmed=True)
-        if self._notice is not None:
-            self.status.flash(self._notice)
-            self._notice = None
-        self.status.set_timings({"load": result.load_ms, **a.timings_ms, "display": display_ms})
-        if self.remember:
-            self.settings.last_folder = str(path.parent)
-            self.settings.add_recent(path)
-            self._fill_recent_menu()
+        notice, self._notice = self._notice, None
+        presenting.show_analysis(self, result, keep_camera=same_part, notice=notice)
         self._set_analysis_actions(True)
-        self.panel.faithfulness.reset(self.target)  # measures belong to their analysis
-        if self.compare.isVisible():  # the pane follows the part and its probabilities
-            self.compare.follow(result.request.path, self.device, a)
         self.analysis_shown.emit(result)
         self.parts.shown(result)
 
     def _on_failed(self, request_id: int, message: str, expected: bool) -> None:
-        if self.compare.take_failure(request_id, message):
-            return
-        if self.parts.take_failure(request_id, message):
+        if (self.compare.take_failure(request_id, message)
+                or self.parts.take_failure(request_id, message)):
             return
         if self._pending is None or request_id != self._pending.id:
             return
         failed, self._pending = self._pending, None
-        self.status.idle("")
-        if self.parts.failed(failed.path, message):  # no dialog per bad file of a folder
-            self.status.flash(message)
-            self.analysis_failed.emit(message, expected)
-            return
-        if expected:
-            if not self.suppress_dialogs:
-                dialogs.show_error(self, "Cannot analyse the part", message)
-        else:
-            self.status.flash(f"Unexpected error: {message} (details in the log)")
+        presenting.show_failure(self, failed.path, message, expected)
         self.analysis_failed.emit(message, expected)
 
     def _on_progress(self, request_id: int, text: str) -> None:
@@ -440,7 +367,7 @@ class MainWindow(QMainWindow):
         self._style = replace(self._style, camera=preset)
         self.viewport.set_camera(preset, self._style.parallel)
 
-    def _on_parallel(self, on: bool) -> None:
+    def set_parallel(self, on: bool) -> None:
         self._style = replace(self._style, parallel=on)
         self.viewport.set_parallel(on)
 
@@ -468,20 +395,6 @@ class MainWindow(QMainWindow):
         painter.end()
         return image
 
-    # menus --------------------------------------------------------------------------------
-    def _fill_samples_menu(self) -> None:
-        fill_menu(self.menu_actions.samples_menu,
-                  [(sample_title(p), str(p), str(p)) for p in _samples()], self.open_path)
-
-    def _fill_recent_menu(self) -> None:
-        fill_menu(self.menu_actions.recent_menu,
-                  [(Path(e).name, e, e) for e in self.settings.recent_files], self.open_path,
-                  clear=self._clear_recent)
-
-    def _clear_recent(self) -> None:
-        self.settings.clear_recent()
-        self._fill_recent_menu()
-
     def _set_analysis_actions(self, enabled: bool) -> None:
         for action in self.menu_actions.needs_analysis:
             action.setEnabled(enabled)
@@ -507,16 +420,3 @@ class MainWindow(QMainWindow):
         self.viewport.shutdown()
         super().closeEvent(event)
 
-
-def _samples() -> list[Path]:
-    try:
-        return resources.samples()
-    except (FileNotFoundError, OSError):
-        return []
-
-
-def _describe(path: Path, analysis: Analysis) -> str:
-    mesh = analysis.display_mesh
-    return (f"{path.name}  ·  {len(mesh.vertices):,} display vertices\n"
-            f"{analysis.views} {'view' if analysis.views == 1 else 'views'} of "
-            f"{len(analysis.points) // max(analysis.samplings, 1):,} points")
