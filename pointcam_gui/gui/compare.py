@@ -20,7 +20,7 @@ from pointcam_gui.gui.viewport import Viewport
 from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisService
 
 RUNNER_UP, PREDICTED, NO_CONTRAST = -2, -1, -1

@@ -20,7 +20,7 @@ from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.gui.dialogs import ScreenshotDialog, ScreenshotOptions, show_error
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)

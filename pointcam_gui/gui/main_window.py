@@ -42,7 +42,7 @@ from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisSer
 from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.core.explain.faithfulness import Faithfulness
     from pointcam_gui.render.shading import DisplayGeometry
 

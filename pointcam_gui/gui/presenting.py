@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pointcam_gui.gui import dialogs, wiring
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.gui.main_window import MainWindow
     from pointcam_gui.gui.worker import AnalysisResult
 

@@ -20,7 +20,7 @@ from pointcam_gui.gui.opengl import is_software, opengl_renderer
 from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.render.scene import SceneActors
     from pointcam_gui.render.shading import DisplayGeometry
 

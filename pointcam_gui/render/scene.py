@@ -24,7 +24,7 @@ from pointcam_gui.render.shading import DisplayGeometry, split_sharp_edges
 from pointcam_gui.render.style import CAMERA_PRESETS, COLORMAPS, SceneStyle
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.analysis import Analysis
 
 __all__ = ["CAMERA_PRESETS", "COLORMAPS", "SceneActors", "SceneStyle", "add_coarse", "build_scene",
            "recolour", "render_image", "render_screenshot", "show_coarse"]

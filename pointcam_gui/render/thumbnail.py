@@ -9,7 +9,7 @@ from pointcam_gui.render.scene import render_image
 from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.analysis import Analysis
 
 SIZE = (240, 180)
 

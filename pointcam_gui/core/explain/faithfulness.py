@@ -26,7 +26,7 @@ from pointcam_gui.core.explain.base import logits_of
 from pointcam_gui.core.model import PointNet
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis
+    from pointcam_gui.core.analysis import Analysis
 
 FRACTIONS = np.round(np.linspace(0.0, 0.5, 11), 3)
 RANDOM_ORDERS = 8
