@@ -21,7 +21,8 @@ from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:
     from pointcam_gui.core.analysis import Analysis
-    from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisService
+    from pointcam_gui.gui.requests import AnalysisRequest, AnalysisResult
+    from pointcam_gui.gui.service import AnalysisService
 
 RUNNER_UP, PREDICTED, NO_CONTRAST = -2, -1, -1
 

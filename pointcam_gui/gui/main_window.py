@@ -33,12 +33,13 @@ from pointcam_gui.gui.opengl import install_gl_format
 from pointcam_gui.gui.panels import SidePanel
 from pointcam_gui.gui.part_browser import PartBrowser
 from pointcam_gui.gui.part_list import PartList
+from pointcam_gui.gui.requests import AnalysisRequest, AnalysisResult, ModelInfo
+from pointcam_gui.gui.service import AnalysisService
 from pointcam_gui.gui.settings import Settings
 from pointcam_gui.gui.status import StatusBar
 from pointcam_gui.gui.theme import apply_theme, theme_for
 from pointcam_gui.gui.viewport import Viewport
 from pointcam_gui.gui.welcome import WelcomePage
-from pointcam_gui.gui.worker import AnalysisRequest, AnalysisResult, AnalysisService, ModelInfo
 from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:

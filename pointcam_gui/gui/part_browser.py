@@ -16,7 +16,9 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from pointcam_gui.gui.part_list import PartList
-from pointcam_gui.gui.worker import KEEP_AHEAD, AnalysisResult, AnalysisService
+from pointcam_gui.gui.requests import AnalysisResult
+from pointcam_gui.gui.service import AnalysisService
+from pointcam_gui.gui.worker import KEEP_AHEAD
 
 # the window's current request options: device, method and contrast of new analyses
 Options = Callable[[], dict[str, Any]]

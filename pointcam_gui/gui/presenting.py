@@ -16,7 +16,7 @@ from pointcam_gui.gui import dialogs, wiring
 if TYPE_CHECKING:
     from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.gui.main_window import MainWindow
-    from pointcam_gui.gui.worker import AnalysisResult
+    from pointcam_gui.gui.requests import AnalysisResult
 
 
 def show_analysis(window: MainWindow, result: AnalysisResult, *, keep_camera: bool,

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from pointcam_gui.gui.exporting import save_qimage_atomic
 from pointcam_gui.gui.main_window import MainWindow
-from pointcam_gui.gui.worker import AnalysisResult
+from pointcam_gui.gui.requests import AnalysisResult
 
 log = logging.getLogger(__name__)
 SETTLE_MS = 300  # let the layout and the first frames settle before grabbing

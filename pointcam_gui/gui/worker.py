@@ -1,71 +1,34 @@
 """The only place that crosses threads: one long-lived worker thread owns the Classifier.
 
-The GUI thread captures a frozen request with an id and hands it over through a queued signal;
-the worker has the part parsed in a child process (``core.isolated_load``: a crash or a hang in
-a parser costs one file, and a request that makes the loading one stale kills the child at
-once), runs the core pipeline and sends back the frozen Analysis. Requests
+The GUI thread (``service``) captures a frozen request with an id and hands it over through a
+queued signal; the worker has the part parsed in a child process (``core.isolated_load``: a
+crash or a hang in a parser costs one file, and a request that makes the loading one stale
+kills the child at once), runs the core pipeline and sends back the frozen Analysis. Requests
 that became stale while waiting in the queue are skipped, and the window drops stale results
 (napari's slicer does the same). The worker never touches widgets or the plotter.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from pointcam_gui.core.errors import PointCAMError
-from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
 from pointcam_gui.core.isolated_load import IsolatedLoader, LoadCancelledError
-from pointcam_gui.gui.collector import GuiThreadCollector
+from pointcam_gui.gui.requests import AnalysisRequest, AnalysisResult, ModelInfo
 
 if TYPE_CHECKING:
-    from pointcam_gui.core.classifier import Analysis, Classifier
+    from pointcam_gui.core.analysis import Analysis
+    from pointcam_gui.core.classifier import Classifier
     from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
 KEEP_ANALYSES = 6  # recent analyses of the current part kept on the worker (methods, contrasts)
 KEEP_AHEAD = 2  # parts of the part list analysed ahead, kept until they are shown
-
-
-@dataclass(frozen=True)
-class AnalysisRequest:
-    id: int
-    path: str
-    device: str = "auto"
-    target: str | None = None  # a class name, prefix or index; None means the predicted class
-    seed: int = 0
-    method: str = DEFAULT_METHOD  # an explanation method's name (core.explain.catalogue)
-    contrast: str | None = None  # a class: paint "the target rather than this one"
-    compare: bool = False  # for the compare pane: its own lane, never stales the main one
-    ahead: bool = False  # the part list's next part, analysed before it is asked for
-
-
-@dataclass(frozen=True)
-class AnalysisResult:
-    request: AnalysisRequest
-    analysis: Analysis
-    target: int  # the resolved Grad-CAM target
-    geometry: DisplayGeometry  # the display mesh split at creases, ready for the viewport
-    load_ms: float
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """What the About box and the Device menu need to know about the loaded model."""
-
-    weights: str
-    device: str
-    cuda_available: bool
-    class_names: tuple[str, ...]
-    num_points: int
-    provenance: dict[str, Any]
-    architecture: dict[str, Any]  # the weights' metadata: which methods can explain them
 
 
 def _paint(analysis: Analysis) -> DisplayGeometry:
@@ -288,100 +251,3 @@ def _freeze_once() -> None:
     if not _frozen:
         gc.freeze()
         _frozen = True
-
-
-class AnalysisService(QObject):
-    """The GUI thread's handle on the worker: submit requests, receive results, shut down."""
-
-    submitted = Signal(object)  # AnalysisRequest, as sent (tests count these)
-    _dispatch = Signal(object)
-    _warm_up = Signal(str)
-    _forget = Signal()
-    _measure = Signal(object, int)
-
-    def __init__(self, weights: str | Path | None = None,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._ids = itertools.count(1)
-        self._thread = QThread()
-        self._thread.setObjectName("pointcam-analysis")
-        self.worker = AnalysisWorker(weights)
-        self.worker.moveToThread(self._thread)
-        self._dispatch.connect(self.worker.run)  # queued: the receiver lives on the thread
-        self._warm_up.connect(self.worker.warm_up)
-        self._forget.connect(self.worker.forget)  # queued: runs between requests, in order
-        self._measure.connect(self.worker.measure)
-        self._held: list[AnalysisRequest] | None = None
-        # Before the thread starts: from now on only the GUI thread collects garbage.
-        self._collector = GuiThreadCollector(self)
-        self.worker.released.connect(self._collector.collect)  # queued: runs on this thread
-        self._thread.start()
-
-    def hold(self) -> None:
-        """Queue requests here until `release`: the window holds them until it has painted,
-        because importing torch on the worker competes with the first paint for the GIL."""
-        if self._held is None:
-            self._held = []
-
-    def release(self, warm_up_device: str | None = None) -> None:
-        held, self._held = self._held or [], None
-        self.worker.loader.start()  # its imports overlap the model's
-        for request in held:
-            self._dispatch.emit(request)
-        if not held and warm_up_device is not None:
-            self._warm_up.emit(warm_up_device)
-
-    def submit(self, path: str | Path, device: str = "auto", target: str | None = None,
-               seed: int = 0, method: str = DEFAULT_METHOD, contrast: str | None = None,
-               compare: bool = False, ahead: bool = False) -> AnalysisRequest:
-        """Queue an analysis. A request makes older ones of its lane stale; a main request
-        (a part opened or explained anew) also stales queued compare requests, which the
-        window sends again once the main result is shown, and queued analyses ahead, which
-        would only delay it."""
-        request = AnalysisRequest(next(self._ids), str(path), device, target, seed, method,
-                                  contrast, compare, ahead)
-        if ahead:
-            self.worker.latest_ahead_id = request.id
-        else:
-            self.worker.latest_compare_id = request.id
-        if not compare and not ahead:
-            self.worker.latest_id = self.worker.latest_ahead_id = request.id
-        self._cancel_stale_load()
-        self.submitted.emit(request)
-        if self._held is not None:
-            self._held.append(request)
-        else:
-            self._dispatch.emit(request)
-        return request
-
-    def _cancel_stale_load(self) -> None:
-        """A part being read for a request that just became stale is not waited for."""
-        w, loading = self.worker, self.worker.loading
-        if loading is None:
-            return
-        latest = (w.latest_ahead_id if loading.ahead else
-                  w.latest_compare_id if loading.compare else w.latest_id)
-        if loading.id < latest:
-            log.debug("cancelling the load of %s", loading.path)
-            w.loader.cancel()
-
-    def forget(self) -> None:
-        """Have the worker drop its cache before the next request (Rerun: compute afresh)."""
-        self._forget.emit()
-
-    def measure(self, analysis: Analysis, target: int) -> None:
-        """Ask for the faithfulness of a shown map; the answer comes as ``worker.measured``."""
-        self._measure.emit(analysis, target)
-
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
-        """Stop the thread after the request in progress (torch cannot be interrupted)."""
-        if self._thread.isRunning():
-            self.worker.latest_id = self.worker.latest_compare_id = 1 << 62  # all stale now
-            self.worker.latest_ahead_id = 1 << 62
-            self._thread.quit()
-            self.worker.loader.cancel()
-            if not self._thread.wait(timeout_ms):
-                log.warning("analysis thread did not stop within %d ms", timeout_ms)
-                return  # still running: automatic collection stays off
-        self.worker.loader.close()
-        self._collector.stop()

@@ -6,7 +6,7 @@ import gc
 import threading
 
 from pointcam_gui.gui.collector import GuiThreadCollector
-from pointcam_gui.gui.worker import AnalysisService
+from pointcam_gui.gui.service import AnalysisService
 
 
 class _Cycle:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog
 from pointcam_gui.gui import dialogs
 from pointcam_gui.gui.class_list import CLASS_ROLE, PREDICTED_ROLE, PROB_ROLE
 from pointcam_gui.gui.main_window import MainWindow
-from pointcam_gui.gui.worker import AnalysisResult
+from pointcam_gui.gui.requests import AnalysisResult
 from tests.gui.conftest import RESULT_TIMEOUT_MS, open_and_wait
 
 
