@@ -17,7 +17,7 @@ from pointcam_gui.core import mesh_checks, mesh_io, welding
 from pointcam_gui.core.binary_stl import read_binary_stl
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_io import FILE_FILTER, SUPPORTED_SUFFIXES, describe_formats, load_mesh
-from tests.core.test_welding import colliding
+from tests.hashing import colliding
 from tests.malformed import export_bytes
 
 HAS_CASCADIO = importlib.util.find_spec("cascadio") is not None

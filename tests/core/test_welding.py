@@ -8,6 +8,7 @@ import pytest
 import trimesh
 
 from pointcam_gui.core import grouping, welding
+from tests.hashing import colliding
 
 
 def _messy() -> tuple[np.ndarray, np.ndarray]:
@@ -79,12 +80,6 @@ def _with_collisions(monkeypatch: pytest.MonkeyPatch, vertices: np.ndarray,
     with monkeypatch.context() as m:
         colliding(m)
         return welding.weld(vertices, faces)
-
-
-def colliding(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every row hashed to the same key, wherever rows are hashed."""
-    for module in (welding, grouping):
-        monkeypatch.setattr(module, "row_keys", lambda q: np.zeros(len(q), dtype=np.uint64))
 
 
 def test_first_of_each_numbers_groups_in_order_of_appearance() -> None:
