@@ -92,17 +92,15 @@ def saddle_tee(rng: np.random.Generator) -> Mesh:
         if rng.random() < 0.7:  # bolted ears on both halves at the split line
             ear, et = rp * rng.uniform(0.2, 0.45), t * rng.uniform(1.0, 2.0)
             hole = max(1.0, min(ear, w) * 0.2)
-            for half, z in ((0, et / 2), (1, -et / 2)):
+            bolts = [sh.cylinder(hole, 4 * et, 12, -2 * et).apply_translation(
+                [x * (rp + t + ear / 2), 0, 0]) for x in (-1, 1)]
+
+            def eared(half: Mesh, z: float) -> Mesh:
                 lugs = [sh.box([ear + t, w * rng.uniform(0.3, 1.0), et],
                                [x * (rp + (ear + t) / 2), 0, z]) for x in (-1, 1)]
-                bolts = [sh.cylinder(hole, 4 * et, 12, -2 * et).apply_translation(
-                    [x * (rp + t + ear / 2), 0, 0]) for x in (-1, 1)]
-                shell = [body, lower][half]
-                merged = sh.difference(sh.union(shell, *lugs), pipe, *bolts)
-                if half == 0:
-                    body = merged
-                else:
-                    lower = merged
-            parts = [body]
+                return sh.difference(sh.union(half, *lugs), pipe, *bolts)
+
+            body = eared(body, et / 2)
+            parts, lower = [body], eared(lower, -et / 2)
         parts.append(lower)
     return centred(sh.combine(*parts), "saddle_tee")
