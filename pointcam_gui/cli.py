@@ -96,7 +96,7 @@ def _explain(args: argparse.Namespace) -> int:
         faithful_ms["faithfulness"] = (time.perf_counter() - t1) * 1000
 
     if args.screenshot is not None:
-        from pointcam_gui.render.scene import render_screenshot
+        from pointcam_gui.render.offscreen import render_screenshot
 
         render_screenshot(analysis, target, args.screenshot, cmap=args.colormap)
     if args.export_mesh is not None:

@@ -83,7 +83,7 @@ def picture(window: MainWindow, scale: int = 1, transparent: bool = False) -> np
 def write_screenshot(window: MainWindow, path: Path, options: ScreenshotOptions) -> Path:
     """Render the viewport (and the compare pane's, beside it) at `options.scale` and write it
     atomically."""
-    from pointcam_gui.render.scene import write_image_atomic
+    from pointcam_gui.render.offscreen import write_image_atomic
 
     transparent = options.transparent and path.suffix.lower() == ".png"
     image = picture(window, options.scale, transparent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from pointcam_gui.render.scene import render_image
+from pointcam_gui.render.offscreen import render_image
 from pointcam_gui.render.style import SceneStyle
 
 if TYPE_CHECKING:

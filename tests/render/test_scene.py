@@ -12,7 +12,8 @@ import trimesh
 from pointcam_gui.core.classifier import Analysis, Classifier
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.heatmap import COLORMAPS as CORE_COLORMAPS
-from pointcam_gui.render.scene import build_scene, recolour, render_screenshot, scalar_bar_title
+from pointcam_gui.render.offscreen import render_screenshot
+from pointcam_gui.render.scene import build_scene, recolour, scalar_bar_title
 from pointcam_gui.render.style import COLORMAPS, SceneStyle
 from tests.gui.conftest import heat_pixels
 from tests.models import write_tiny_weights
