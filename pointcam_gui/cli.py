@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 from pointcam_gui import __version__
 from pointcam_gui.cli_batch import add_batch
+from pointcam_gui.cli_dataset import add_dataset
 from pointcam_gui.cli_training import add_training, point_count
 from pointcam_gui.core.device import DEVICE_CHOICES
 from pointcam_gui.core.errors import PointCAMError
@@ -214,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details and tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     sub.required = True
-    for add in (_add_explain, add_batch, _add_methods, _add_classes, add_training):
+    for add in (_add_explain, add_batch, _add_methods, _add_classes, add_dataset, add_training):
         add(sub)
     return parser
 

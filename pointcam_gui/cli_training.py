@@ -1,6 +1,7 @@
-"""The `pointcam` subcommands that make datasets, train and evaluate; the same core as the viewer.
+"""The `pointcam` commands that train, evaluate, merge and calibrate; the core the viewer uses.
 
-Registered by ``pointcam_gui.cli``, which owns the exit-code convention.
+Registered by ``pointcam_gui.cli``, which owns the exit-code convention; the dataset commands
+are in ``cli_dataset``.
 """
 
 from __future__ import annotations
@@ -41,14 +42,14 @@ def _head(text: str) -> tuple[int, ...] | str:
     return "cam" if text.strip().lower() == "cam" else _sizes(text)
 
 
-def _bar(desc: str) -> Any:
+def progress_bar(desc: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(desc=desc, file=sys.stderr, unit="part", leave=False, disable=None,
                 dynamic_ncols=True)
 
 
-def _progress(bar: Any) -> Callable[[int, int], None]:
+def bar_updater(bar: Any) -> Callable[[int, int], None]:
     def update(done: int, total: int) -> None:
         bar.total = total
         bar.update(done - bar.n)
@@ -61,33 +62,7 @@ def _report_skipped(skipped: Sequence[Any]) -> None:
 
 
 def add_training(sub: Any) -> None:
-    """The dataset, train and evaluate subcommands."""
-    d = sub.add_parser("dataset", help="make a training dataset of generated parts")
-    # type(d) is the parent's one-line-error parser class
-    dsub = d.add_subparsers(dest="action", metavar="ACTION", parser_class=type(d))
-    dsub.required = True
-    g = dsub.add_parser("generate", help="generate parts into folder-per-class mesh files",
-                        description="Generate N parts per class (folder per class, binary PLY "
-                                    "or STL) and a manifest.json; deterministic for a seed.")
-    g.add_argument("out", type=Path, metavar="OUT", help="a new or empty folder")
-    g.add_argument("--per-class", type=positive, required=True, metavar="N")
-    g.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
-    g.add_argument("--classes", nargs="+", metavar="CLASS",
-                   help="names, unique prefixes or slugs such as hook wheel (default: all)")
-    g.add_argument("--workers", type=positive, default=2, help="processes (default 2)")
-    g.add_argument("--format", choices=("ply", "stl"), default="ply")
-    g.set_defaults(handler=_dataset_generate)
-    o = dsub.add_parser("generate-others", help="generate parts of no class (outlier exposure)",
-                        description="Generate N parts of each other kind (gears, pulleys, "
-                                    "brackets, plates, springs, ...) for `pointcam train "
-                                    "--outliers`; deterministic for a seed.")
-    o.add_argument("out", type=Path, metavar="OUT", help="a new or empty folder")
-    o.add_argument("--per-kind", type=positive, required=True, metavar="N")
-    o.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
-    o.add_argument("--kinds", nargs="+", metavar="KIND", help="(default: all)")
-    o.add_argument("--workers", type=positive, default=2, help="processes (default 2)")
-    o.set_defaults(handler=_dataset_generate_others)
-
+    """The train, evaluate, merge and calibrate subcommands."""
     # defaults stay None so that `pointcam --help` needs no torch; TrainConfig fills them in
     t = sub.add_parser("train", help="train a PointNet on a folder-per-class dataset",
                        description="Train on any folder-per-class dataset of meshes; saves the "
@@ -168,39 +143,6 @@ def add_training(sub: Any) -> None:
     c.set_defaults(handler=_calibrate)
 
 
-def _dataset_generate(args: argparse.Namespace) -> int:
-    from pointcam_gui.core.training.dataset import generate_dataset, resolve_classes
-
-    classes = resolve_classes(args.classes) if args.classes else None
-    with _bar("generating") as bar:
-        report = generate_dataset(args.out, args.per_class, args.seed, classes,
-                                  workers=args.workers, fmt=args.format,
-                                  progress=_progress(bar))
-    counts = [c["count"] for c in report.manifest["classes"]]
-    for f in report.failures:
-        print(f"failed {f['class']} seed {f['seed']}: {f['error']}", file=sys.stderr)
-    if sum(counts) == 0:
-        raise PointCAMError(f"{args.out}: the generator failed on every part")
-    print(f"wrote {sum(counts)} parts of {len(counts)} classes to {args.out} "
-          f"(manifest.json{f', {len(report.failures)} failed' if report.failures else ''})")
-    return 0
-
-
-def _dataset_generate_others(args: argparse.Namespace) -> int:
-    from pointcam_gui.core.training.outliers import generate_others
-
-    with _bar("generating") as bar:
-        report = generate_others(args.out, args.per_kind, args.seed, args.kinds,
-                                 workers=args.workers, progress=_progress(bar))
-    for f in report.failures:
-        print(f"failed {f['class']} seed {f['seed']}: {f['error']}", file=sys.stderr)
-    parts = len(report.manifest["parts"])
-    if parts == 0:
-        raise PointCAMError(f"{args.out}: the generator failed on every part")
-    print(f"wrote {parts} parts of {len(report.manifest['kinds'])} other kinds to {args.out}")
-    return 0
-
-
 def _head_text(config: Any) -> str:
     if config.pool == "avg" and not config.head:
         return "cam"
@@ -230,7 +172,7 @@ def _train(args: argparse.Namespace) -> int:
                + f"--normalization {config.normalization}"
                + (f" --outliers {config.outliers} --outlier-weight {config.outlier_weight}"
                   if config.outliers else "") + (f" --init {config.init}" if config.init else ""))
-    bar = _bar("reading parts")
+    bar = progress_bar("reading parts")
 
     def on_progress(p: TrainProgress) -> None:
         nonlocal bar
@@ -242,9 +184,9 @@ def _train(args: argparse.Namespace) -> int:
             return
         if p.stage == "batch" and p.done == 1:
             bar.close()
-            bar = _bar(f"epoch {p.epoch}/{config.epochs}")
+            bar = progress_bar(f"epoch {p.epoch}/{config.epochs}")
             bar.unit = "batch"
-        _progress(bar)(p.done, p.total)
+        bar_updater(bar)(p.done, p.total)
 
     try:
         result = train(args.data, args.out, config, progress=on_progress, command=command)
@@ -268,9 +210,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     from pointcam_gui.core.training.evaluation import evaluate, save_confusion_png
 
     clf = Classifier.load(args.weights, device=args.device, num_points=args.points)
-    with _bar("evaluating") as bar:
+    with progress_bar("evaluating") as bar:
         report = evaluate(args.data, clf, seed=args.seed, rotate=args.rotate,
-                          progress=_progress(bar))
+                          progress=bar_updater(bar))
     png = save_confusion_png(report, args.confusion_png) if args.confusion_png else None
     if args.json:
         out = report.to_dict()
@@ -303,8 +245,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     if not 0.0 < args.flag_rate < 1.0:
         raise PointCAMError(f"--flag-rate must be between 0 and 1, got {args.flag_rate}")
     clf = Classifier.load(args.weights, device=args.device)
-    with _bar("analysing") as bar:
-        views = collect_views(args.data, clf, args.seed, progress=_progress(bar))
+    with progress_bar("analysing") as bar:
+        views = collect_views(args.data, clf, args.seed, progress=bar_updater(bar))
     _report_skipped(views.skipped)
     fit = fit_trust(views, len(clf.class_names), args.novelty, args.flag_rate, args.seed,
                     clf.temperature if args.keep_temperature else None)
