@@ -12,13 +12,15 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pointcam_gui.core.errors import WeightsError
-from pointcam_gui.core.model import PointNet, PointNetConfig
 from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS
+
+if TYPE_CHECKING:  # torch is imported where a network is built: reading metadata needs none
+    from pointcam_gui.core.model import PointNet
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +92,7 @@ def read_metadata(path: str | Path) -> ModelMetadata:
     p = Path(path)
     _check_file(p)
     try:
-        with safe_open(str(p), framework="pt") as f:
+        with safe_open(str(p), framework="np") as f:
             header = (f.metadata() or {}).get(_HEADER_KEY)
     except Exception as exc:
         log.debug("safetensors could not open %s", p, exc_info=True)
@@ -113,6 +115,8 @@ def read_metadata(path: str | Path) -> ModelMetadata:
 def load_checkpoint(path: str | Path) -> tuple[PointNet, ModelMetadata]:
     """Build the model the file describes and load its weights (eval mode, on the CPU)."""
     from safetensors.torch import load_file
+
+    from pointcam_gui.core.model import PointNet, PointNetConfig
 
     p = Path(path)
     meta = read_metadata(p)
