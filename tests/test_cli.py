@@ -56,6 +56,7 @@ def test_explain_json_has_the_documented_fields(part: Path, tiny_weights: Path, 
     assert data["num_points"] == 64 and data["device"] in ("cpu", "cuda:0")
     assert data["views"] >= 2  # the stable analysis: several samplings of the washer's frames
     assert data["novelty"] is None and data["unfamiliar"] is False  # no method in these weights
+    assert data["model"] == tiny_weights.name  # "shipped" without --weights
     # without a picture nothing paints the part: no weld, no display mesh, no heat map
     assert {"load", "sample", "forward", "explain", "total"} <= set(data["timings_ms"])
     assert not {"refine", "heatmap"} & set(data["timings_ms"])

@@ -16,6 +16,7 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core import heatmap, refine
+from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain import DEFAULT_METHOD
 from pointcam_gui.core.sampling import Normalization
 from pointcam_gui.core.welding import welded
@@ -59,7 +60,9 @@ class Analysis:
     # units) to map its heat onto its vertices
     world_points: np.ndarray
     model_points: np.ndarray  # (S*N, 3) the same points in the canonical model frame
-    part: trimesh.Trimesh  # the part analysed (maybe unwelded: load_mesh(welded=False))
+    # the part analysed (maybe unwelded: load_mesh(welded=False)); None for an analysis of views
+    # drawn elsewhere (``prefetch``), which has no pictures
+    part: trimesh.Trimesh | None
     device: str
     timings_ms: dict[str, float]
     samplings: int = 1  # S: independent samplings averaged
@@ -73,6 +76,9 @@ class Analysis:
     @cached_property
     def display_mesh(self) -> trimesh.Trimesh:
         """The part refined for painting, welded first if it was read without the weld."""
+        if self.part is None:
+            raise PointCAMError("this analysis was made without its part: analyse the mesh "
+                                "to paint it")
         t0 = time.perf_counter()
         mesh = refine.refine_for_display(welded(self.part))
         self.timings_ms["refine"] = (time.perf_counter() - t0) * 1000

@@ -33,6 +33,7 @@ from pointcam_gui.core.explain.faithfulness import Faithfulness
 from pointcam_gui.core.explain.gradcam import activations, scale_by_max
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 from pointcam_gui.core.novelty import NoveltyModel
+from pointcam_gui.core.prefetch import Drawn
 from pointcam_gui.core.sampling import (
     Normalization,
     SurfaceSampler,
@@ -252,15 +253,24 @@ class Classifier:
         for row, _ in analyse_many(files, settings, workers=workers, classifier=self):
             yield row
 
-    def analyse(self, mesh: trimesh.Trimesh, seed: int = 0, *,
+    def analyse(self, mesh: trimesh.Trimesh | None, seed: int = 0, *,
                 source: str | Path | None = None, method: str = DEFAULT_METHOD,
-                contrast: str | int | None = None) -> Analysis:
+                contrast: str | int | None = None, drawn: Drawn | None = None) -> Analysis:
         """Sample and explain by ``method`` over every allowed frame; each class's heat on a display
         mesh follows on first use (``Analysis.vertex_heat``). Deterministic for a (mesh, seed);
-        nearly the same for any seed."""
+        nearly the same for any seed. ``drawn``: the part's views, already drawn for this model
+        (``prefetch``); the mesh may then be None, for an analysis without pictures."""
         info, target = method_info(method), self._contrast(contrast)
         t0 = time.perf_counter()
-        world, views, frames = self._views(mesh, seed, info.max_views)
+        if drawn is not None:
+            key = (self.num_points, self.metadata.normalization, seed, info.max_views)
+            if drawn.key != key:
+                raise ValueError(f"views drawn for {drawn.key}, not for this analysis's {key}")
+            world, views, frames = drawn.world, drawn.views, list(drawn.frames)
+        elif mesh is None:
+            raise ValueError("analyse needs a mesh or its drawn views")
+        else:
+            world, views, frames = self._views(mesh, seed, info.max_views)
         t1 = time.perf_counter()
         run = self._forward(views, info.name, target)
         # every frame of one sampling maps the same points: average per point, then pool
@@ -269,8 +279,9 @@ class Classifier:
         pooled_raw = pooled_raw.transpose(1, 0, 2).reshape(c, samplings * n)
         explanation = self._explanation(run, pooled_raw, info.name, target)
         points = world.reshape(-1, 3)
-        timings = {"sample": (t1 - t0) * 1000, **explanation.timings_ms,
-                   "total": (time.perf_counter() - t0) * 1000}
+        sample_ms = (t1 - t0) * 1000 if drawn is None else drawn.timings_ms.get("sample", 0.0)
+        timings = {"sample": sample_ms, **explanation.timings_ms,
+                   "total": (time.perf_counter() - t1) * 1000 + sample_ms}
         return Analysis(source=None if source is None else str(source), explanation=explanation,
                         world_points=points, model_points=frames[0].apply(points), part=mesh,
                         device=str(self.device), timings_ms=timings,
