@@ -253,6 +253,12 @@ class Classifier:
         for row, _ in analyse_many(files, settings, workers=workers, classifier=self):
             yield row
 
+    def views_key(self, seed: int = 0, method: str = DEFAULT_METHOD
+                  ) -> tuple[int, str, int, int | None]:
+        """What ``analyse`` needs views drawn for (``prefetch.Drawn.key``): points, normalization,
+        seed and the method's view budget."""
+        return self.num_points, self.metadata.normalization, seed, method_info(method).max_views
+
     def analyse(self, mesh: trimesh.Trimesh | None, seed: int = 0, *,
                 source: str | Path | None = None, method: str = DEFAULT_METHOD,
                 contrast: str | int | None = None, drawn: Drawn | None = None) -> Analysis:
@@ -263,7 +269,7 @@ class Classifier:
         info, target = method_info(method), self._contrast(contrast)
         t0 = time.perf_counter()
         if drawn is not None:
-            key = (self.num_points, self.metadata.normalization, seed, info.max_views)
+            key = self.views_key(seed, method)
             if drawn.key != key:
                 raise ValueError(f"views drawn for {drawn.key}, not for this analysis's {key}")
             world, views, frames = drawn.world, drawn.views, list(drawn.frames)

@@ -27,6 +27,8 @@ from pointcam_gui.core.errors import MeshLoadError, PointCAMError
 if TYPE_CHECKING:  # imported where used: the viewer imports this module before it paints
     import trimesh
 
+    from pointcam_gui.core.prefetch import Drawn
+
 log = logging.getLogger(__name__)
 TIMEOUT_S = 600.0  # a part that takes longer to parse than this is treated as a hang
 _POLL_S = 0.05
@@ -36,18 +38,29 @@ class LoadCancelledError(PointCAMError):
     """The load was cancelled because another part was asked for."""
 
 
-def _serve(conn: Connection, load: Callable[[str], trimesh.Trimesh]) -> None:
-    """The child's loop: a path in, shared-memory names (or a one-line error) out."""
+def _serve(conn: Connection, load: Callable[..., trimesh.Trimesh]) -> None:
+    """The child's loop: a path (and what views to draw, or None) in; the views, when asked,
+    then shared-memory names of the mesh (or a one-line error) out."""
     import logging as child_logging
 
     child_logging.getLogger("trimesh").setLevel(child_logging.ERROR)
     while True:
         try:
-            path = conn.recv()
+            path, views = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            mesh = load(path)
+            if views is None:
+                mesh = load(path, welded=True)
+            else:  # the views first, from the unwelded read; the weld only the display needs
+                from pointcam_gui.core.prefetch import views_of
+                from pointcam_gui.core.welding import welded
+
+                t0 = time.perf_counter()
+                mesh = load(path, welded=False)
+                load_ms = (time.perf_counter() - t0) * 1000
+                conn.send(("views", views_of(mesh, Path(path).name, views, load_ms)))
+                mesh = welded(mesh)
             arrays = (np.ascontiguousarray(mesh.vertices, np.float64),
                       np.ascontiguousarray(mesh.faces, np.int64))
             blocks = []
@@ -66,18 +79,19 @@ def _serve(conn: Connection, load: Callable[[str], trimesh.Trimesh]) -> None:
             conn.send(("error", f"{Path(path).name}: internal error while reading: {reason}"))
 
 
-def _load_mesh(path: str) -> trimesh.Trimesh:
+def _load_mesh(path: str, welded: bool = True) -> trimesh.Trimesh:
     from pointcam_gui.core.mesh_io import load_mesh
 
-    return load_mesh(path)
+    return load_mesh(path, welded=welded)
 
 
 class IsolatedLoader:
     """``load_mesh`` in a child process that can be killed: ``load``, ``cancel``, ``close``."""
 
-    def __init__(self, load: Callable[[str], trimesh.Trimesh] = _load_mesh,
+    def __init__(self, load: Callable[..., trimesh.Trimesh] = _load_mesh,
                  timeout_s: float = TIMEOUT_S) -> None:
-        self._load = load  # a picklable top-level function (tests pass their own)
+        # load(path, welded=...): a picklable top-level function (tests pass their own)
+        self._load = load
         self.timeout_s = timeout_s
         self._lock = threading.Lock()  # guards the process handle between threads
         self._process: Any = None
@@ -100,9 +114,12 @@ class IsolatedLoader:
         child.close()
         self._conn = parent
 
-    def load(self, path: str | Path) -> trimesh.Trimesh:
+    def load(self, path: str | Path, views: tuple[int, str, int, int | None] | None = None,
+             on_views: Callable[[Drawn], None] | None = None) -> trimesh.Trimesh:
         """The part at ``path``, or MeshLoadError (also when the child crashes or hangs), or
-        LoadCancelledError."""
+        LoadCancelledError. With ``views`` (``prefetch.Drawn.key``) the child first draws the
+        part's stable views from the unwelded read and ``on_views`` gets them, in this thread,
+        while the child welds the part: the model runs while the display mesh is made."""
         name = Path(path).name
         self._cancelled.clear()
         with self._lock:
@@ -110,18 +127,37 @@ class IsolatedLoader:
             conn = self._conn
         assert conn is not None
         try:
-            conn.send(str(path))
+            conn.send((str(path), views))
         except (OSError, ValueError):
             self._restart()
             raise MeshLoadError(f"{name}: the file reader could not be started") from None
         deadline = time.monotonic() + self.timeout_s
         while True:
+            status, payload = self._receive(conn, name, deadline)
+            if status != "views":
+                break
+            try:
+                if on_views is not None:
+                    on_views(payload)
+            except BaseException:  # the mesh that follows belongs to no one: end the child
+                self._restart()
+                raise
+        if status == "error":
+            raise MeshLoadError(str(payload))
+        import trimesh
+
+        vertices, faces = (_take(*block) for block in payload)
+        return trimesh.Trimesh(vertices, faces, process=False)
+
+    def _receive(self, conn: Connection, name: str, deadline: float) -> tuple[str, Any]:
+        """The child's next message, waiting in short polls so that ``cancel`` ends it."""
+        while True:
             if self._cancelled.is_set():
                 raise LoadCancelledError(f"{name}: loading cancelled")
             try:
                 if conn.poll(_POLL_S):
-                    status, payload = conn.recv()
-                    break
+                    message: tuple[str, Any] = conn.recv()
+                    return message
             except (EOFError, OSError, ValueError):  # the child died, or was killed
                 if self._cancelled.is_set():
                     raise LoadCancelledError(f"{name}: loading cancelled") from None
@@ -132,12 +168,6 @@ class IsolatedLoader:
                 self._restart()
                 raise MeshLoadError(f"{name}: reading took longer than "
                                     f"{self.timeout_s:.0f} s; given up")
-        if status == "error":
-            raise MeshLoadError(str(payload))
-        import trimesh
-
-        vertices, faces = (_take(*block) for block in payload)
-        return trimesh.Trimesh(vertices, faces, process=False)
 
     def cancel(self) -> None:
         """Stop the load in progress, if any (from any thread): it raises LoadCancelledError."""

@@ -18,12 +18,16 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pointcam_gui.core.errors import MeshLoadError, PointCAMError
 from pointcam_gui.core.mesh_io import load_mesh
 from pointcam_gui.core.sampling import Normalization, stable_views
+
+if TYPE_CHECKING:
+    import trimesh
 
 
 @dataclass(frozen=True)
@@ -42,13 +46,21 @@ def draw(path: str | Path, num_points: int, normalization: str, seed: int,
     """Read the part (unwelded: the views are the same without the weld) and draw its views."""
     t0 = time.perf_counter()
     mesh = load_mesh(path, welded=False)
-    t1 = time.perf_counter()
+    return views_of(mesh, Path(path).name, (num_points, normalization, seed, max_views),
+                    load_ms=(time.perf_counter() - t0) * 1000)
+
+
+def views_of(mesh: trimesh.Trimesh, name: str, key: tuple[int, str, int, int | None],
+             load_ms: float = 0.0) -> Drawn:
+    """The stable views of a part already read, for ``key`` = (points, normalization, seed,
+    max_views); a part that cannot be sampled is ``name``'s one-line MeshLoadError."""
+    t0 = time.perf_counter()
     try:
-        world, views, frames = stable_views(mesh, num_points, normalization, seed, max_views)
+        world, views, frames = stable_views(mesh, *key)
     except ValueError as exc:
-        raise MeshLoadError(f"{Path(path).name}: cannot sample the part: {exc}") from None
-    return Drawn(world, views, tuple(frames), (num_points, normalization, seed, max_views),
-                 {"load": (t1 - t0) * 1000, "sample": (time.perf_counter() - t1) * 1000})
+        raise MeshLoadError(f"{name}: cannot sample the part: {exc}") from None
+    return Drawn(world, views, tuple(frames), key,
+                 {"load": load_ms, "sample": (time.perf_counter() - t0) * 1000})
 
 
 def _child(conn: Connection, args: tuple[str, int, str, int, int | None]) -> None:

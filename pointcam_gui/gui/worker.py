@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +26,7 @@ from pointcam_gui.gui.requests import AnalysisRequest, AnalysisResult, ModelInfo
 if TYPE_CHECKING:
     from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.core.classifier import Classifier
+    from pointcam_gui.core.prefetch import Drawn
     from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,28 @@ def _paint(analysis: Analysis) -> DisplayGeometry:
         creases = pool.submit(split_sharp_edges, analysis.display_mesh)
         analysis.painted()
         return creases.result()
+
+
+class _EarlyAnalysis:
+    """The analysis of a part's views, run while the loader's child still welds the part."""
+
+    def __init__(self, worker: AnalysisWorker, request: AnalysisRequest,
+                 classifier: Classifier) -> None:
+        self.worker, self.request, self.classifier = worker, request, classifier
+        self.analysis: Analysis | None = None
+        self.spent_ms = 0.0
+
+    def __call__(self, drawn: Drawn) -> None:
+        import time
+
+        t0, request = time.perf_counter(), self.request
+        name = Path(request.path).name
+        self.worker.progress.emit(request.id, f"Analysing {name}…")
+        self.analysis = self.classifier.analyse(None, request.seed, source=request.path,
+                                                method=request.method,
+                                                contrast=request.contrast, drawn=drawn)
+        self.worker.progress.emit(request.id, f"Preparing {name} for display…")
+        self.spent_ms = (time.perf_counter() - t0) * 1000
 
 
 class AnalysisWorker(QObject):
@@ -144,18 +169,23 @@ class AnalysisWorker(QObject):
             self._mesh = (file_key, mesh)
             self._analyses.clear()
             self.released.emit()
+        if analysis is None and (self._mesh is None or self._mesh[0] != file_key):
+            self._mesh = None
+            self._analyses.clear()  # only the part on screen's: big parts are big
+            # trimesh meshes sit in reference cycles (their caches point back at them), so a
+            # part let go of is freed only by the cyclic collector, which big arrays do not
+            # trigger: ask the GUI thread to collect, so dead parts never pile up.
+            self.released.emit()
+            self.progress.emit(request.id, f"Loading {name}…")
+            t0 = time.perf_counter()
+            early = _EarlyAnalysis(self, request, classifier)
+            mesh = self._read(request, classifier.views_key(request.seed, request.method), early)
+            self._mesh = (file_key, mesh)
+            load_ms = (time.perf_counter() - t0) * 1000.0 - early.spent_ms
+            if early.analysis is not None:  # the part's own analysis, now with its mesh
+                analysis = replace(early.analysis, part=mesh)
         if analysis is None:
-            if self._mesh is None or self._mesh[0] != file_key:
-                self._mesh = None
-                self._analyses.clear()  # only the part on screen's: big parts are big
-                # trimesh meshes sit in reference cycles (their caches point back at them), so a
-                # part let go of is freed only by the cyclic collector, which big arrays do not
-                # trigger: ask the GUI thread to collect, so dead parts never pile up.
-                self.released.emit()
-                self.progress.emit(request.id, f"Loading {name}…")
-                t0 = time.perf_counter()
-                self._mesh = (file_key, self._read(request))
-                load_ms = (time.perf_counter() - t0) * 1000.0
+            assert self._mesh is not None
             self.progress.emit(request.id, f"Analysing {name}…")
             analysis = classifier.analyse(self._mesh[1], request.seed, source=request.path,
                                           method=request.method, contrast=request.contrast)
@@ -201,11 +231,13 @@ class AnalysisWorker(QObject):
         if self._coarse[1] is not None:
             self.coarse_ready.emit(request.id, self._coarse[1])
 
-    def _read(self, request: AnalysisRequest) -> Any:
-        """The part, parsed in the loader's child process; the GUI thread may cancel it."""
+    def _read(self, request: AnalysisRequest, views: tuple[int, str, int, int | None] | None = None,
+              on_views: Callable[[Drawn], None] | None = None) -> Any:
+        """The part, parsed in the loader's child process (its views first, with ``views``);
+        the GUI thread may cancel it."""
         self.loading = request
         try:
-            return self.loader.load(request.path)
+            return self.loader.load(request.path, views, on_views)
         finally:
             self.loading = None
 

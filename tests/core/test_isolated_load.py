@@ -15,9 +15,10 @@ import trimesh
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.isolated_load import IsolatedLoader, LoadCancelledError
 from pointcam_gui.core.mesh_io import load_mesh
+from pointcam_gui.core.prefetch import Drawn, draw
 
 
-def _hostile_load(path: str) -> trimesh.Trimesh:
+def _hostile_load(path: str, welded: bool = True) -> trimesh.Trimesh:
     """load_mesh, except that files named crash* kill the process and hang* never return."""
     name = Path(path).name
     if name.startswith("crash"):
@@ -26,7 +27,7 @@ def _hostile_load(path: str) -> trimesh.Trimesh:
         time.sleep(600)
     if name.startswith("bug"):
         raise RuntimeError("a parser bug")
-    return load_mesh(path)
+    return load_mesh(path, welded=welded)
 
 
 @pytest.fixture
@@ -75,3 +76,32 @@ def test_cancel_from_another_thread_ends_a_hanging_load_at_once(
         loader.load(files["hang"])
     assert time.perf_counter() - t0 < 2.5  # well before the 3 s timeout
     assert len(loader.load(files["part"]).faces) == 12
+
+
+def test_views_come_first_then_the_welded_part(loader: IsolatedLoader,
+                                               files: dict[str, Path]) -> None:
+    key = (64, "pca_unit_sphere", 5, None)
+    seen: list[Drawn] = []
+    mesh = loader.load(files["part"], views=key, on_views=seen.append)
+    expected = draw(files["part"], *key)
+    assert len(seen) == 1 and seen[0].key == key
+    np.testing.assert_array_equal(seen[0].views, expected.views)
+    np.testing.assert_array_equal(seen[0].world, expected.world)
+    welded = load_mesh(files["part"])  # the same surface; the weld may number vertices apart
+    np.testing.assert_array_equal(mesh.vertices[mesh.faces], welded.vertices[welded.faces])
+    with pytest.raises(MeshLoadError, match=r"broken\.stl: "):
+        loader.load(files["broken"], views=key, on_views=seen.append)
+    assert len(seen) == 1
+
+
+def test_a_failing_views_callback_leaves_no_stale_part_behind(loader: IsolatedLoader,
+                                                              files: dict[str, Path],
+                                                              tmp_path: Path) -> None:
+    def fail(_: Drawn) -> None:
+        raise RuntimeError("the model failed")
+
+    other = tmp_path / "other.stl"
+    trimesh.creation.icosphere(1).export(other)
+    with pytest.raises(RuntimeError, match="the model failed"):
+        loader.load(files["part"], views=(64, "pca_unit_sphere", 0, None), on_views=fail)
+    assert len(loader.load(other).faces) == 80  # not the box the first request's child sent
