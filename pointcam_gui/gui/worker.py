@@ -3,7 +3,8 @@
 The GUI thread (``service``) captures a frozen request with an id and hands it over through a
 queued signal; the worker has the part parsed in a child process (``core.isolated_load``: a
 crash or a hang in a parser costs one file, and a request that makes the loading one stale
-kills the child at once), runs the core pipeline and sends back the frozen Analysis. Requests
+kills the child at once), runs the model on the views the child draws while it still welds the
+part (``stages``), paints, and sends back the frozen Analysis. Requests
 that became stale while waiting in the queue are skipped, and the window drops stale results
 (napari's slicer does the same). The worker never touches widgets or the plotter.
 """
@@ -22,6 +23,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.isolated_load import IsolatedLoader, LoadCancelledError
 from pointcam_gui.gui.requests import AnalysisRequest, AnalysisResult, ModelInfo
+from pointcam_gui.gui.stages import EarlyAnalysis, freeze_once, paint
 
 if TYPE_CHECKING:
     from pointcam_gui.core.analysis import Analysis
@@ -32,42 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 KEEP_ANALYSES = 6  # recent analyses of the current part kept on the worker (methods, contrasts)
 KEEP_AHEAD = 2  # parts of the part list analysed ahead, kept until they are shown
-
-
-def _paint(analysis: Analysis) -> DisplayGeometry:
-    """The analysis's heat per display vertex and its display mesh split at creases, the two
-    side by side: both are numpy and scipy that mostly let go of the GIL, and neither needs
-    torch. 6.5 -> 4.7 s for a 5.2M-face part on two cores, measured."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from pointcam_gui.render.shading import split_sharp_edges
-
-    with ThreadPoolExecutor(1, thread_name_prefix="pointcam-creases") as pool:
-        creases = pool.submit(split_sharp_edges, analysis.display_mesh)
-        analysis.painted()
-        return creases.result()
-
-
-class _EarlyAnalysis:
-    """The analysis of a part's views, run while the loader's child still welds the part."""
-
-    def __init__(self, worker: AnalysisWorker, request: AnalysisRequest,
-                 classifier: Classifier) -> None:
-        self.worker, self.request, self.classifier = worker, request, classifier
-        self.analysis: Analysis | None = None
-        self.spent_ms = 0.0
-
-    def __call__(self, drawn: Drawn) -> None:
-        import time
-
-        t0, request = time.perf_counter(), self.request
-        name = Path(request.path).name
-        self.worker.progress.emit(request.id, f"Analysing {name}…")
-        self.analysis = self.classifier.analyse(None, request.seed, source=request.path,
-                                                method=request.method,
-                                                contrast=request.contrast, drawn=drawn)
-        self.worker.progress.emit(request.id, f"Preparing {name} for display…")
-        self.spent_ms = (time.perf_counter() - t0) * 1000
 
 
 class AnalysisWorker(QObject):
@@ -155,7 +121,7 @@ class AnalysisWorker(QObject):
         import time
 
         name = Path(request.path).name
-        classifier = self._classifier_for(request)  # before the part: see _freeze_once
+        classifier = self._classifier_for(request)  # before the part: see stages.freeze_once
         stat = Path(request.path).stat() if Path(request.path).is_file() else None
         file_key = (request.path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
         key = (file_key, str(classifier.device), request.seed, request.method, request.contrast)
@@ -178,7 +144,8 @@ class AnalysisWorker(QObject):
             self.released.emit()
             self.progress.emit(request.id, f"Loading {name}…")
             t0 = time.perf_counter()
-            early = _EarlyAnalysis(self, request, classifier)
+            early = EarlyAnalysis(request, classifier,
+                                  lambda text: self.progress.emit(request.id, text))
             mesh = self._read(request, classifier.views_key(request.seed, request.method), early)
             self._mesh = (file_key, mesh)
             load_ms = (time.perf_counter() - t0) * 1000.0 - early.spent_ms
@@ -195,7 +162,7 @@ class AnalysisWorker(QObject):
             target = classifier.class_index(request.target)
         # Crease splitting is pure numpy: done here, the GUI thread only copies arrays into VTK.
         if geometry is None:
-            geometry = _paint(analysis)
+            geometry = paint(analysis)
         return AnalysisResult(request, analysis, target, geometry, load_ms)
 
     def _analyse_ahead(self, request: AnalysisRequest, key: tuple[object, ...],
@@ -209,7 +176,7 @@ class AnalysisWorker(QObject):
             mesh = self._read(request)
             analysis = classifier.analyse(mesh, request.seed, source=request.path,
                                           method=request.method, contrast=request.contrast)
-            self._ahead[key] = (mesh, analysis, _paint(analysis))
+            self._ahead[key] = (mesh, analysis, paint(analysis))
             while len(self._ahead) > KEEP_AHEAD:
                 self._ahead.popitem(last=False)
                 self.released.emit()
@@ -259,7 +226,7 @@ class AnalysisWorker(QObject):
             self._ahead.clear()
             self._classifier = Classifier.load(self._weights, request.device)
             self._device_choice = request.device
-            _freeze_once()
+            freeze_once()
             c = self._classifier
             self.model_loaded.emit(ModelInfo(
                 weights=str(self._weights or model_path()), device=str(c.device),
@@ -267,19 +234,3 @@ class AnalysisWorker(QObject):
                 num_points=c.num_points, provenance=dict(c.metadata.provenance),
                 architecture=dict(c.metadata.architecture)))
         return self._classifier
-
-
-_frozen = False
-
-
-def _freeze_once() -> None:
-    """Move everything alive after the first model load (torch, VTK, Qt, the model) out of the
-    cyclic collector's sight. A full collection otherwise walks ~400k objects for ~170 ms with
-    the GIL held, freezing the window; afterwards it sees only what parts create. Freezing
-    destroys nothing, so it is safe here; collecting is not (see collector)."""
-    import gc
-
-    global _frozen
-    if not _frozen:
-        gc.freeze()
-        _frozen = True
