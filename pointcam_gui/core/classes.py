@@ -1,6 +1,12 @@
-"""The 12 mechanical-part classes of the shipped model, in the model's output order."""
+"""The 12 mechanical-part classes of the shipped model, in output order; a class by name."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from pointcam_gui.core.errors import PointCAMError
 
 PART_CLASSES: tuple[str, ...] = (
     "Articulations, eyelets and other articulated joints",
@@ -32,3 +38,24 @@ SLUGS: dict[str, str] = {
     PART_CLASSES[10]: "t_fitting",
     PART_CLASSES[11]: "wheel",
 }
+
+
+def find_class(names: Sequence[str], target: str | int) -> int:
+    """The index in ``names`` of a class given by index, by name (case-insensitive) or by a
+    unique prefix of its name; otherwise a one-line PointCAMError."""
+    if isinstance(target, (int, np.integer)) or str(target).strip().isdigit():
+        index = int(target)
+        if 0 <= index < len(names):
+            return index
+        raise PointCAMError(f"class index {index} is out of range 0..{len(names) - 1}")
+    key = str(target).strip().casefold()
+    exact = [i for i, n in enumerate(names) if n.casefold() == key]
+    if exact:
+        return exact[0]
+    matches = [i for i, n in enumerate(names) if n.casefold().startswith(key)] if key else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        options = "; ".join(names[i] for i in matches)
+        raise PointCAMError(f"class {target!r} is ambiguous: {options}")
+    raise PointCAMError(f"unknown class {target!r} (see `pointcam classes`)")

@@ -25,6 +25,7 @@ import trimesh
 from pointcam_gui.core.analysis import Analysis, Explanation
 from pointcam_gui.core.calibration import view_probabilities
 from pointcam_gui.core.checkpoint import ModelMetadata, load_arrays, load_checkpoint
+from pointcam_gui.core.classes import find_class
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import PointCAMError, WeightsError
 from pointcam_gui.core.explain import DEFAULT_METHOD, explainer, method_info
@@ -105,23 +106,7 @@ class Classifier:
 
     def class_index(self, target: str | int) -> int:
         """A class by index, by name (case-insensitive) or by a unique prefix of its name."""
-        names = self.class_names
-        if isinstance(target, (int, np.integer)) or str(target).strip().isdigit():
-            index = int(target)
-            if 0 <= index < len(names):
-                return index
-            raise PointCAMError(f"class index {index} is out of range 0..{len(names) - 1}")
-        key = str(target).strip().casefold()
-        exact = [i for i, n in enumerate(names) if n.casefold() == key]
-        if exact:
-            return exact[0]
-        matches = [i for i, n in enumerate(names) if n.casefold().startswith(key)] if key else []
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            options = "; ".join(names[i] for i in matches)
-            raise PointCAMError(f"class {target!r} is ambiguous: {options}")
-        raise PointCAMError(f"unknown class {target!r} (see `pointcam classes`)")
+        return find_class(self.class_names, target)
 
     def sample(self, mesh: trimesh.Trimesh, seed: int = 0) -> np.ndarray:
         """The (N, 3) float32 points the model is fed for ``mesh`` in its canonical frame."""
