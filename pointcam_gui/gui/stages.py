@@ -34,7 +34,9 @@ class EarlyAnalysis:
         self.analysis = self.classifier.analyse(None, request.seed, source=request.path,
                                                 method=request.method,
                                                 contrast=request.contrast, drawn=drawn)
-        self.say(f"Preparing {name} for display…")
+        a, p = self.analysis, 100.0 * float(self.analysis.probabilities[self.analysis.predicted])
+        unfamiliar = " · unfamiliar" if a.unfamiliar else ""
+        self.say(f"{name}: {a.predicted_name} ({p:.1f} %){unfamiliar} — preparing the display…")
         self.spent_ms = (time.perf_counter() - t0) * 1000
 
 

@@ -36,6 +36,10 @@ KEEP_ANALYSES = 6  # recent analyses of the current part kept on the worker (met
 KEEP_AHEAD = 2  # parts of the part list analysed ahead, kept until they are shown
 
 
+class Superseded(Exception):  # noqa: N818 (a signal to stop, not an error)
+    """A newer request came while this one was being worked on; the window would drop it."""
+
+
 class AnalysisWorker(QObject):
     """Lives on the worker thread; every slot runs there."""
 
@@ -97,11 +101,14 @@ class AnalysisWorker(QObject):
         self._coarse = None
         self.released.emit()
 
+    def stale(self, request: AnalysisRequest) -> bool:
+        """Whether a newer request of the same lane has come since: its result would be dropped."""
+        return request.id < (self.latest_ahead_id if request.ahead else
+                             self.latest_compare_id if request.compare else self.latest_id)
+
     @Slot(object)
     def run(self, request: AnalysisRequest) -> None:
-        latest = (self.latest_ahead_id if request.ahead else
-                  self.latest_compare_id if request.compare else self.latest_id)
-        if request.id < latest:
+        if self.stale(request):
             log.debug("skipping stale request %d", request.id)
             return
         try:
@@ -111,6 +118,8 @@ class AnalysisWorker(QObject):
                 self._send_coarse(result)
         except LoadCancelledError:
             log.debug("loading for request %d cancelled", request.id)
+        except Superseded:
+            log.debug("request %d superseded before it was painted", request.id)
         except PointCAMError as exc:
             self.failed.emit(request.id, str(exc), True)
         except Exception as exc:  # a bug, not bad input: keep the traceback in the log
@@ -162,6 +171,8 @@ class AnalysisWorker(QObject):
             target = classifier.class_index(request.target)
         # Crease splitting is pure numpy: done here, the GUI thread only copies arrays into VTK.
         if geometry is None:
+            if self.stale(request):  # seconds for a big part, for a result the window drops
+                raise Superseded
             geometry = paint(analysis)
         return AnalysisResult(request, analysis, target, geometry, load_ms)
 

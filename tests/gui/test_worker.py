@@ -1,0 +1,51 @@
+"""The worker's lane discipline: a part superseded while it is analysed is not painted, and the
+verdict is said in the status bar while a part is still being prepared for display."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pointcam_gui.gui import stages, worker
+from pointcam_gui.gui.main_window import MainWindow
+from tests.gui.conftest import RESULT_TIMEOUT_MS, open_and_wait
+
+
+def test_the_verdict_is_said_while_the_display_is_prepared(
+        qtbot, window: MainWindow, parts: dict[str, Path]) -> None:
+    said: list[str] = []
+    window.service.worker.progress.connect(lambda _, text: said.append(text))
+    analysis = open_and_wait(qtbot, window, parts["washer"]).analysis
+    p = 100.0 * float(analysis.probabilities[analysis.predicted])
+    expected = f"washer.stl: {analysis.predicted_name} ({p:.1f} %) — preparing the display…"
+    assert expected in said
+    assert said.index(expected) > said.index("Loading washer.stl…")
+
+
+def test_a_part_superseded_before_it_is_painted_is_not_painted(
+        qtbot, window: MainWindow, parts: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    w = window.service.worker
+    painted: list[str] = []
+    real_paint, real_early = worker.paint, stages.EarlyAnalysis.__call__
+
+    def paint(analysis):  # type: ignore[no-untyped-def]
+        painted.append(Path(analysis.source).name)
+        return real_paint(analysis)
+
+    def early(self, drawn):  # type: ignore[no-untyped-def]
+        real_early(self, drawn)
+        if Path(self.request.path).name == "box.stl":  # another part asked for meanwhile
+            w.latest_id = self.request.id + 1
+
+    monkeypatch.setattr(worker, "paint", paint)
+    monkeypatch.setattr(stages.EarlyAnalysis, "__call__", early)
+    window.service.forget()
+    window.open_path(parts["box"])
+    qtbot.waitUntil(lambda: "box.stl" in repr(w._mesh), timeout=RESULT_TIMEOUT_MS)
+    shown = open_and_wait(qtbot, window, parts["torus"])
+    assert Path(shown.request.path).name == "torus.stl"
+    assert painted == ["torus.stl"]  # the box was analysed, then dropped unpainted
+    assert re.search(r"torus\.stl", window.windowTitle())
