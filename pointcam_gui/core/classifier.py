@@ -34,7 +34,7 @@ from pointcam_gui.core.explain.faithfulness import Faithfulness
 from pointcam_gui.core.explain.gradcam import activations, scale_by_max
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 from pointcam_gui.core.novelty import NoveltyModel
-from pointcam_gui.core.prefetch import Drawn
+from pointcam_gui.core.prefetch import Drawn, views_key
 from pointcam_gui.core.sampling import (
     Normalization,
     SurfaceSampler,
@@ -242,7 +242,7 @@ class Classifier:
                   ) -> tuple[int, str, int, int | None]:
         """What ``analyse`` needs views drawn for (``prefetch.Drawn.key``): points, normalization,
         seed and the method's view budget."""
-        return self.num_points, self.metadata.normalization, seed, method_info(method).max_views
+        return views_key(self.num_points, self.metadata.normalization, seed, method)
 
     def analyse(self, mesh: trimesh.Trimesh | None, seed: int = 0, *,
                 source: str | Path | None = None, method: str = DEFAULT_METHOD,

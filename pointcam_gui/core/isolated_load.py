@@ -97,11 +97,29 @@ class IsolatedLoader:
         self._process: Any = None
         self._conn: Connection | None = None
         self._cancelled = threading.Event()
+        # the read the child was asked for and has not answered: (path, views, monotonic time
+        # it was sent); a load of the same part takes it over, any other load restarts the child
+        self._asked: tuple[str, Any, float] | None = None
 
     def start(self) -> None:
         """Start the child now (it imports trimesh while the window opens)."""
         with self._lock:
             self._ensure()
+
+    def prefetch(self, path: str | Path, views: tuple[int, str, int, int | None] | None = None
+                 ) -> None:
+        """Have the child start reading ``path`` now, from any thread (the window, while the
+        worker still loads the model); the ``load`` of the same part and views that follows
+        takes the read over. Nothing happens while another read is under way."""
+        with self._lock:
+            self._ensure()
+            if self._asked is not None or self._conn is None:
+                return
+            try:
+                self._conn.send((str(path), views))
+            except (OSError, ValueError):
+                return  # the load that follows says what is wrong
+            self._asked = (str(path), views, time.monotonic())
 
     def _ensure(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -122,32 +140,51 @@ class IsolatedLoader:
         while the child welds the part: the model runs while the display mesh is made."""
         name = Path(path).name
         self._cancelled.clear()
-        with self._lock:
-            self._ensure()
-            conn = self._conn
-        assert conn is not None
-        try:
-            conn.send((str(path), views))
-        except (OSError, ValueError):
+        while True:  # take over the read already asked for this part, or ask for it
+            with self._lock:
+                self._ensure()
+                conn, mine = self._conn, self._asked
+                if mine is None and conn is not None:
+                    try:
+                        conn.send((str(path), views))
+                    except (OSError, ValueError):
+                        conn = None
+                    else:
+                        self._asked = mine = (str(path), views, time.monotonic())
+                if conn is None:
+                    break
+                if mine is not None and mine[:2] == (str(path), views):
+                    break
+            self._restart()  # asked for another part, no longer wanted: its answer is stale
+        if conn is None or mine is None:
             self._restart()
-            raise MeshLoadError(f"{name}: the file reader could not be started") from None
-        deadline = time.monotonic() + self.timeout_s
-        while True:
-            status, payload = self._receive(conn, name, deadline)
-            if status != "views":
-                break
-            try:
-                if on_views is not None:
-                    on_views(payload)
-            except BaseException:  # the mesh that follows belongs to no one: end the child
-                self._restart()
-                raise
+            raise MeshLoadError(f"{name}: the file reader could not be started")
+        try:
+            status, payload = self._answer(conn, name, mine[2] + self.timeout_s, on_views)
+        finally:
+            with self._lock:
+                if self._asked is mine:  # not a read asked for since a restart
+                    self._asked = None
         if status == "error":
             raise MeshLoadError(str(payload))
         import trimesh
 
         vertices, faces = (_take(*block) for block in payload)
         return trimesh.Trimesh(vertices, faces, process=False)
+
+    def _answer(self, conn: Connection, name: str, deadline: float,
+                on_views: Callable[[Drawn], None] | None) -> tuple[str, Any]:
+        """The child's final answer to one read, handing its views (if any) to ``on_views``."""
+        while True:
+            status, payload = self._receive(conn, name, deadline)
+            if status != "views":
+                return status, payload
+            try:
+                if on_views is not None:
+                    on_views(payload)
+            except BaseException:  # the mesh that follows belongs to no one: end the child
+                self._restart()
+                raise
 
     def _receive(self, conn: Connection, name: str, deadline: float) -> tuple[str, Any]:
         """The child's next message, waiting in short polls so that ``cancel`` ends it."""
@@ -178,6 +215,7 @@ class IsolatedLoader:
         with self._lock:
             process, conn = self._process, self._conn
             self._process = self._conn = None
+            self._asked = None
         if process is not None and process.is_alive():
             process.kill()
             process.join(timeout=5)

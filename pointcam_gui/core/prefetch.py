@@ -41,6 +41,14 @@ class Drawn:
     timings_ms: dict[str, float] = field(default_factory=dict)  # "load", "sample"
 
 
+def views_key(num_points: int, normalization: str, seed: int, method: str
+              ) -> tuple[int, str, int, int | None]:
+    """``Drawn.key`` of the views an analysis by ``method`` needs (``Classifier.views_key``)."""
+    from pointcam_gui.core.explain.catalogue import method_info
+
+    return num_points, normalization, seed, method_info(method).max_views
+
+
 def draw(path: str | Path, num_points: int, normalization: str, seed: int,
          max_views: int | None = None) -> Drawn:
     """Read the part (unwelded: the views are the same without the weld) and draw its views."""

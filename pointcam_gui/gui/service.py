@@ -61,6 +61,9 @@ class AnalysisService(QObject):
     def release(self, warm_up_device: str | None = None) -> None:
         held, self._held = self._held or [], None
         self.worker.loader.start()  # its imports overlap the model's
+        main = [r for r in held if not r.compare and not r.ahead]
+        if main:  # the part opened at launch is read while the worker loads the model
+            self._prefetch(main[-1])
         for request in held:
             self._dispatch.emit(request)
         if not held and warm_up_device is not None:
@@ -88,6 +91,20 @@ class AnalysisService(QObject):
         else:
             self._dispatch.emit(request)
         return request
+
+    def _prefetch(self, request: AnalysisRequest) -> None:
+        """Have the loader's child read the request's part and draw its views now."""
+        from pointcam_gui.core.checkpoint import read_metadata
+        from pointcam_gui.core.errors import PointCAMError
+        from pointcam_gui.core.prefetch import views_key
+        from pointcam_gui.resources import model_path
+
+        try:
+            meta = read_metadata(self.worker.weights or model_path())
+            key = views_key(meta.num_points, meta.normalization, request.seed, request.method)
+        except PointCAMError:
+            return  # the worker says what is wrong with the weights when it loads them
+        self.worker.loader.prefetch(request.path, key)
 
     def _cancel_stale_load(self) -> None:
         """A part being read for a request that just became stale is not waited for."""

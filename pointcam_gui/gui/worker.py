@@ -54,7 +54,7 @@ class AnalysisWorker(QObject):
     def __init__(self, weights: str | Path | None = None,
                  loader: IsolatedLoader | None = None) -> None:
         super().__init__()
-        self._weights = weights
+        self.weights = weights
         self.loader = loader or IsolatedLoader()
         self.loading: AnalysisRequest | None = None  # the request whose part is being read
         self._classifier: Classifier | None = None
@@ -235,12 +235,12 @@ class AnalysisWorker(QObject):
             self._classifier = None  # a failed load must not leave the old device half-used
             self._analyses.clear()
             self._ahead.clear()
-            self._classifier = Classifier.load(self._weights, request.device)
+            self._classifier = Classifier.load(self.weights, request.device)
             self._device_choice = request.device
             freeze_once()
             c = self._classifier
             self.model_loaded.emit(ModelInfo(
-                weights=str(self._weights or model_path()), device=str(c.device),
+                weights=str(self.weights or model_path()), device=str(c.device),
                 cuda_available=cuda_available(), class_names=c.class_names,
                 num_points=c.num_points, provenance=dict(c.metadata.provenance),
                 architecture=dict(c.metadata.architecture)))

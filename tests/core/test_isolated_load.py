@@ -105,3 +105,29 @@ def test_a_failing_views_callback_leaves_no_stale_part_behind(loader: IsolatedLo
     with pytest.raises(RuntimeError, match="the model failed"):
         loader.load(files["part"], views=(64, "pca_unit_sphere", 0, None), on_views=fail)
     assert len(loader.load(other).faces) == 80  # not the box the first request's child sent
+
+
+def _logged_load(path: str, welded: bool = True) -> trimesh.Trimesh:
+    """load_mesh that notes each read beside the part (the child's reads, seen from here)."""
+    with Path(path).with_suffix(".reads").open("a") as log:
+        log.write(f"{Path(path).name}\n")
+    return load_mesh(path, welded=welded)
+
+
+def test_a_prefetched_read_is_taken_over_and_a_stale_one_is_dropped(
+        files: dict[str, Path], tmp_path: Path) -> None:
+    other = tmp_path / "other.stl"
+    trimesh.creation.icosphere(1).export(other)
+    key = (64, "pca_unit_sphere", 0, None)
+    loader = IsolatedLoader(_logged_load, timeout_s=30.0)
+    try:
+        loader.prefetch(files["part"], key)
+        seen: list[Drawn] = []
+        mesh = loader.load(files["part"], key, seen.append)  # the read asked for above
+        assert len(mesh.faces) == 12 and len(seen) == 1
+        assert files["part"].with_suffix(".reads").read_text() == "part.stl\n"  # read once
+        loader.prefetch(files["part"], key)  # then another part is wanted instead
+        assert len(loader.load(other).faces) == 80  # not the box the prefetch would answer
+        assert len(loader.load(files["part"]).faces) == 12
+    finally:
+        loader.close()

@@ -47,7 +47,7 @@ def test_the_viewer_analyses_the_views_drawn_while_the_part_loads(
     from pointcam_gui.core import Classifier, load_mesh
 
     analysis = open_and_wait(qtbot, window, parts["washer"]).analysis
-    clf = Classifier.load(window.service.worker._weights, device="cpu")
+    clf = Classifier.load(window.service.worker.weights, device="cpu")
     direct = clf.analyse(load_mesh(parts["washer"]))
     np.testing.assert_array_equal(analysis.probabilities, direct.probabilities)
     np.testing.assert_array_equal(analysis.explanation.raw_cams, direct.explanation.raw_cams)

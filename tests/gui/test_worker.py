@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pointcam_gui.core.checkpoint import read_metadata
+from pointcam_gui.core.prefetch import views_key
 from pointcam_gui.gui import stages, worker
 from pointcam_gui.gui.main_window import MainWindow
 from tests.gui.conftest import RESULT_TIMEOUT_MS, open_and_wait
@@ -49,3 +51,19 @@ def test_a_part_superseded_before_it_is_painted_is_not_painted(
     assert Path(shown.request.path).name == "torus.stl"
     assert painted == ["torus.stl"]  # the box was analysed, then dropped unpainted
     assert re.search(r"torus\.stl", window.windowTitle())
+
+
+def test_the_part_opened_at_launch_is_read_while_the_model_loads(
+        qtbot, window: MainWindow, parts: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    service, asked = window.service, []
+    monkeypatch.setattr(service.worker.loader, "prefetch", lambda *a: asked.append(a))
+    service.forget()
+    service.hold()  # as at launch, until the window has painted
+    request = service.submit(parts["washer"], method="occlusion")
+    assert asked == []
+    with qtbot.waitSignal(service.worker.finished, timeout=RESULT_TIMEOUT_MS):
+        service.release()
+    meta = read_metadata(service.worker.weights)
+    assert asked == [(request.path, views_key(meta.num_points, meta.normalization, 0,
+                                              "occlusion"))]
