@@ -11,6 +11,7 @@ before. A parser that crashes the child costs a one-line error, never the comman
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -72,10 +73,19 @@ def views_of(mesh: trimesh.Trimesh, name: str, key: tuple[int, str, int, int | N
 
 
 def _child(conn: Connection, args: tuple[str, int, str, int, int | None]) -> None:
+    """Draw and send the views, or the one-line reason they cannot be drawn. Ctrl-C is the
+    parent's to handle: it stops this child, which must not print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    name = Path(args[0]).name
     try:
         conn.send((True, draw(*args)))
-    except PointCAMError as exc:  # the part's one-line reason; anything else ends the child
+    except PointCAMError as exc:
         conn.send((False, exc))
+    except MemoryError:
+        conn.send((False, MeshLoadError(f"{name}: not enough memory to read this file")))
+    except Exception as exc:  # a bug in a parser: one line, as the viewer's loader says it
+        reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+        conn.send((False, MeshLoadError(f"{name}: internal error while reading: {reason}")))
     finally:
         conn.close()
 

@@ -88,3 +88,16 @@ def test_close_stops_a_child_whose_result_is_not_wanted(part: Path,
     assert child is not None and child.is_alive()
     pending.close()
     assert not child.is_alive() and time.perf_counter() - started < 10
+
+
+def _buggy_draw(*_: object) -> None:
+    raise RuntimeError("a parser bug\nwith two lines")
+
+
+@linux_only
+def test_a_bug_in_the_child_is_one_line_not_a_traceback(part: Path, capfd,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefetch, "draw", _buggy_draw)
+    with pytest.raises(MeshLoadError, match="internal error while reading: a parser bug with"):
+        Prefetch(part, 64, "pca_unit_sphere", 0).result()
+    assert "Traceback" not in capfd.readouterr().err
