@@ -13,6 +13,7 @@ touches widgets or the plotter.
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
@@ -29,7 +30,6 @@ from pointcam_gui.gui.stages import EarlyAnalysis, freeze_once, paint
 if TYPE_CHECKING:
     from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.core.classifier import Classifier
-    from pointcam_gui.core.prefetch import Drawn
     from pointcam_gui.render.shading import DisplayGeometry
 
 log = logging.getLogger(__name__)
@@ -128,8 +128,6 @@ class AnalysisWorker(QObject):
             self.failed.emit(request.id, f"{type(exc).__name__}: {exc}", False)
 
     def _analyse(self, request: AnalysisRequest) -> AnalysisResult:
-        import time
-
         name = Path(request.path).name
         classifier = self._classifier_for(request)  # before the part: see stages.freeze_once
         stat = Path(request.path).stat() if Path(request.path).is_file() else None
@@ -154,13 +152,10 @@ class AnalysisWorker(QObject):
             self.released.emit()
             self.progress.emit(request.id, f"Loading {name}…")
             t0 = time.perf_counter()
-            early = EarlyAnalysis(request, classifier,
-                                  lambda text: self.progress.emit(request.id, text))
-            mesh = self._read(request, classifier.views_key(request.seed, request.method), early)
+            mesh, analysis, spent_ms = self._read_analysed(
+                request, classifier, lambda text: self.progress.emit(request.id, text))
             self._mesh = (file_key, mesh)
-            load_ms = (time.perf_counter() - t0) * 1000.0 - early.spent_ms
-            if early.analysis is not None:  # the part's own analysis, now with its mesh
-                analysis = replace(early.analysis, part=mesh)
+            load_ms = (time.perf_counter() - t0) * 1000.0 - spent_ms
         if analysis is None:
             assert self._mesh is not None
             self.progress.emit(request.id, f"Analysing {name}…")
@@ -181,13 +176,12 @@ class AnalysisWorker(QObject):
                        file_key: tuple[str, int, int], classifier: Classifier
                        ) -> AnalysisResult:
         """The part list's next part, kept here (with its mesh) until it is shown."""
-        import time
-
         if key not in self._ahead:
             t0 = time.perf_counter()
-            mesh = self._read(request)
-            analysis = classifier.analyse(mesh, request.seed, source=request.path,
-                                          method=request.method, contrast=request.contrast)
+            mesh, early, _ = self._read_analysed(request, classifier, lambda _: None)
+            analysis = early or classifier.analyse(mesh, request.seed, source=request.path,
+                                                   method=request.method,
+                                                   contrast=request.contrast)
             self._ahead[key] = (mesh, analysis, paint(analysis))
             while len(self._ahead) > KEEP_AHEAD:
                 self._ahead.popitem(last=False)
@@ -210,15 +204,20 @@ class AnalysisWorker(QObject):
         if self._coarse[1] is not None:
             self.coarse_ready.emit(request.id, self._coarse[1])
 
-    def _read(self, request: AnalysisRequest, views: tuple[int, str, int, int | None] | None = None,
-              on_views: Callable[[Drawn], None] | None = None) -> Any:
-        """The part, parsed in the loader's child process (its views first, with ``views``);
-        the GUI thread may cancel it."""
+    def _read_analysed(self, request: AnalysisRequest, classifier: Classifier,
+                       say: Callable[[str], None]) -> tuple[Any, Analysis | None, float]:
+        """The part, parsed in the loader's child process (the GUI thread may cancel it), and
+        its analysis, run on the views the child draws before it welds the part, with the
+        milliseconds that analysis took."""
+        early = EarlyAnalysis(request, classifier, say)
         self.loading = request
         try:
-            return self.loader.load(request.path, views, on_views)
+            mesh = self.loader.load(request.path,
+                                    classifier.views_key(request.seed, request.method), early)
         finally:
             self.loading = None
+        analysis = None if early.analysis is None else replace(early.analysis, part=mesh)
+        return mesh, analysis, early.spent_ms
 
     def _remember(self, key: tuple[object, ...], analysis: Analysis) -> None:
         self._analyses[key] = analysis
