@@ -71,7 +71,7 @@ def _explain(args: argparse.Namespace) -> int:
     picture = args.screenshot is not None or args.export_mesh is not None
     # without a picture the part is only read and sampled, which needs no torch: a child does
     # it while this process imports torch and loads the model
-    prefetch = None if picture else _prefetch(args, method.max_views)
+    prefetch = None if picture else _prefetch(args, method.name)
     try:
         t0 = time.perf_counter()
         mesh = load_mesh(args.part, welded=picture) if prefetch is None else None
@@ -87,8 +87,8 @@ def _explain(args: argparse.Namespace) -> int:
             prefetch.close()
     if drawn is not None:
         load_ms = drawn.timings_ms["load"]
-        if drawn.key[:2] != (clf.num_points, clf.metadata.normalization):
-            drawn, mesh = None, load_mesh(args.part, welded=False)  # not what was foreseen
+        if drawn.key != clf.views_key(args.seed, method.name):  # not what was foreseen
+            drawn, mesh = None, load_mesh(args.part, welded=False)
     analysis = clf.analyse(mesh, seed=args.seed, source=args.part, method=method.name,
                            contrast=contrast, drawn=drawn)
     target = analysis.predicted if target is None else target
@@ -165,12 +165,12 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prefetch(args: argparse.Namespace, max_views: int | None) -> Prefetch | None:
+def _prefetch(args: argparse.Namespace, method: str) -> Prefetch | None:
     """The part's views drawn in a child for the model the arguments name; None where the
     weights cannot say (they fail with their own message when loaded)."""
     from pointcam_gui.core.checkpoint import read_metadata
     from pointcam_gui.core.mesh_checks import open_part_file
-    from pointcam_gui.core.prefetch import Prefetch
+    from pointcam_gui.core.prefetch import Prefetch, views_key
     from pointcam_gui.resources import model_path
 
     open_part_file(args.part.expanduser())  # a missing file is said at once, as before
@@ -178,5 +178,5 @@ def _prefetch(args: argparse.Namespace, max_views: int | None) -> Prefetch | Non
         meta = read_metadata(args.weights.expanduser() if args.weights else model_path())
     except PointCAMError:
         return None
-    return Prefetch(args.part.expanduser(), args.points or meta.num_points, meta.normalization,
-                    args.seed, max_views)
+    return Prefetch(args.part.expanduser(), *views_key(args.points or meta.num_points,
+                                                       meta.normalization, args.seed, method))
