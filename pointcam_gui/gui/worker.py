@@ -179,9 +179,9 @@ class AnalysisWorker(QObject):
         if key not in self._ahead:
             t0 = time.perf_counter()
             mesh, early, _ = self._read_analysed(request, classifier, lambda _: None)
-            analysis = early or classifier.analyse(mesh, request.seed, source=request.path,
-                                                   method=request.method,
-                                                   contrast=request.contrast)
+            analysis = early if early is not None else classifier.analyse(
+                mesh, request.seed, source=request.path, method=request.method,
+                contrast=request.contrast)
             self._ahead[key] = (mesh, analysis, paint(analysis))
             while len(self._ahead) > KEEP_AHEAD:
                 self._ahead.popitem(last=False)
