@@ -13,8 +13,8 @@ import copy
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -22,8 +22,6 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import nn
 
 from pointcam_gui import __version__
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
@@ -38,6 +36,8 @@ from pointcam_gui.core.training.augmentation import (
     stratified_split,
 )
 from pointcam_gui.core.training.dataset import Skipped, check_readable, iter_meshes, scan_dataset
+from pointcam_gui.core.training.epoch import precise_batchnorm, run_epoch
+from pointcam_gui.core.training.finetune import start_from
 from pointcam_gui.core.training.log import EpochStats, log_paths, write_curves, write_log
 from pointcam_gui.core.training.outliers import iter_outliers
 
@@ -94,102 +94,6 @@ class TrainResult:
     interrupted: bool
     seconds: float
     skipped: list[Skipped] = field(default_factory=list)
-
-
-def _run_epoch(model: PointNet, x: np.ndarray, y: np.ndarray, config: TrainConfig,
-               device: torch.device, opt: torch.optim.Optimizer | None,
-               on_batch: Callable[[int, int], None] | None = None,
-               x_other: np.ndarray | None = None) -> tuple[float, float]:
-    """Mean cross-entropy (unsmoothed, so train and validation compare) and accuracy.
-
-    ``x_other`` (training only) are parts of no class, shared out over the batches: their loss is
-    the cross-entropy to the uniform distribution, weighted by ``config.outlier_weight``.
-    """
-    training = opt is not None
-    model.train(training)
-    bs = config.batch_size if training else 2 * config.batch_size
-    starts = list(range(0, len(x), bs))
-    if training and len(starts) > 1 and len(x) - starts[-1] < 2:
-        starts.pop()  # BatchNorm cannot train on a batch of one; shuffling brings it back later
-    others = (np.array_split(x_other, len(starts)) if training and x_other is not None
-              and len(x_other) else [np.empty((0, *x.shape[1:]), np.float32)] * len(starts))
-    loss_sum = correct = seen = 0.0
-    for b, s in enumerate(starts, 1):
-        n_cls = len(x[s:s + bs])
-        xb = torch.from_numpy(np.concatenate([x[s:s + bs], others[b - 1]])).transpose(1, 2)
-        xb = xb.to(device)
-        yb = torch.from_numpy(y[s:s + bs]).to(device)
-        with torch.set_grad_enabled(training):
-            all_logits = model(xb)
-            logits = all_logits[:n_cls]
-            ce = F.cross_entropy(logits, yb)
-            if opt is not None:
-                loss = F.cross_entropy(logits, yb, label_smoothing=config.label_smoothing)
-                if len(all_logits) > n_cls:
-                    uniform = -F.log_softmax(all_logits[n_cls:], dim=1).mean(dim=1).mean()
-                    loss = loss + config.outlier_weight * uniform
-                loss = loss + 1e-3 * model.transform_regularizer()
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-        loss_sum += float(ce.detach()) * len(yb)
-        correct += float((logits.argmax(1) == yb).sum())
-        seen += len(yb)
-        if on_batch is not None:
-            on_batch(b, len(starts))
-    return loss_sum / max(seen, 1), correct / max(seen, 1)
-
-
-@torch.no_grad()
-def precise_batchnorm(model: PointNet, x: np.ndarray, batch_size: int, device: torch.device,
-                      max_batches: int = 8) -> None:
-    """Re-estimate batch-norm statistics for the current weights ("precise BN").
-
-    Running averages lag behind weights that are still moving; with few batches per epoch the
-    model then answers one class in eval mode. An exact average over a few batches costs little.
-    """
-    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    if not norms or len(x) < 2:
-        return
-    momenta = [bn.momentum for bn in norms]
-    model.eval()  # dropout off; only the norms gather statistics
-    for bn in norms:
-        bn.reset_running_stats()
-        bn.momentum = None  # None: a plain average over all batches seen
-        bn.train()
-    for s in range(0, min(len(x), max_batches * batch_size), batch_size):
-        if len(x[s:s + batch_size]) > 1:
-            model(torch.from_numpy(x[s:s + batch_size]).transpose(1, 2).to(device))
-    for bn, momentum in zip(norms, momenta, strict=True):
-        bn.momentum = momentum
-    model.eval()
-
-
-def start_from(weights: str | Path, class_names: Sequence[str], points: int,
-               normalization: str = NORMALIZATION) -> tuple[PointNet, PointNetConfig, int]:
-    """A model to fine-tune: ``weights``' architecture and layers, with an output layer for
-    ``class_names``. A class the weights know by the same name keeps its output row (and bias);
-    a new class starts from a fresh row. Returns the model, its config and how many classes were
-    adopted. The weights' point normalization must be the one training uses."""
-    from pointcam_gui.core.checkpoint import load_checkpoint
-
-    base, meta = load_checkpoint(weights)
-    if meta.normalization != normalization:
-        raise PointCAMError(f"{Path(weights).name} poses points by {meta.normalization}, not "
-                            f"{normalization}: train with --normalization {meta.normalization}")
-    arch = replace(base.config, num_classes=len(class_names), num_points=points)
-    model = PointNet(arch)
-    output = f"head.{len(base.head) - 1}."  # the output layer: one row per class
-    old = base.state_dict()
-    model.load_state_dict({k: v for k, v in old.items() if not k.startswith(output)},
-                          strict=False)
-    old_w, old_b = old[output + "weight"], old[output + "bias"]
-    new_w, new_b = model.state_dict()[output + "weight"], model.state_dict()[output + "bias"]
-    rows = [(row, meta.class_names.index(name)) for row, name in enumerate(class_names)
-            if name in meta.class_names]
-    for row, src in rows:  # state_dict tensors share the parameters' storage
-        new_w[row], new_b[row] = old_w[src], old_b[src]
-    return model, arch, len(rows)
 
 
 def _batch_progress(emit: Callable[[TrainProgress], None], epoch: int, done: int,
@@ -297,12 +201,12 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
                 train_sets.ahead(epoch + 1)
                 other_sets.ahead(epoch + 1)
             lr = opt.param_groups[0]["lr"]
-            tr_loss, tr_acc = _run_epoch(model, x_train, y_train[order], cfg, device, opt,
+            tr_loss, tr_acc = run_epoch(model, x_train, y_train[order], cfg, device, opt,
                                          partial(_batch_progress, emit, epoch), x_other)
             sched.step()
             precise_batchnorm(model, x_train, cfg.batch_size, device)
             with torch.no_grad():
-                va_loss, va_acc = (_run_epoch(model, x_val, y_val, cfg, device, None)
+                va_loss, va_acc = (run_epoch(model, x_val, y_val, cfg, device, None)
                                    if len(val_idx) else (tr_loss, tr_acc))
             stats = EpochStats(epoch, tr_loss, tr_acc, va_loss, va_acc, lr,
                                time.perf_counter() - t0)

@@ -21,14 +21,10 @@ from pointcam_gui.core.training.augmentation import (
     random_rotations,
     stratified_split,
 )
+from pointcam_gui.core.training.epoch import precise_batchnorm
+from pointcam_gui.core.training.finetune import start_from
 from pointcam_gui.core.training.log import COLUMNS, read_log
-from pointcam_gui.core.training.train import (
-    TrainConfig,
-    TrainProgress,
-    precise_batchnorm,
-    start_from,
-    train,
-)
+from pointcam_gui.core.training.train import TrainConfig, TrainProgress, train
 
 TINY = TrainConfig(epochs=2, points=64, batch_size=4, widths=(8, 16), head=(8,), seed=3,
                    device="cpu", val_fraction=0.25, threads=1)
