@@ -44,7 +44,7 @@ def add_dataset(sub: Any) -> None:
 
 
 def _dataset_generate(args: argparse.Namespace) -> int:
-    from pointcam_gui.core.training.dataset import generate_dataset, resolve_classes
+    from pointcam_gui.core.training.generation import generate_dataset, resolve_classes
 
     classes = resolve_classes(args.classes) if args.classes else None
     with progress_bar("generating") as bar:

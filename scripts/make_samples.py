@@ -3,7 +3,7 @@
     python scripts/make_samples.py [--out resources/samples]
 
 Seeds come from a range the training datasets never use (dataset seeds are hashed per part;
-see core/training/dataset.part_seed), parts stay in millimetres with their main axis on +Z, as a
+see core/training/generation.part_seed), parts stay in millimetres with their main axis on +Z, as a
 CAD export would be, and each file stays small. A few classes prefer the sub-type that reads
 best in a demo (a crane hook, as in the seed document's example; a spoked wheel).
 """

@@ -22,13 +22,12 @@ import trimesh
 from pointcam_gui import __version__
 from pointcam_gui.core.errors import DatasetError, PointCAMError
 from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
-from pointcam_gui.core.training.dataset import (
-    MANIFEST,
+from pointcam_gui.core.training.dataset import MANIFEST, Progress
+from pointcam_gui.core.training.generation import (
     OTHER_PREFIX,
     GenerationReport,
-    Progress,
-    _run_jobs,
     part_seed,
+    run_jobs,
 )
 
 
@@ -56,7 +55,7 @@ def generate_others(out: str | Path, per_kind: int, seed: int,
             jobs.append((OTHER_PREFIX + kind, i, s, str(root / kind / f"{kind}_{i:04d}_{s}.ply"),
                          "ply"))
     try:
-        entries = _run_jobs(jobs, workers, progress)
+        entries = run_jobs(jobs, workers, progress)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise

@@ -11,6 +11,7 @@ import trimesh
 from pointcam_gui.core import synthetic
 from pointcam_gui.core.errors import DatasetError
 from pointcam_gui.core.training import dataset as ds
+from pointcam_gui.core.training import generation as gen
 
 
 def make_dataset(root: Path, classes: dict[str, int]) -> Path:
@@ -88,14 +89,14 @@ def test_a_class_with_no_readable_part_or_no_parts_at_all_is_an_error(tmp_path: 
 
 
 def test_classes_resolve_by_name_slug_or_unique_prefix() -> None:
-    assert ds.resolve_classes(["hook", "WHEEL", "radial", "t_fitting", "Hook", "washer"]) == [
+    assert gen.resolve_classes(["hook", "WHEEL", "radial", "t_fitting", "Hook", "washer"]) == [
         "Hook", "Wheel", "Radial contact ball bearings", "T-shape fitting", "Thrust washers"]
     with pytest.raises(DatasetError, match="several"):
-        ds.resolve_classes(["t"])
+        gen.resolve_classes(["t"])
     with pytest.raises(DatasetError, match="several"):
-        ds.resolve_classes(["fitting"])
+        gen.resolve_classes(["fitting"])
     with pytest.raises(DatasetError, match="not a class"):
-        ds.resolve_classes(["gearbox"])
+        gen.resolve_classes(["gearbox"])
 
 
 def _fake_part(class_name: str, seed: int, *, vary: bool = True) -> trimesh.Trimesh:
@@ -109,12 +110,12 @@ def _fake_part(class_name: str, seed: int, *, vary: bool = True) -> trimesh.Trim
 def test_generated_dataset_has_slug_folders_and_a_manifest(tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(synthetic, "generate_part", _fake_part)
-    report = ds.generate_dataset(tmp_path / "g", 3, seed=4, classes=["Hook", "Wheel"], workers=1)
+    report = gen.generate_dataset(tmp_path / "g", 3, seed=4, classes=["Hook", "Wheel"], workers=1)
     m = json.loads((tmp_path / "g" / "manifest.json").read_text())
     assert [c["folder"] for c in m["classes"]] == ["hook", "wheel"]
     assert m["seed"] == 4 and m["per_class"] == 3
     assert m["generator"]["version"] == synthetic.GENERATOR_VERSION
-    failed = [p for p in range(3) if ds.part_seed(4, "Wheel", p) % 5 == 0]
+    failed = [p for p in range(3) if gen.part_seed(4, "Wheel", p) % 5 == 0]
     assert [c["count"] for c in m["classes"]] == [3, 3 - len(failed)]
     assert len(report.failures) == len(failed)
     assert sum(m["classes"][0]["subtypes"].values()) == 3
@@ -128,21 +129,21 @@ def test_generating_into_a_non_empty_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "g").mkdir()
     (tmp_path / "g" / "keep.txt").write_text("mine")
     with pytest.raises(DatasetError, match="not empty"):
-        ds.generate_dataset(tmp_path / "g", 1, seed=0, workers=1)
+        gen.generate_dataset(tmp_path / "g", 1, seed=0, workers=1)
 
 
 def test_part_seeds_depend_on_dataset_seed_class_and_index_only() -> None:
-    seeds = {ds.part_seed(s, c, i) for s in (0, 1) for c in ("Hook", "Wheel") for i in range(50)}
+    seeds = {gen.part_seed(s, c, i) for s in (0, 1) for c in ("Hook", "Wheel") for i in range(50)}
     assert len(seeds) == 200
-    assert ds.part_seed(3, "Hook", 9) == ds.part_seed(3, "Hook", 9)
+    assert gen.part_seed(3, "Hook", 9) == gen.part_seed(3, "Hook", 9)
 
 
 def test_parallel_generation_writes_the_same_parts_as_serial(tmp_path: Path) -> None:
     classes = ["Thrust washers", "Hexagonal nuts"]
     steps: list[tuple[int, int]] = []
-    ds.generate_dataset(tmp_path / "p", 2, seed=1, classes=classes, workers=2,
+    gen.generate_dataset(tmp_path / "p", 2, seed=1, classes=classes, workers=2,
                         progress=lambda d, t: steps.append((d, t)))
-    ds.generate_dataset(tmp_path / "s", 2, seed=1, classes=classes, workers=1)
+    gen.generate_dataset(tmp_path / "s", 2, seed=1, classes=classes, workers=1)
     assert steps[-1] == (4, 4)
     parallel, serial = ds.scan_dataset(tmp_path / "p"), ds.scan_dataset(tmp_path / "s")
     assert [p.name for p in parallel.files] == [p.name for p in serial.files]
@@ -160,8 +161,8 @@ def test_interrupted_generation_leaves_nothing_behind_and_can_be_rerun(tmp_path:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        ds.generate_dataset(out, per_class=2, seed=0, classes=["Hook", "Wheel"], workers=1,
+        gen.generate_dataset(out, per_class=2, seed=0, classes=["Hook", "Wheel"], workers=1,
                          progress=interrupt)
     assert not out.exists()
-    report = ds.generate_dataset(out, per_class=1, seed=0, classes=["Hook", "Wheel"], workers=1)
+    report = gen.generate_dataset(out, per_class=1, seed=0, classes=["Hook", "Wheel"], workers=1)
     assert (out / "manifest.json").is_file() and not report.failures
