@@ -18,8 +18,15 @@ from tests.gui.conftest import RESULT_TIMEOUT_MS, open_and_wait
 def test_the_verdict_is_said_while_the_display_is_prepared(
         qtbot, window: MainWindow, parts: dict[str, Path]) -> None:
     said: list[str] = []
-    window.service.worker.progress.connect(lambda _, text: said.append(text))
-    analysis = open_and_wait(qtbot, window, parts["washer"]).analysis
+
+    def hear(_: int, text: str) -> None:
+        said.append(text)
+
+    window.service.worker.progress.connect(hear)
+    try:
+        analysis = open_and_wait(qtbot, window, parts["washer"]).analysis
+    finally:
+        window.service.worker.progress.disconnect(hear)
     p = 100.0 * float(analysis.probabilities[analysis.predicted])
     expected = f"washer.stl: {analysis.predicted_name} ({p:.1f} %) — preparing the display…"
     assert expected in said
