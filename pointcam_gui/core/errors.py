@@ -27,3 +27,14 @@ class DeviceError(PointCAMError):
 
 class DatasetError(PointCAMError):
     """A training or evaluation dataset cannot be used."""
+
+
+def reading_failure(name: str, exc: Exception) -> PointCAMError:
+    """What a child process that reads part files reports for ``exc``, in one line: the part's
+    own reason, a lack of memory, or a bug in a parser (its message on one line)."""
+    if isinstance(exc, PointCAMError):
+        return exc
+    if isinstance(exc, MemoryError):
+        return MeshLoadError(f"{name}: not enough memory to read this file")
+    reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+    return MeshLoadError(f"{name}: internal error while reading: {reason}")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pointcam_gui.core.errors import MeshLoadError, PointCAMError
+from pointcam_gui.core.errors import MeshLoadError, PointCAMError, reading_failure
 
 if TYPE_CHECKING:  # imported where used: the viewer imports this module before it paints
     import trimesh
@@ -70,13 +70,8 @@ def _serve(conn: Connection, load: Callable[..., trimesh.Trimesh]) -> None:
                 blocks.append((block.name, array.shape, array.dtype.str))
                 block.close()
             conn.send(("ok", blocks))
-        except PointCAMError as exc:
-            conn.send(("error", str(exc)))
-        except MemoryError:
-            conn.send(("error", f"{Path(path).name}: not enough memory to read this file"))
-        except Exception as exc:  # a bug in a parser: one line, the details in the log
-            reason = " ".join(str(exc).split())[:160] or type(exc).__name__
-            conn.send(("error", f"{Path(path).name}: internal error while reading: {reason}"))
+        except Exception as exc:  # the part's reason, or a parser's bug: one line either way
+            conn.send(("error", str(reading_failure(Path(path).name, exc))))
 
 
 def _load_mesh(path: str, welded: bool = True) -> trimesh.Trimesh:
@@ -113,13 +108,18 @@ class IsolatedLoader:
         takes the read over. Nothing happens while another read is under way."""
         with self._lock:
             self._ensure()
-            if self._asked is not None or self._conn is None:
-                return
-            try:
-                self._conn.send((str(path), views))
-            except (OSError, ValueError):
-                return  # the load that follows says what is wrong
-            self._asked = (str(path), views, time.monotonic())
+            if self._asked is None:
+                self._ask(path, views)  # if it fails, the load that follows says so
+
+    def _ask(self, path: str | Path, views: Any) -> bool:
+        """Send the child a read, with the lock held; whether it could be sent."""
+        try:
+            assert self._conn is not None
+            self._conn.send((str(path), views))
+        except (OSError, ValueError):
+            return False
+        self._asked = (str(path), views, time.monotonic())
+        return True
 
     def _ensure(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -140,19 +140,14 @@ class IsolatedLoader:
         while the child welds the part: the model runs while the display mesh is made."""
         name = Path(path).name
         self._cancelled.clear()
+        conn: Connection | None = None
+        mine: tuple[str, Any, float] | None = None
         while True:  # take over the read already asked for this part, or ask for it
             with self._lock:
                 self._ensure()
-                conn, mine = self._conn, self._asked
-                if mine is None and conn is not None:
-                    try:
-                        conn.send((str(path), views))
-                    except (OSError, ValueError):
-                        conn = None
-                    else:
-                        self._asked = mine = (str(path), views, time.monotonic())
-                if conn is None:
+                if self._asked is None and not self._ask(path, views):
                     break
+                conn, mine = self._conn, self._asked
                 if mine is not None and mine[:2] == (str(path), views):
                     break
             self._restart()  # asked for another part, no longer wanted: its answer is stale

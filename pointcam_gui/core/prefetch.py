@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pointcam_gui.core.errors import MeshLoadError, PointCAMError
+from pointcam_gui.core.errors import MeshLoadError, reading_failure
 from pointcam_gui.core.mesh_io import load_mesh
 from pointcam_gui.core.sampling import Normalization, stable_views
 
@@ -76,16 +76,10 @@ def _child(conn: Connection, args: tuple[str, int, str, int, int | None]) -> Non
     """Draw and send the views, or the one-line reason they cannot be drawn. Ctrl-C is the
     parent's to handle: it stops this child, which must not print a traceback of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    name = Path(args[0]).name
     try:
         conn.send((True, draw(*args)))
-    except PointCAMError as exc:
-        conn.send((False, exc))
-    except MemoryError:
-        conn.send((False, MeshLoadError(f"{name}: not enough memory to read this file")))
-    except Exception as exc:  # a bug in a parser: one line, as the viewer's loader says it
-        reason = " ".join(str(exc).split())[:160] or type(exc).__name__
-        conn.send((False, MeshLoadError(f"{name}: internal error while reading: {reason}")))
+    except Exception as exc:  # the part's reason, or a parser's bug: one line either way
+        conn.send((False, reading_failure(Path(args[0]).name, exc)))
     finally:
         conn.close()
 

@@ -108,14 +108,10 @@ class AnalysisService(QObject):
 
     def _cancel_stale_load(self) -> None:
         """A part being read for a request that just became stale is not waited for."""
-        w, loading = self.worker, self.worker.loading
-        if loading is None:
-            return
-        latest = (w.latest_ahead_id if loading.ahead else
-                  w.latest_compare_id if loading.compare else w.latest_id)
-        if loading.id < latest:
+        loading = self.worker.loading
+        if loading is not None and self.worker.stale(loading):
             log.debug("cancelling the load of %s", loading.path)
-            w.loader.cancel()
+            self.worker.loader.cancel()
 
     def forget(self) -> None:
         """Have the worker drop its cache before the next request (Rerun: compute afresh)."""
