@@ -20,7 +20,8 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from pointcam_gui.core.synthetic import generate_other
-from pointcam_gui.gui.exporting import save_qimage_atomic
+from pointcam_gui.gui import presenting
+from pointcam_gui.gui.exporting import grab_window, save_qimage_atomic
 from pointcam_gui.gui.main_window import MainWindow
 from pointcam_gui.gui.settings import Settings
 from pointcam_gui.resources import samples
@@ -45,10 +46,10 @@ def _shoot(window: MainWindow, path: Path, out: Path, *, target: str | None = No
     window.open_path(path, target)
     _wait(window.analysis_shown)
     if measure:
-        window.measure_faithfulness()
+        presenting.measure(window)
         _wait(window.faithfulness_measured)
     _wait(None, SETTLE_MS)
-    save_qimage_atomic(window.grab_window(), out)
+    save_qimage_atomic(grab_window(window), out)
     print(f"wrote {out}")
 
 
@@ -65,7 +66,7 @@ def _shoot_compare(window: MainWindow, path: Path, out: Path, method: str) -> No
     pane.method_picker.setCurrentIndex(pane.method_picker.findData(method, 256))
     _wait(window.compare_shown)
     _wait(None, SETTLE_MS)
-    save_qimage_atomic(window.grab_window(), out)
+    save_qimage_atomic(grab_window(window), out)
     window.set_compare(False)
     print(f"wrote {out}")
 
@@ -80,7 +81,7 @@ def _shoot_parts(window: MainWindow, folder: Path, out: Path, steps: int) -> Non
         window.step_part(+1)
         _wait(window.analysis_shown)
     _wait(None, 4000)  # the two parts ahead
-    save_qimage_atomic(window.grab_window(), out)
+    save_qimage_atomic(grab_window(window), out)
     window.open_path(next(iter(samples())))  # closes the list for the next pictures
     _wait(window.analysis_shown)
     print(f"wrote {out}")

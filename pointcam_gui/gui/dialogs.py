@@ -1,4 +1,4 @@
-"""Small dialogs: the one-line error, the About box, and the screenshot options."""
+"""Small dialogs: the one-line error, the About box, the screenshot options and the open dialogs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QMessageBox,
     QWidget,
@@ -88,3 +89,17 @@ class ScreenshotDialog(QDialog):
 
     def options(self) -> ScreenshotOptions:
         return ScreenshotOptions(int(self.scale.currentData()), self.transparent.isChecked())
+
+
+def ask_parts(parent: QWidget, folder: str) -> list[str]:
+    """File › Open: the part files chosen, or none."""
+    from pointcam_gui.core.mesh_io import FILE_FILTER
+
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Open CAD parts", folder,
+                                            f"{FILE_FILTER};;All files (*)")
+    return paths
+
+
+def ask_folder(parent: QWidget, folder: str) -> str:
+    """File › Open Folder: the folder chosen, or ''."""
+    return QFileDialog.getExistingDirectory(parent, "Open a folder of CAD parts", folder)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from pointcam_gui.core.errors import PointCAMError
@@ -28,6 +28,21 @@ log = logging.getLogger(__name__)
 IMAGE_FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg)"
 MESH_FILTER = "PLY with vertex colours (*.ply);;glTF binary (*.glb);;Wavefront OBJ (*.obj)"
 DATA_FILTER = "CSV table (*.csv);;JSON (*.json)"
+
+
+def grab_window(window: MainWindow) -> QImage:
+    """The whole window (panel and viewport with its heat colours) as one image."""
+    image = window.grab().toImage()
+    painter = QPainter(image)
+    ratio = image.devicePixelRatio()
+    for viewport in (window.viewport, window.compare.viewport):
+        if not viewport.isVisible():
+            continue
+        view = viewport.image()
+        painter.drawImage(viewport.origin_in(window), view.scaled(int(viewport.width() * ratio),
+                                                                  int(viewport.height() * ratio)))
+    painter.end()
+    return image
 
 
 def _ask_path(window: MainWindow, title: str, suggested: str, filters: str) -> Path | None:

@@ -20,6 +20,19 @@ from pointcam_gui.gui.requests import AnalysisResult
 from pointcam_gui.gui.service import AnalysisService
 from pointcam_gui.gui.worker import KEEP_AHEAD
 
+
+def parts_to_open(paths: Sequence[str | Path]) -> list[Path]:
+    """The part files named or found (folders are walked) in ``paths``: at least one, or a
+    PointCAMError that says why there is none."""
+    from pointcam_gui.core.batch import find_parts
+    from pointcam_gui.core.errors import PointCAMError
+
+    files, _ = find_parts(paths)
+    if not files:
+        raise PointCAMError(f"{', '.join(Path(p).name for p in paths)}: no CAD parts in it")
+    return files
+
+
 # the window's current request options: device, method and contrast of new analyses
 Options = Callable[[], dict[str, Any]]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from pointcam_gui.gui.exporting import save_qimage_atomic
+from pointcam_gui.gui.exporting import grab_window, save_qimage_atomic
 from pointcam_gui.gui.main_window import MainWindow
 from pointcam_gui.gui.requests import AnalysisResult
 
@@ -41,7 +41,7 @@ class ScreenshotRun(QObject):
 
     def _grab(self) -> None:
         try:
-            save_qimage_atomic(self.window.grab_window(), self.out)
+            save_qimage_atomic(grab_window(self.window), self.out)
         except Exception as exc:  # report, never hang: automation is waiting on the exit code
             log.debug("screenshot failed", exc_info=True)
             self._finish(1, f"cannot save {self.out}: {exc}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pointcam_gui import resources
-from pointcam_gui.gui import dialogs, exporting
+from pointcam_gui.gui import dialogs, exporting, presenting
 from pointcam_gui.gui.actions import fill_menu
 from pointcam_gui.gui.welcome import sample_title
 
@@ -22,8 +22,15 @@ if TYPE_CHECKING:
 def connect(window: MainWindow) -> None:
     """Connect every menu action and panel signal of ``window``, and fill its menus."""
     a = window.menu_actions
-    a.open.triggered.connect(window.open_dialog)
-    a.open_folder.triggered.connect(window.open_folder_dialog)
+
+    def ask_and_open(folder: bool) -> None:
+        start = window.settings.last_folder
+        paths = [dialogs.ask_folder(window, start)] if folder else dialogs.ask_parts(window, start)
+        if any(paths):
+            window.open_paths(paths)
+
+    a.open.triggered.connect(lambda: ask_and_open(False))
+    a.open_folder.triggered.connect(lambda: ask_and_open(True))
     a.next_part.triggered.connect(lambda: window.step_part(+1))
     a.previous_part.triggered.connect(lambda: window.step_part(-1))
     a.quit.triggered.connect(window.close)
@@ -55,9 +62,9 @@ def connect(window: MainWindow) -> None:
     window.panel.target_changed.connect(window.set_target)
     window.panel.method_changed.connect(window.set_method)
     window.panel.contrast_changed.connect(window.set_contrast)
-    window.panel.faithfulness.requested.connect(window.measure_faithfulness)
+    window.panel.faithfulness.requested.connect(lambda: presenting.measure(window))
     window.panel.style_changed.connect(window.set_style)
-    window.welcome.open_requested.connect(window.open_dialog)
+    window.welcome.open_requested.connect(lambda: ask_and_open(False))
     window.welcome.sample_requested.connect(window.open_path)
     fill_samples_menu(window)
     fill_recent_menu(window)

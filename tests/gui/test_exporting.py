@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from pointcam_gui.gui import dialogs
 from pointcam_gui.gui.dialogs import ScreenshotDialog
+from pointcam_gui.gui.exporting import grab_window
 from pointcam_gui.gui.main_window import MainWindow
 from tests.gui.conftest import heat_pixels, open_and_wait
 
@@ -66,7 +67,7 @@ def test_screenshot_scale_and_transparency_are_honoured(
 
 
 def test_whole_window_grab_shows_the_panel_and_the_heat(shown: MainWindow) -> None:
-    image = shown.grab_window()
+    image = grab_window(shown)
     assert (image.width(), image.height()) == (shown.width(), shown.height())
     red, blue = heat_pixels(_rgb(image))
     assert red > 200 and blue > 200

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from pointcam_gui.gui import dialogs
 from pointcam_gui.gui.class_list import CLASS_ROLE, PREDICTED_ROLE, PROB_ROLE
+from pointcam_gui.gui.layout import FileDrops
 from pointcam_gui.gui.main_window import MainWindow
 from pointcam_gui.gui.requests import AnalysisResult
 from tests.gui.conftest import RESULT_TIMEOUT_MS, open_and_wait
@@ -153,8 +154,10 @@ def test_dropping_a_file_on_the_window_opens_it(
     mime.setUrls([QUrl.fromLocalFile(str(parts["box"]))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    drops = window.findChild(FileDrops)  # Qt hands it the drops a real drag brings
+    assert drops is not None and window.acceptDrops()
     with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
-        window.dropEvent(event)
+        assert drops.eventFilter(window, event)
     assert blocker.args[0].request.path == str(parts["box"])
 
 
