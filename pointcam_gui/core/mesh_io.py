@@ -1,24 +1,23 @@
 """path -> trimesh.Trimesh, or one MeshLoadError with a one-line reason naming the file.
 
-The cheap checks in ``mesh_checks`` run before trimesh sees the file, so a hostile header
-never makes it allocate; whatever trimesh then raises or returns (an empty scene, points,
-lines, faces pointing nowhere) becomes the same error. Scenes are flattened with their
-transforms; coordinates are kept. This module also says which formats can be opened here.
+The cheap checks in ``mesh_checks`` run before trimesh (or ``step``) sees the file, so a
+hostile header never makes it allocate; whatever trimesh then raises or returns (an empty
+scene, points, lines, faces pointing nowhere) becomes the same error. Scenes are flattened with
+their transforms; coordinates are kept. This module also says which formats can be opened here.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import trimesh
 
+from pointcam_gui.core import step
 from pointcam_gui.core.ascii_stl import read_ascii_stl
 from pointcam_gui.core.binary_stl import read_binary_stl
 from pointcam_gui.core.blocks import blockwise
@@ -39,23 +38,14 @@ from pointcam_gui.core.welding import UNWELDED, fuse, weld
 
 log = logging.getLogger(__name__)
 
-try:  # the optional extra `step`; trimesh has already tried this import, so it costs nothing
-    import cascadio as _cascadio_module
-
-    _cascadio: ModuleType | None = _cascadio_module
-except Exception:  # missing or broken: either way there is no STEP reader
-    _cascadio = None
-
 # No part lies this far out (1e15 mm is a billion kilometres); beyond about 1e20 squared lengths
 # overflow in the sampling (measured: a box placed at 1e12...1e20 analyses alike, at 1e24 the
 # float32 squares overflow). Such a file is corrupt or in absurd units.
 MAX_COORDINATE = 1e15
-STEP_HINT = 'to open STEP files install the STEP extra: pip install "pointcam[step]"'
 
-_STEP = (".step", ".stp")
 _LOADABLE = trimesh.available_formats()  # 3MF needs lxml and networkx, which may be absent
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(
-    s for s in KIND_NAMES if (s in _STEP and _cascadio is not None) or s[1:] in _LOADABLE
+    s for s in KIND_NAMES if (s in step.SUFFIXES and step.available()) or s[1:] in _LOADABLE
 )
 # both cases, because GTK's native file dialog matches patterns case-sensitively
 FILE_FILTER = "CAD parts ({})".format(" ".join(f"*{s} *{s.upper()}" for s in SUPPORTED_SUFFIXES))
@@ -64,7 +54,7 @@ FILE_FILTER = "CAD parts ({})".format(" ".join(f"*{s} *{s.upper()}" for s in SUP
 def describe_formats() -> str:
     """The loadable suffixes in words, for messages and help texts."""
     text = ", ".join(SUPPORTED_SUFFIXES)
-    return text if _cascadio is not None else f"{text} ({STEP_HINT})"
+    return text if step.available() else f"{text} ({step.HINT})"
 
 
 def load_mesh(path: str | Path, *, welded: bool = True) -> trimesh.Trimesh:
@@ -75,8 +65,8 @@ def load_mesh(path: str | Path, *, welded: bool = True) -> trimesh.Trimesh:
     millions of faces loads in about half the time; ``welding.welded`` welds it for a picture.
     Indexed formats are welded either way: for them it is the quicker path."""
     f = open_part_file(Path(path).expanduser())
-    if f.suffix in _STEP and _cascadio is None:
-        raise MeshLoadError(f"{f.name}: {STEP_HINT}")
+    if f.suffix in step.SUFFIXES and not step.available():
+        raise MeshLoadError(f"{f.name}: {step.HINT}")
     if f.suffix not in SUPPORTED_SUFFIXES:
         what = f"unknown format '{f.path.suffix}'" if f.suffix else "no file extension"
         looks = sniff(f)
@@ -138,8 +128,8 @@ def _shortcut(reader: Callable[[Path], tuple[np.ndarray, np.ndarray] | None],
 def _load_scene(f: PartFile) -> trimesh.Scene:
     """Run trimesh (after cascadio for STEP); any library failure becomes MeshLoadError."""
     try:
-        if f.suffix in _STEP:
-            return _load_step(f)
+        if f.suffix in step.SUFFIXES:
+            return step.load_step(f.path, f.name)
         return trimesh.load_scene(str(f.path), file_type=f.suffix[1:], process=False)
     except (MeshLoadError, MemoryError):
         raise
@@ -155,47 +145,6 @@ def _load_scene(f: PartFile) -> trimesh.Scene:
             message = f"{wrong} ({reason})" if wrong else (
                 f"{f.name}: corrupt or truncated {f.kind} file ({reason})")
         raise MeshLoadError(message) from exc
-
-
-@contextmanager
-def _native_output_to(log_file: Path) -> Iterator[None]:
-    """Send what C++ code prints to the process's stdout and stderr into `log_file` (then to
-    the debug log): OpenCASCADE reports a bad STEP file in coloured lines of its own, and the
-    user gets our one-line reason instead."""
-    import os
-    import sys
-
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
-    saved = [os.dup(1), os.dup(2)]
-    try:
-        with log_file.open("wb") as sink:
-            os.dup2(sink.fileno(), 1)
-            os.dup2(sink.fileno(), 2)
-            try:
-                yield
-            finally:
-                os.dup2(saved[0], 1)
-                os.dup2(saved[1], 2)
-    finally:
-        for fd in saved:
-            os.close(fd)
-        text = log_file.read_text(errors="replace").strip() if log_file.is_file() else ""
-        if text:
-            log.debug("OpenCASCADE said: %s", text)
-
-
-def _load_step(f: PartFile) -> trimesh.Scene:
-    """STEP -> GLB with cascadio (OpenCASCADE), then the GLB through trimesh."""
-    assert _cascadio is not None
-    with tempfile.TemporaryDirectory(prefix="pointcam-step-") as folder:
-        glb = Path(folder) / "converted.glb"
-        with _native_output_to(Path(folder) / "opencascade.log"):
-            _cascadio.step_to_glb(str(f.path), str(glb))
-        if not glb.is_file() or glb.stat().st_size == 0:
-            raise MeshLoadError(f"{f.name}: the STEP reader could not convert this file")
-        return trimesh.load_scene(str(glb), file_type="glb", process=False)
 
 
 def _to_mesh(scene: trimesh.Scene, name: str, empty_reason: str,

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core import mesh_checks, mesh_io, welding
+from pointcam_gui.core import mesh_checks, mesh_io, step, welding
 from pointcam_gui.core.binary_stl import read_binary_stl
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_io import FILE_FILTER, SUPPORTED_SUFFIXES, describe_formats, load_mesh
@@ -305,7 +305,7 @@ def step_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_step_goes_through_cascadio_glb_then_loads(
     step_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mesh_io, "_cascadio", _fake_cascadio())
+    monkeypatch.setattr(step, "_cascadio", _fake_cascadio())
     loaded = load_mesh(step_file)
     np.testing.assert_allclose(loaded.extents, (3, 2, 1))
 
@@ -317,7 +317,7 @@ def test_step_goes_through_cascadio_glb_then_loads(
 def test_step_conversion_failure_is_a_load_error(
     step_file: Path, monkeypatch: pytest.MonkeyPatch, fake: SimpleNamespace, reason: str
 ) -> None:
-    monkeypatch.setattr(mesh_io, "_cascadio", fake)
+    monkeypatch.setattr(step, "_cascadio", fake)
     with pytest.raises(MeshLoadError, match=rf"bracket\.STEP: .*{reason}"):
         load_mesh(step_file)
 
@@ -325,7 +325,7 @@ def test_step_conversion_failure_is_a_load_error(
 def test_what_opencascade_prints_stays_out_of_the_users_terminal(
     step_file: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(mesh_io, "_cascadio", _fake_cascadio(write=False))
+    monkeypatch.setattr(step, "_cascadio", _fake_cascadio(write=False))
     with pytest.raises(MeshLoadError):
         load_mesh(step_file)
     print("after")  # stdout works again
