@@ -6,7 +6,8 @@ lookup in the returned ``Analysis``, never a new inference.
 An analysis is a property of the part, not of one random draw: ``analyse`` feeds the model several
 samplings of the surface, each in every frame the part's pose allows (``sampling.part_frames``),
 in one batched pass, and returns the expectations: the mean probabilities and, per class, the
-mean Grad-CAM map. ``explain`` explains exactly the points it is given.
+mean Grad-CAM map. ``explain`` explains exactly the points it is given. The model itself runs
+in ``inference``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +23,13 @@ import torch
 import trimesh
 
 from pointcam_gui.core.analysis import Analysis, Explanation
-from pointcam_gui.core.calibration import view_probabilities
 from pointcam_gui.core.checkpoint import ModelMetadata, load_arrays, load_checkpoint
 from pointcam_gui.core.classes import find_class
 from pointcam_gui.core.device import resolve_device
 from pointcam_gui.core.errors import PointCAMError, WeightsError
-from pointcam_gui.core.explain import DEFAULT_METHOD, explainer, method_info
-from pointcam_gui.core.explain.base import Views
+from pointcam_gui.core.explain import DEFAULT_METHOD, method_info
 from pointcam_gui.core.explain.faithfulness import Faithfulness
-from pointcam_gui.core.explain.gradcam import activations, scale_by_max
+from pointcam_gui.core.inference import Run, expectations, forward, logits_of
 from pointcam_gui.core.model import MIN_POINTS, PointNet
 from pointcam_gui.core.novelty import NoveltyModel
 from pointcam_gui.core.prefetch import Drawn, views_key
@@ -47,14 +45,6 @@ __all__ = ["Analysis", "Classifier", "Explanation"]
 log = logging.getLogger(__name__)
 
 _BATCH = 64  # views per forward pass: bounds the (B, K, N) activations
-
-
-@dataclass(frozen=True)
-class _Run:
-    logits: np.ndarray  # (V, C) untempered
-    raw: np.ndarray  # (V, C, N) Grad-CAM maps with shared weights (empty without maps)
-    features: np.ndarray  # (V, K) the pooled features
-    timings_ms: dict[str, float]
 
 
 class Classifier:
@@ -131,18 +121,11 @@ class Classifier:
         if not np.isfinite(pts).all():
             raise PointCAMError("the points contain NaN or infinite coordinates")
         name, target = method_info(method).name, self._contrast(contrast)
-        run = self._forward(pts[None], name, target)
-        return self._explanation(run, run.raw[0], name, target)
+        run = forward(self.model, pts[None], self.device, name, target)
+        return self._expectations(run, run.raw[0], name, target)
 
     def _contrast(self, contrast: str | int | None) -> int | None:
         return None if contrast is None else self.class_index(contrast)
-
-    def _targets(self, contrast: int | None) -> torch.Tensor:
-        """(C, C) rows over the logits: each class, minus the contrast class when there is one."""
-        rows = torch.eye(len(self.class_names))
-        if contrast is not None:
-            rows[:, contrast] -= 1.0
-        return rows.to(self.device)
 
     def view_outputs(self, mesh: trimesh.Trimesh, seed: int = 0, *,
                      features: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -151,13 +134,9 @@ class Classifier:
         ``model(x)`` and returns an empty feature array."""
         _, views, _ = self._views(mesh, seed)
         if features:
-            run = self._forward(views, None)
+            run = forward(self.model, views, self.device, None)
             return run.logits, run.features
-        x = torch.from_numpy(np.ascontiguousarray(views.transpose(0, 2, 1), np.float32))
-        with torch.inference_mode():
-            logits = torch.cat([self.model(x[s:s + _BATCH].to(self.device))
-                                for s in range(0, len(x), _BATCH)])
-        return logits.cpu().numpy(), np.empty((len(views), 0), np.float32)
+        return logits_of(self.model, views, self.device), np.empty((len(views), 0), np.float32)
 
     def _views(self, mesh: trimesh.Trimesh, seed: int, max_views: int | None = None
                ) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:
@@ -168,47 +147,10 @@ class Classifier:
         except ValueError as exc:
             raise PointCAMError(f"cannot sample the part: {exc}") from None
 
-    def _forward(self, views: np.ndarray, method: str | None,
-                 contrast: int | None = None) -> _Run:
-        """One part seen as V (N, 3) model-space point sets: logits, pooled features and, with a
-        ``method``, its maps of every class; methods that weight channels share the weights
-        between the views (the stable analysis)."""
-        x = torch.from_numpy(np.ascontiguousarray(views.transpose(0, 2, 1), np.float32))
-        t0 = time.perf_counter()
-        chunks = [activations(self.model, x[s:s + _BATCH].to(self.device))
-                  for s in range(0, len(x), _BATCH)]
-        acts = chunks[0] if len(chunks) == 1 else torch.cat(chunks)  # cat would copy one too
-        self._sync()
-        t1 = time.perf_counter()
-        pooled = self.model.pool(acts)
-        if method is not None:
-            seen = Views.of(self.model, x.to(self.device), acts)
-            raw = explainer(method, self.model).maps(seen, self._targets(contrast), shared=True)
-            logits = seen.logits
-        else:
-            with torch.no_grad():
-                logits, raw = self.model.head(pooled), torch.empty(0)
-        run = _Run(logits.cpu().numpy(), raw.cpu().numpy(), pooled.cpu().numpy(), {})
-        t2 = time.perf_counter()
-        run.timings_ms.update(forward=(t1 - t0) * 1000, explain=(t2 - t1) * 1000)
-        return run
-
-    def _explanation(self, run: _Run, raw: np.ndarray, method: str,
-                     contrast: int | None) -> Explanation:
-        """The expectations over the views: tempered probabilities, novelty; ``raw`` is the
-        already averaged (C, N) map."""
-        probs = view_probabilities(run.logits, self.temperature)
-        raw32 = np.ascontiguousarray(raw, dtype=np.float32)
-        novelty, unfamiliar = float("nan"), False
-        if self.novelty is not None:
-            novelty = self.novelty.score(run.logits, run.features)
-            unfamiliar = self.novelty.unfamiliar(novelty)
-        return Explanation(class_names=self.class_names, probabilities=probs.astype(np.float32),
-                           predicted=int(np.argmax(probs)),
-                           cams=scale_by_max(torch.from_numpy(raw32)).numpy() if raw32.size
-                           else raw32,
-                           raw_cams=raw32, timings_ms=run.timings_ms, novelty=novelty,
-                           unfamiliar=unfamiliar, method=method, contrast=contrast)
+    def _expectations(self, run: Run, raw: np.ndarray, method: str,
+                      contrast: int | None) -> Explanation:
+        return expectations(run, raw, self.class_names, self.temperature, self.novelty, method,
+                            contrast)
 
     def classify(self, mesh: trimesh.Trimesh, seed: int = 0) -> Explanation:
         """The stable analysis's probabilities and novelty without any map (``cams`` is empty):
@@ -218,9 +160,9 @@ class Classifier:
 
     def verdict(self, views: np.ndarray) -> Explanation:
         """``classify`` of views already drawn (``sampling.stable_views``, e.g. by a worker)."""
-        run = self._forward(views, None)
-        return self._explanation(run, np.empty((len(self.class_names), 0), np.float32), "none",
-                                 None)
+        run = forward(self.model, views, self.device, None)
+        return self._expectations(run, np.empty((len(self.class_names), 0), np.float32), "none",
+                                  None)
 
     def analyse_many(self, paths: Iterable[str | Path], workers: int = 0, *, seed: int = 0,
                      method: str = DEFAULT_METHOD, maps: bool = False) -> Iterator[dict[str, Any]]:
@@ -263,12 +205,12 @@ class Classifier:
         else:
             world, views, frames = self._views(mesh, seed, info.max_views)
         t1 = time.perf_counter()
-        run = self._forward(views, info.name, target)
+        run = forward(self.model, views, self.device, info.name, target)
         # every frame of one sampling maps the same points: average per point, then pool
         (samplings, n, _), c = world.shape, len(self.class_names)
         pooled_raw = run.raw.reshape(samplings, len(frames), c, n).mean(axis=1)
         pooled_raw = pooled_raw.transpose(1, 0, 2).reshape(c, samplings * n)
-        explanation = self._explanation(run, pooled_raw, info.name, target)
+        explanation = self._expectations(run, pooled_raw, info.name, target)
         points = world.reshape(-1, 3)
         sample_ms = (t1 - t0) * 1000 if drawn is None else drawn.timings_ms.get("sample", 0.0)
         timings = {"sample": sample_ms, **explanation.timings_ms,
@@ -285,7 +227,3 @@ class Classifier:
 
         index = analysis.predicted if target is None else self.class_index(target)
         return of_analysis(self.model, analysis, index, self.temperature, self.device)
-
-    def _sync(self) -> None:
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
