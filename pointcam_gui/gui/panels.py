@@ -9,47 +9,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPixmap
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
 
 from pointcam_gui.gui.class_list import ClassList
+from pointcam_gui.gui.display_controls import DisplayControls
 from pointcam_gui.gui.faithfulness_view import FaithfulnessView
 from pointcam_gui.gui.method_picker import MethodPicker
 from pointcam_gui.gui.novelty_banner import NoveltyBanner
 from pointcam_gui.gui.theme import Theme
-from pointcam_gui.render.style import COLORMAP_STOPS, COLORMAPS, SceneStyle
+from pointcam_gui.render.style import SceneStyle
 
 PANEL_WIDTH = 340
-
-
-def colormap_icon(name: str, width: int = 56, height: int = 14) -> QIcon:
-    """A small gradient swatch, drawn from a few stops so matplotlib is not needed at startup."""
-    size = QSize(width, height)
-    pixmap = QPixmap(size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    gradient = QLinearGradient(0, 0, size.width(), 0)
-    stops = COLORMAP_STOPS[name]
-    for i, color in enumerate(stops):
-        gradient.setColorAt(i / (len(stops) - 1), QColor(color))
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(gradient)
-    painter.drawRoundedRect(0, 0, size.width(), size.height(), 3, 3)
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _caption(text: str) -> QLabel:
@@ -76,7 +55,6 @@ class SidePanel(QWidget):
         self.setObjectName("SidePanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setFixedWidth(PANEL_WIDTH)
-        self._style = style
         self._names: tuple[str, ...] = ()
         self._probs: Sequence[float] = ()
         self._predicted = -1
@@ -108,22 +86,8 @@ class SidePanel(QWidget):
         self.class_list = ClassList()
         self.class_list.target_changed.connect(self._on_list)
 
-        self.colormap_combo = QComboBox()
-        for name in COLORMAPS:
-            self.colormap_combo.addItem(colormap_icon(name), name)
-        self.colormap_combo.setIconSize(QSize(56, 14))
-        self.points_check = QCheckBox("Sampled points")
-        self.points_check.setToolTip("Show the points the model was fed, coloured by their heat")
-        self.edges_check = QCheckBox("Edges")
-        self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
-        self.opacity_slider.setRange(10, 100)
-        self.opacity_slider.setToolTip("Opacity of the part")
-        self.set_style(style)
-        self.colormap_combo.currentTextChanged.connect(
-            lambda name: self._emit_style(cmap=name))
-        self.points_check.toggled.connect(lambda on: self._emit_style(show_points=on))
-        self.edges_check.toggled.connect(lambda on: self._emit_style(show_edges=on))
-        self.opacity_slider.valueChanged.connect(lambda v: self._emit_style(opacity=v / 100.0))
+        self.display = DisplayControls(style)
+        self.display.style_changed.connect(self.style_changed)
         self._layout()
         self.set_enabled_for_analysis(False)
 
@@ -154,19 +118,7 @@ class SidePanel(QWidget):
         root.addWidget(_separator())
         root.addSpacing(6)
         root.addWidget(_caption("Display"))
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Colormap"))
-        row.addWidget(self.colormap_combo, 1)
-        root.addLayout(row)
-        checks = QHBoxLayout()
-        checks.addWidget(self.points_check)
-        checks.addWidget(self.edges_check)
-        checks.addStretch(1)
-        root.addLayout(checks)
-        opacity = QHBoxLayout()
-        opacity.addWidget(QLabel("Opacity"))
-        opacity.addWidget(self.opacity_slider, 1)
-        root.addLayout(opacity)
+        root.addWidget(self.display)
 
     # what the window tells the panel ------------------------------------------------------
     def set_theme(self, theme: Theme) -> None:
@@ -175,18 +127,8 @@ class SidePanel(QWidget):
         self._update_target_line(self.current_target())
 
     def set_style(self, style: SceneStyle) -> None:
-        """Show `style` in the controls without emitting."""
-        self._style = style
-        widgets = (self.colormap_combo, self.points_check, self.edges_check,
-                   self.opacity_slider)
-        for w in widgets:
-            w.blockSignals(True)
-        self.colormap_combo.setCurrentText(style.cmap)
-        self.points_check.setChecked(style.show_points)
-        self.edges_check.setChecked(style.show_edges)
-        self.opacity_slider.setValue(round(style.opacity * 100))
-        for w in widgets:
-            w.blockSignals(False)
+        """Show `style` in the display controls without emitting."""
+        self.display.set_style(style)
 
     def set_analysis(self, names: Sequence[str], probabilities: Sequence[float],
                      predicted: int, target: int, source: str, *,
@@ -251,10 +193,6 @@ class SidePanel(QWidget):
     def _on_contrast(self, _row: int) -> None:
         self._update_target_line(self.current_target())
         self.contrast_changed.emit(self.current_contrast())
-
-    def _emit_style(self, **changes: object) -> None:
-        self._style = replace(self._style, **changes)  # type: ignore[arg-type]
-        self.style_changed.emit(self._style)
 
     def _update_target_line(self, target: int) -> None:
         if target < 0 or not self._names:

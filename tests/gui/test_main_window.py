@@ -166,14 +166,14 @@ def test_view_options_restyle_the_scene_without_inference(
     open_and_wait(qtbot, window, parts["torus"])
     sent = []
     window.service.submitted.connect(sent.append)
-    window.panel.colormap_combo.setCurrentText("viridis")
+    window.panel.display.colormap_combo.setCurrentText("viridis")
     window.menu_actions.points.trigger()
     window.menu_actions.cameras["top"].trigger()
     actors = window.viewport._actors
     assert actors is not None
     assert actors.mesh_actor.mapper.lookup_table.cmap.name == "viridis"
     assert actors.cloud_actor.GetVisibility()
-    assert window.panel.points_check.isChecked()
+    assert window.panel.display.points_check.isChecked()
     assert window.settings.colormap == "viridis"
     assert sent == []
 
