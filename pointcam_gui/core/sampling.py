@@ -17,7 +17,8 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core.blocks import blockwise
-from pointcam_gui.core.pose import SurfaceMoments, placement, pose_frames, triangle_areas
+from pointcam_gui.core.moments import SurfaceMoments, triangle_areas
+from pointcam_gui.core.pose import placement, pose_frames
 
 NORMALIZATIONS: tuple[str, ...] = ("pca_unit_sphere", "bbox_center_unit_sphere")
 NORMALIZATION = NORMALIZATIONS[0]

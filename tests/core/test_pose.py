@@ -4,13 +4,8 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core.pose import (
-    TURNS,
-    SurfaceMoments,
-    placement,
-    pose_frames,
-    random_frame,
-)
+from pointcam_gui.core.moments import SurfaceMoments
+from pointcam_gui.core.pose import TURNS, placement, pose_frames, random_frame
 from pointcam_gui.core.training.augmentation import random_rotations
 
 
