@@ -15,8 +15,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from pointcam_gui.core.folding import foldable, folded, split_linear
+
 MIN_POINTS = 32
-_MAX_SPANS = 16  # row spans worth multiplying apart (a merged ensemble has one per member)
 POOLS = ("max", "avg")
 
 
@@ -67,92 +68,6 @@ class PointNetConfig:
 
 def _point_block(c_in: int, c_out: int) -> nn.Sequential:
     return nn.Sequential(nn.Conv1d(c_in, c_out, 1), nn.BatchNorm1d(c_out), nn.ReLU())
-
-
-def _foldable(block: nn.Module) -> bool:
-    """A point block as ``_point_block`` builds it: Conv1d (kernel 1), BatchNorm1d, ReLU."""
-    return (isinstance(block, nn.Sequential) and len(block) == 3
-            and isinstance(block[0], nn.Conv1d) and block[0].kernel_size == (1,)
-            and isinstance(block[1], nn.BatchNorm1d) and block[1].running_var is not None
-            and isinstance(block[2], nn.ReLU))
-
-
-def _folded(block: nn.Sequential) -> tuple[torch.Tensor, torch.Tensor]:
-    """The (out, in) matrix and (out,) bias of a point block's convolution and batch norm in
-    eval mode: bn(conv(x)) = scale * (W x + b - mean) + beta."""
-    conv, bn = block[0], block[1]
-    assert isinstance(conv, nn.Conv1d) and isinstance(bn, nn.BatchNorm1d)
-    assert bn.running_var is not None and bn.running_mean is not None
-    scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-    weight = conv.weight[:, :, 0] * scale[:, None]
-    bias = bn.bias - bn.running_mean * scale
-    if conv.bias is not None:
-        bias = bias + conv.bias * scale
-    return weight, bias
-
-
-def _row_spans(weight: torch.Tensor) -> list[tuple[int, int, int, int]]:
-    """(row start, row end, column start, column end) of runs of rows whose non-zero weights
-    span the same columns: one span for a trained layer, one per member for a merged ensemble's
-    block-diagonal layer (``training.merge``), whose zero blocks then cost nothing."""
-    nonzero = weight != 0
-    first = nonzero.to(torch.uint8).argmax(dim=1)
-    last = weight.shape[1] - 1 - nonzero.flip(1).to(torch.uint8).argmax(dim=1)
-    edges = torch.ones(weight.shape[0], dtype=torch.bool)
-    edges[1:] = (first[1:] != first[:-1]) | (last[1:] != last[:-1])
-    starts = [*edges.nonzero().flatten().tolist(), weight.shape[0]]
-    return [(r0, r1, int(first[r0]), int(last[r0]) + 1)
-            for r0, r1 in itertools.pairwise(starts)]
-
-
-def _split_spans(weight: torch.Tensor) -> list[tuple[int, int, int, int]] | None:
-    """The row spans worth multiplying apart, or None where one plain product is the way: one
-    block (a trained layer), or so many that the zeros are strays rather than blocks."""
-    spans = _row_spans(weight)
-    return spans if 1 < len(spans) <= _MAX_SPANS else None
-
-
-def _split_linear(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-    """h (P, I) @ weight (O, I).T + bias, points-major as the folded inference runs it."""
-    spans = _split_spans(weight)
-    if spans is None:
-        return torch.addmm(bias, h, weight.t())
-    out = h.new_empty(h.shape[0], weight.shape[0])
-    for r0, r1, c0, c1 in spans:
-        torch.addmm(bias[r0:r1], h[:, c0:c1], weight[r0:r1, c0:c1].t(), out=out[:, r0:r1])
-    return out
-
-
-def split_matmul(weight: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """weight (O, I) @ x (..., I, M), each row span's block (``_row_spans``) multiplied alone,
-    so a merged ensemble's zero blocks cost nothing; one plain product otherwise."""
-    spans = _split_spans(weight)
-    if spans is None:
-        return weight @ x
-    out = x.new_empty(*x.shape[:-2], weight.shape[0], x.shape[-1])
-    for r0, r1, c0, c1 in spans:
-        out[..., r0:r1, :] = weight[r0:r1, c0:c1] @ x[..., c0:c1, :]
-    return out
-
-
-def split_rmatmul(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """x (..., O) @ weight (O, I), block by block as ``split_matmul`` (the transposed product
-    backward passes need)."""
-    spans = _split_spans(weight)
-    if spans is None:
-        return x @ weight
-    out = x.new_zeros(*x.shape[:-1], weight.shape[1])
-    for r0, r1, c0, c1 in spans:  # column ranges may overlap where stray zeros split a block
-        out[..., c0:c1] += x[..., r0:r1] @ weight[r0:r1, c0:c1]
-    return out
-
-
-@torch.no_grad()
-def pre_activation(block: nn.Sequential, h: torch.Tensor) -> torch.Tensor:
-    """A foldable point block's batch-normed convolution of h (V, C_in, W), before its ReLU, as
-    one block-split matrix product (eval mode)."""
-    weight, bias = _folded(block)
-    return split_matmul(weight, h) + bias[:, None]
 
 
 def _dense_block(c_in: int, c_out: int) -> nn.Sequential:
@@ -225,14 +140,14 @@ class PointNet(nn.Module):
         points: 28-38 ms against 84-98 ms). The result is a (B, K, N) view of (B, N, K) storage.
         In training mode, or with a T-Net, it is ``features(x)``."""
         blocks = (self.stem, *self.trunk, self.cam_layer)
-        if self.training or not self.pointwise or not all(map(_foldable, blocks)):
+        if self.training or not self.pointwise or not all(map(foldable, blocks)):
             return self.features(x)
         if x.dim() != 3 or x.shape[1] != 3 or x.shape[2] < MIN_POINTS:
             return self.features(x)  # which says what is wrong
         batch, _, n = x.shape
         h = x.transpose(1, 2).reshape(-1, 3)
         for block in blocks:
-            h = _split_linear(h, *_folded(block)).relu_()
+            h = split_linear(h, *folded(block)).relu_()
         return h.reshape(batch, n, -1).transpose(1, 2)
 
     def pool(self, acts: torch.Tensor) -> torch.Tensor:

@@ -58,15 +58,15 @@ def test_folded_inference_features_match_the_convolutions() -> None:
 
 
 def test_row_spans_find_diagonal_blocks_and_stay_exact_for_any_zeros() -> None:
-    from pointcam_gui.core.model import _row_spans
+    from pointcam_gui.core.folding import row_spans
 
     w = torch.zeros(5, 4)
     w[:2, :3] = 1.0
     w[2:, 3] = 2.0
-    assert _row_spans(w) == [(0, 2, 0, 3), (2, 5, 3, 4)]
+    assert row_spans(w) == [(0, 2, 0, 3), (2, 5, 3, 4)]
     w = torch.randn(6, 5)
     w[3, 0] = 0.0  # a stray zero splits a span, which still covers every non-zero weight
-    spans = _row_spans(w)
+    spans = row_spans(w)
     assert spans == [(0, 3, 0, 5), (3, 4, 1, 5), (4, 6, 0, 5)]
     covered = torch.zeros_like(w, dtype=torch.bool)
     for r0, r1, c0, c1 in spans:

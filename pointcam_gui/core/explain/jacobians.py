@@ -15,7 +15,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from pointcam_gui.core.model import PointNet, pre_activation, split_matmul, split_rmatmul
+from pointcam_gui.core.folding import pre_activation, split_matmul, split_rmatmul
+from pointcam_gui.core.model import PointNet
 
 
 @torch.no_grad()

@@ -11,7 +11,7 @@ Weighed against a list of models behind one interface: that would have touched e
 of ``Classifier.model`` (fifteen explanation methods, faithfulness, calibration, the checkpoint)
 for the same numbers. The merged matrices' zero blocks are stored (the file is about twice the
 members' size) but not computed: the folded inference multiplies the diagonal blocks apart
-(``model._row_spans``). Merged models with T-Nets are refused: a T-Net aligns all channels at once.
+(``folding.row_spans``). Merged models with T-Nets are refused: a T-Net aligns all channels at once.
 """
 
 from __future__ import annotations
