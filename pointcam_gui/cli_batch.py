@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pointcam_gui.cli_training import point_count, positive
+from pointcam_gui.cli_arguments import point_count, positive
 from pointcam_gui.core.device import DEVICE_CHOICES
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD

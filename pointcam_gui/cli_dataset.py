@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pointcam_gui.cli_training import bar_updater, positive, progress_bar
+from pointcam_gui.cli_arguments import bar_updater, positive, progress_bar
 from pointcam_gui.core.errors import PointCAMError
 
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pointcam_gui.cli_training import point_count
+from pointcam_gui.cli_arguments import point_count
 from pointcam_gui.core.device import DEVICE_CHOICES
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD

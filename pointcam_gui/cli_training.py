@@ -9,26 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pointcam_gui.cli_arguments import bar_updater, point_count, positive, progress_bar
 from pointcam_gui.core.device import DEVICE_CHOICES
 from pointcam_gui.core.errors import PointCAMError
-
-
-def point_count(text: str) -> int:
-    value = int(text)
-    if value < 32:
-        raise argparse.ArgumentTypeError(f"--points must be at least 32, got {value}")
-    return value
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return value
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -40,20 +27,6 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 def _head(text: str) -> tuple[int, ...] | str:
     return "cam" if text.strip().lower() == "cam" else _sizes(text)
-
-
-def progress_bar(desc: str) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(desc=desc, file=sys.stderr, unit="part", leave=False, disable=None,
-                dynamic_ncols=True)
-
-
-def bar_updater(bar: Any) -> Callable[[int, int], None]:
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-    return update
 
 
 def _report_skipped(skipped: Sequence[Any]) -> None:
