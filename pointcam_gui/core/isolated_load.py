@@ -1,11 +1,15 @@
 """Part files parsed in a child process: a crash, a hang or a runaway allocation in a parser
 (trimesh's loaders, OpenCASCADE, zip and XML) costs that file a one-line error, not the viewer.
 
-One long-lived loader process imports trimesh once and serves one file at a time. The arrays
-come back through shared memory (one copy out, no pickling of big arrays). The process is
-killed and started again on a timeout, on ``cancel`` (another file was asked for), or when it
-dies; the next file then opens in a fresh one. Qt-free: the viewer's worker thread calls
-``load`` and the GUI thread may call ``cancel`` at any time.
+One long-lived loader process (``loader_child``) imports trimesh once and serves one file at a
+time. The arrays come back through shared memory (one copy out, no pickling of big arrays). The
+process is killed and started again on a timeout, on ``cancel`` (another file was asked for),
+or when it dies; the next file then opens in a fresh one. Qt-free: the viewer's worker thread
+calls ``read`` and the GUI thread may call ``cancel`` at any time.
+
+A loader made with a ``display`` function also builds what the viewport draws in the child,
+after handing over the mesh: the parent paints the heat meanwhile, in another process, so the
+two neither queue on the parent's GIL nor wait for each other.
 """
 
 from __future__ import annotations
@@ -14,15 +18,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
-from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from pointcam_gui.core.errors import MeshLoadError, PointCAMError, reading_failure
+from pointcam_gui.core.errors import MeshLoadError, PointCAMError
+from pointcam_gui.core.loader_child import load_part, serve, take
 
 if TYPE_CHECKING:  # imported where used: the viewer imports this module before it paints
     import trimesh
@@ -38,55 +41,21 @@ class LoadCancelledError(PointCAMError):
     """The load was cancelled because another part was asked for."""
 
 
-def _serve(conn: Connection, load: Callable[..., trimesh.Trimesh]) -> None:
-    """The child's loop: a path (and what views to draw, or None) in; the views, when asked,
-    then shared-memory names of the mesh (or a one-line error) out."""
-    import logging as child_logging
-
-    child_logging.getLogger("trimesh").setLevel(child_logging.ERROR)
-    while True:
-        try:
-            path, views = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            if views is None:
-                mesh = load(path, welded=True)
-            else:  # the views first, from the unwelded read; the weld only the display needs
-                from pointcam_gui.core.prefetch import views_of
-                from pointcam_gui.core.welding import welded
-
-                t0 = time.perf_counter()
-                mesh = load(path, welded=False)
-                load_ms = (time.perf_counter() - t0) * 1000
-                conn.send(("views", views_of(mesh, Path(path).name, views, load_ms)))
-                mesh = welded(mesh)
-            arrays = (np.ascontiguousarray(mesh.vertices, np.float64),
-                      np.ascontiguousarray(mesh.faces, np.int64))
-            blocks = []
-            for array in arrays:
-                block = SharedMemory(create=True, size=max(array.nbytes, 1))
-                np.ndarray(array.shape, array.dtype, buffer=block.buf)[...] = array
-                blocks.append((block.name, array.shape, array.dtype.str))
-                block.close()
-            conn.send(("ok", blocks))
-        except Exception as exc:  # the part's reason, or a parser's bug: one line either way
-            conn.send(("error", str(reading_failure(Path(path).name, exc))))
-
-
-def _load_mesh(path: str, welded: bool = True) -> trimesh.Trimesh:
-    from pointcam_gui.core.mesh_io import load_mesh
-
-    return load_mesh(path, welded=welded)
+@dataclass(frozen=True)
+class Loaded:
+    mesh: trimesh.Trimesh
+    shown: Any = None  # the ``display`` function's dataclass of arrays, or None
 
 
 class IsolatedLoader:
     """``load_mesh`` in a child process that can be killed: ``load``, ``cancel``, ``close``."""
 
-    def __init__(self, load: Callable[..., trimesh.Trimesh] = _load_mesh,
-                 timeout_s: float = TIMEOUT_S) -> None:
-        # load(path, welded=...): a picklable top-level function (tests pass their own)
-        self._load = load
+    def __init__(self, load: Callable[..., trimesh.Trimesh] = load_part,
+                 timeout_s: float = TIMEOUT_S,
+                 display: Callable[[trimesh.Trimesh], Any] | None = None) -> None:
+        # load(path, welded=...) and display(mesh): picklable top-level functions (tests pass
+        # their own); display returns a dataclass of arrays, built in the child after the mesh
+        self._load, self._display = load, display
         self.timeout_s = timeout_s
         self._lock = threading.Lock()  # guards the process handle between threads
         self._process: Any = None
@@ -126,18 +95,25 @@ class IsolatedLoader:
             return
         ctx = get_context("spawn")
         parent, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child, self._load), daemon=True,
-                                    name="pointcam-loader")
+        self._process = ctx.Process(target=serve, args=(child, self._load, self._display),
+                                    daemon=True, name="pointcam-loader")
         self._process.start()
         child.close()
         self._conn = parent
 
     def load(self, path: str | Path, views: tuple[int, str, int, int | None] | None = None,
              on_views: Callable[[Drawn], None] | None = None) -> trimesh.Trimesh:
+        """``read``'s mesh."""
+        return self.read(path, views, on_views).mesh
+
+    def read(self, path: str | Path, views: tuple[int, str, int, int | None] | None = None,
+             on_views: Callable[[Drawn], None] | None = None,
+             on_mesh: Callable[[trimesh.Trimesh], None] | None = None) -> Loaded:
         """The part at ``path``, or MeshLoadError (also when the child crashes or hangs), or
         LoadCancelledError. With ``views`` (``prefetch.Drawn.key``) the child first draws the
         part's stable views from the unwelded read and ``on_views`` gets them, in this thread,
-        while the child welds the part: the model runs while the display mesh is made."""
+        while the child welds the part: the model runs while the display mesh is made. With a
+        ``display`` function, ``on_mesh`` gets the mesh while the child builds the display."""
         name = Path(path).name
         self._cancelled.clear()
         conn: Connection | None = None
@@ -154,32 +130,57 @@ class IsolatedLoader:
         if conn is None or mine is None:
             self._restart()
             raise MeshLoadError(f"{name}: the file reader could not be started")
+        deadline = mine[2] + self.timeout_s
         try:
-            status, payload = self._answer(conn, name, mine[2] + self.timeout_s, on_views)
+            status, payload = self._answer(conn, name, deadline, on_views)
+            if status == "error":
+                raise MeshLoadError(str(payload))
+            import trimesh
+
+            vertices, faces = (take(*block) for block in payload)
+            mesh = trimesh.Trimesh(vertices, faces, process=False)
+            return Loaded(mesh, None if self._display is None else
+                          self._shown(conn, name, deadline, mesh, on_mesh))
         finally:
             with self._lock:
                 if self._asked is mine:  # not a read asked for since a restart
                     self._asked = None
-        if status == "error":
-            raise MeshLoadError(str(payload))
-        import trimesh
-
-        vertices, faces = (_take(*block) for block in payload)
-        return trimesh.Trimesh(vertices, faces, process=False)
 
     def _answer(self, conn: Connection, name: str, deadline: float,
                 on_views: Callable[[Drawn], None] | None) -> tuple[str, Any]:
-        """The child's final answer to one read, handing its views (if any) to ``on_views``."""
+        """The child's answer to one read, handing its views (if any) to ``on_views``."""
         while True:
             status, payload = self._receive(conn, name, deadline)
             if status != "views":
                 return status, payload
-            try:
-                if on_views is not None:
-                    on_views(payload)
-            except BaseException:  # the mesh that follows belongs to no one: end the child
-                self._restart()
-                raise
+            self._hand(on_views, payload)
+
+    def _shown(self, conn: Connection, name: str, deadline: float, mesh: trimesh.Trimesh,
+               on_mesh: Callable[[trimesh.Trimesh], None] | None) -> Any:
+        """``on_mesh(mesh)`` while the child builds the display, then the display, or None
+        where the child could not build it (the caller then does)."""
+        self._hand(on_mesh, mesh)
+        try:
+            status, payload = self._receive(conn, name, deadline)
+        except LoadCancelledError:
+            raise
+        except MeshLoadError:  # the child died building it: the mesh is read all the same
+            log.debug("the loader's child failed to build the display of %s", name)
+            return None
+        if status != "shown" or payload is None:
+            return None
+        kind, blocks = payload
+        return kind(**{field: take(*block) for field, block in blocks})
+
+    def _hand(self, callback: Callable[[Any], None] | None, value: Any) -> None:
+        """``callback(value)`` in this thread while the child goes on; if it raises, what the
+        child sends next belongs to no one: end the child."""
+        try:
+            if callback is not None:
+                callback(value)
+        except BaseException:
+            self._restart()
+            raise
 
     def _receive(self, conn: Connection, name: str, deadline: float) -> tuple[str, Any]:
         """The child's next message, waiting in short polls so that ``cancel`` ends it."""
@@ -219,13 +220,3 @@ class IsolatedLoader:
 
     def close(self) -> None:
         self._restart()
-
-
-def _take(name: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
-    """Copy an array out of the child's shared memory block, then free the block."""
-    block = SharedMemory(name=name)
-    try:
-        return np.ndarray(shape, np.dtype(dtype), buffer=block.buf).copy()
-    finally:
-        block.close()
-        block.unlink()

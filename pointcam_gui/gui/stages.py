@@ -1,16 +1,20 @@
 """The worker's stages that need neither Qt nor the worker's state: the analysis of a part's
-views while the loader's child still welds the part, painting the display mesh, and moving the
-long-lived heap out of the collector's sight once the model is loaded. Run on the worker thread.
+views while the loader's child still welds the part, its heat while the child builds the
+display geometry, painting a display mesh in the worker itself, and moving the long-lived heap
+out of the collector's sight once the model is loaded. Run on the worker thread.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import trimesh
+
     from pointcam_gui.core.analysis import Analysis
     from pointcam_gui.core.classifier import Classifier
     from pointcam_gui.core.prefetch import Drawn
@@ -18,14 +22,19 @@ if TYPE_CHECKING:
     from pointcam_gui.render.shading import DisplayGeometry
 
 
+class Superseded(Exception):  # noqa: N818 (a signal to stop, not an error)
+    """A newer request came while this one was being worked on; the window would drop it."""
+
+
 class EarlyAnalysis:
-    """The analysis of a part's views, run while the loader's child still welds the part."""
+    """The analysis of a part's views, run while the loader's child still welds the part; then
+    its heat on the welded part, painted while the child builds the display geometry."""
 
     def __init__(self, request: AnalysisRequest, classifier: Classifier,
-                 say: Callable[[str], None]) -> None:
-        self.request, self.classifier, self.say = request, classifier, say
+                 say: Callable[[str], None], stale: Callable[[], bool] = lambda: False) -> None:
+        self.request, self.classifier, self.say, self.stale = request, classifier, say, stale
         self.analysis: Analysis | None = None
-        self.spent_ms = 0.0
+        self.spent_ms = 0.0  # in this thread, while the child read: not part of the load time
 
     def __call__(self, drawn: Drawn) -> None:
         t0, request = time.perf_counter(), self.request
@@ -38,6 +47,27 @@ class EarlyAnalysis:
         unfamiliar = " · unfamiliar" if a.unfamiliar else ""
         self.say(f"{name}: {a.predicted_name} ({p:.1f} %){unfamiliar} — preparing the display…")
         self.spent_ms = (time.perf_counter() - t0) * 1000
+
+    def paint(self, mesh: trimesh.Trimesh) -> None:
+        """The heat per display vertex of the welded ``mesh`` (the loader's ``on_mesh``)."""
+        if self.analysis is None:
+            return
+        if self.stale():  # seconds for a big part, for a result the window drops
+            raise Superseded
+        t0 = time.perf_counter()
+        self.analysis = replace(self.analysis, part=mesh).painted()
+        self.spent_ms += (time.perf_counter() - t0) * 1000
+
+
+def display_of(part: trimesh.Trimesh) -> DisplayGeometry:
+    """What the viewport draws for a welded part, built in the loader's child
+    (``IsolatedLoader(display=...)``): the part refined for display as ``Analysis.display_mesh``
+    refines it, split at its creases. Importing the renderer only here keeps the window's start
+    light; the child imports it once."""
+    from pointcam_gui.core.refine import refine_for_display
+    from pointcam_gui.render.shading import split_sharp_edges
+
+    return split_sharp_edges(refine_for_display(part))
 
 
 def paint(analysis: Analysis) -> DisplayGeometry:

@@ -4,7 +4,8 @@ The GUI thread (``service``) captures a frozen request with an id and hands it o
 queued signal; the worker has the part parsed in a child process (``core.isolated_load``: a
 crash or a hang in a parser costs one file, and a request that makes the loading one stale
 kills the child at once), runs the model on the views the child draws while it still welds the
-part (``stages``), paints, and sends back the frozen Analysis. Requests that became stale while
+part (``stages``), paints the heat while the child splits the display mesh at its creases, and
+sends back the frozen Analysis. Requests that became stale while
 waiting in the queue are skipped, and so is the painting of a part superseded while it was
 analysed; the window drops stale results (napari's slicer does the same). The worker never
 touches widgets or the plotter.
@@ -25,7 +26,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.isolated_load import IsolatedLoader, LoadCancelledError
 from pointcam_gui.gui.requests import AnalysisRequest, AnalysisResult, ModelInfo
-from pointcam_gui.gui.stages import EarlyAnalysis, freeze_once, paint
+from pointcam_gui.gui.stages import EarlyAnalysis, Superseded, display_of, freeze_once, paint
 
 if TYPE_CHECKING:
     from pointcam_gui.core.analysis import Analysis
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 KEEP_ANALYSES = 6  # recent analyses of the current part kept on the worker (methods, contrasts)
 KEEP_AHEAD = 2  # parts of the part list analysed ahead, kept until they are shown
-
-
-class Superseded(Exception):  # noqa: N818 (a signal to stop, not an error)
-    """A newer request came while this one was being worked on; the window would drop it."""
 
 
 class AnalysisWorker(QObject):
@@ -56,15 +53,16 @@ class AnalysisWorker(QObject):
                  loader: IsolatedLoader | None = None) -> None:
         super().__init__()
         self.weights = weights
-        self.loader = loader or IsolatedLoader()
+        self.loader = loader or IsolatedLoader(display=display_of)
         self.loading: AnalysisRequest | None = None  # the request whose part is being read
         self._classifier: Classifier | None = None
         self._device_choice: str | None = None
         self.latest_id = 0  # written by the GUI thread; an int store is atomic under the GIL
         self.latest_compare_id = 0  # the same for the compare pane's requests
-        # The last part read and its recent analyses: switching the method or the contrast of
-        # the part on screen, or switching back, neither reads the file again nor recomputes.
-        self._mesh: tuple[tuple[str, int, int], Any] | None = None
+        # The last part read (with its display geometry, once built) and its recent analyses:
+        # switching the method or the contrast of the part on screen, or switching back,
+        # neither reads the file again nor recomputes.
+        self._mesh: tuple[tuple[str, int, int], Any, DisplayGeometry | None] | None = None
         self._analyses: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
         self.latest_ahead_id = 0  # analysing ahead is its own lane, staled by main requests
         # parts analysed ahead: key -> (mesh, analysis, crease-split geometry)
@@ -136,11 +134,10 @@ class AnalysisWorker(QObject):
         if request.ahead:
             return self._analyse_ahead(request, key, file_key, classifier)
         load_ms = 0.0
-        geometry = None
         analysis = self._analyses.get(key)
         if analysis is None and key in self._ahead:  # analysed ahead: now it is the one shown
-            mesh, analysis, geometry = self._ahead.pop(key)
-            self._mesh = (file_key, mesh)
+            mesh, analysis, ahead_geometry = self._ahead.pop(key)
+            self._mesh = (file_key, mesh, ahead_geometry)
             self._analyses.clear()
             self.released.emit()
         if analysis is None and (self._mesh is None or self._mesh[0] != file_key):
@@ -152,9 +149,9 @@ class AnalysisWorker(QObject):
             self.released.emit()
             self.progress.emit(request.id, f"Loading {name}…")
             t0 = time.perf_counter()
-            mesh, analysis, spent_ms = self._read_analysed(
+            mesh, analysis, spent_ms, shown = self._read_analysed(
                 request, classifier, lambda text: self.progress.emit(request.id, text))
-            self._mesh = (file_key, mesh)
+            self._mesh = (file_key, mesh, shown)
             load_ms = (time.perf_counter() - t0) * 1000.0 - spent_ms
         if analysis is None:
             assert self._mesh is not None
@@ -165,11 +162,17 @@ class AnalysisWorker(QObject):
         target = analysis.predicted
         if request.target is not None:
             target = classifier.class_index(request.target)
-        # Crease splitting is pure numpy: done here, the GUI thread only copies arrays into VTK.
+        # Crease splitting is pure numpy: done here (or in the loader's child), the GUI thread
+        # only copies arrays into VTK. One part's geometry serves all its analyses.
+        assert self._mesh is not None
+        geometry = self._mesh[2]
+        if self.stale(request):  # seconds for a big part, for a result the window drops
+            raise Superseded
         if geometry is None:
-            if self.stale(request):  # seconds for a big part, for a result the window drops
-                raise Superseded
             geometry = paint(analysis)
+            self._mesh = (*self._mesh[:2], geometry)
+        else:
+            analysis.painted()  # the heat, if the child's display came before it was painted
         return AnalysisResult(request, analysis, target, geometry, load_ms)
 
     def _analyse_ahead(self, request: AnalysisRequest, key: tuple[object, ...],
@@ -178,11 +181,13 @@ class AnalysisWorker(QObject):
         """The part list's next part, kept here (with its mesh) until it is shown."""
         if key not in self._ahead:
             t0 = time.perf_counter()
-            mesh, early, _ = self._read_analysed(request, classifier, lambda _: None)
+            mesh, early, _, shown = self._read_analysed(request, classifier, lambda _: None)
             analysis = early if early is not None else classifier.analyse(
                 mesh, request.seed, source=request.path, method=request.method,
                 contrast=request.contrast)
-            self._ahead[key] = (mesh, analysis, paint(analysis))
+            self._ahead[key] = (mesh, analysis,
+                                paint(analysis) if shown is None else shown)
+            analysis.painted()
             while len(self._ahead) > KEEP_AHEAD:
                 self._ahead.popitem(last=False)
                 self.released.emit()
@@ -205,19 +210,24 @@ class AnalysisWorker(QObject):
             self.coarse_ready.emit(request.id, self._coarse[1])
 
     def _read_analysed(self, request: AnalysisRequest, classifier: Classifier,
-                       say: Callable[[str], None]) -> tuple[Any, Analysis | None, float]:
-        """The part, parsed in the loader's child process (the GUI thread may cancel it), and
-        its analysis, run on the views the child draws before it welds the part, with the
-        milliseconds that analysis took."""
-        early = EarlyAnalysis(request, classifier, say)
+                       say: Callable[[str], None]
+                       ) -> tuple[Any, Analysis | None, float, DisplayGeometry | None]:
+        """The part, parsed in the loader's child process (the GUI thread may cancel it); its
+        analysis, run on the views the child draws before it welds the part, and painted
+        while the child builds the display geometry; the milliseconds spent here meanwhile;
+        and that geometry (None where the child could not build it)."""
+        early = EarlyAnalysis(request, classifier, say, lambda: self.stale(request))
         self.loading = request
         try:
-            mesh = self.loader.load(request.path,
-                                    classifier.views_key(request.seed, request.method), early)
+            loaded = self.loader.read(request.path,
+                                      classifier.views_key(request.seed, request.method), early,
+                                      early.paint)
         finally:
             self.loading = None
-        analysis = None if early.analysis is None else replace(early.analysis, part=mesh)
-        return mesh, analysis, early.spent_ms
+        analysis = early.analysis
+        if analysis is not None and analysis.part is not loaded.mesh:  # not painted yet
+            analysis = replace(analysis, part=loaded.mesh)
+        return loaded.mesh, analysis, early.spent_ms, loaded.shown
 
     def _remember(self, key: tuple[object, ...], analysis: Analysis) -> None:
         self._analyses[key] = analysis

@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -129,5 +130,46 @@ def test_a_prefetched_read_is_taken_over_and_a_stale_one_is_dropped(
         loader.prefetch(files["part"], key)  # then another part is wanted instead
         assert len(loader.load(other).faces) == 80  # not the box the prefetch would answer
         assert len(loader.load(files["part"]).faces) == 12
+    finally:
+        loader.close()
+
+
+def _outline(mesh: trimesh.Trimesh) -> _Outline:
+    """A display function: a dataclass of arrays made from the mesh, or a bug for 'bug' parts."""
+    if len(mesh.faces) != 12:
+        raise RuntimeError("a display bug")
+    return _Outline(np.asarray(mesh.vertices).max(axis=0), np.asarray(mesh.faces)[::-1].copy())
+
+
+@dataclass(frozen=True)
+class _Outline:
+    corner: np.ndarray
+    faces: np.ndarray
+
+
+def test_the_display_is_built_in_the_child_while_the_caller_has_the_mesh(
+        files: dict[str, Path], tmp_path: Path) -> None:
+    seen: list[trimesh.Trimesh] = []
+    loader = IsolatedLoader(_hostile_load, timeout_s=30.0, display=_outline)
+    try:
+        loaded = loader.read(files["part"], on_mesh=seen.append)
+        assert seen == [loaded.mesh]  # handed over before the display came
+        expected = _outline(load_mesh(files["part"]))
+        assert isinstance(loaded.shown, _Outline)
+        np.testing.assert_array_equal(loaded.shown.corner, expected.corner)
+        np.testing.assert_array_equal(loaded.shown.faces, expected.faces)
+        assert loaded.shown.faces.dtype == expected.faces.dtype
+        # a display that fails leaves the caller to build it; the part is read all the same
+        other = tmp_path / "ico.stl"
+        trimesh.creation.icosphere(1).export(other)
+        failed = loader.read(other)
+        assert failed.shown is None and len(failed.mesh.faces) == 80
+
+        def refuse(mesh: trimesh.Trimesh) -> None:
+            raise KeyboardInterrupt  # e.g. the request went stale: the child's work is dropped
+
+        with pytest.raises(KeyboardInterrupt):
+            loader.read(files["part"], on_mesh=refuse)
+        assert loader.read(files["part"]).shown is not None  # the next read is whole
     finally:
         loader.close()

@@ -42,12 +42,25 @@ def test_file_open_menu_analyses_the_part_and_panel_names_the_prediction(
 
 
 def test_the_viewer_analyses_the_views_drawn_while_the_part_loads(
-        qtbot, window: MainWindow, parts: dict[str, Path]) -> None:
+        qtbot, window: MainWindow, parts: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The loader's child draws the views before it welds the part, and the model runs on them
-    meanwhile: the same analysis as the core's of the welded part, now with that part."""
+    meanwhile: the same analysis as the core's of the welded part, now with that part. The
+    child then builds the display geometry while the worker paints the heat: the same geometry
+    as the worker's own crease splitting of the display mesh."""
     from pointcam_gui.core import Classifier, load_mesh
+    from pointcam_gui.gui import worker
+    from pointcam_gui.render.shading import split_sharp_edges
 
-    analysis = open_and_wait(qtbot, window, parts["washer"]).analysis
+    def not_here(analysis):  # type: ignore[no-untyped-def]
+        raise AssertionError("the worker split the creases itself")
+
+    monkeypatch.setattr(worker, "paint", not_here)
+    result = open_and_wait(qtbot, window, parts["washer"])
+    analysis = result.analysis
+    built_here = split_sharp_edges(analysis.display_mesh)
+    for field in ("vertices", "faces", "normals", "source"):
+        np.testing.assert_array_equal(getattr(result.geometry, field), getattr(built_here, field))
     clf = Classifier.load(window.service.worker.weights, device="cpu")
     direct = clf.analyse(load_mesh(parts["washer"]))
     np.testing.assert_array_equal(analysis.probabilities, direct.probabilities)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from pointcam_gui.core.analysis import Analysis
 from pointcam_gui.core.checkpoint import read_metadata
 from pointcam_gui.core.prefetch import views_key
-from pointcam_gui.gui import stages, worker
+from pointcam_gui.gui import stages
 from pointcam_gui.gui.main_window import MainWindow
 from tests.gui.conftest import RESULT_TIMEOUT_MS, open_and_wait
 
@@ -37,26 +38,28 @@ def test_a_part_superseded_before_it_is_painted_is_not_painted(
         qtbot, window: MainWindow, parts: dict[str, Path],
         monkeypatch: pytest.MonkeyPatch) -> None:
     w = window.service.worker
-    painted: list[str] = []
-    real_paint, real_early = worker.paint, stages.EarlyAnalysis.__call__
+    painted: set[str] = set()
+    analysed: list[str] = []
+    real_painted, real_early = Analysis.painted, stages.EarlyAnalysis.__call__
 
     def paint(analysis):  # type: ignore[no-untyped-def]
-        painted.append(Path(analysis.source).name)
-        return real_paint(analysis)
+        painted.add(Path(analysis.source).name)
+        return real_painted(analysis)
 
     def early(self, drawn):  # type: ignore[no-untyped-def]
         real_early(self, drawn)
-        if Path(self.request.path).name == "box.stl":  # another part asked for meanwhile
+        analysed.append(Path(self.request.path).name)
+        if analysed[-1] == "box.stl":  # another part asked for meanwhile
             w.latest_id = self.request.id + 1
 
-    monkeypatch.setattr(worker, "paint", paint)
+    monkeypatch.setattr(Analysis, "painted", paint)
     monkeypatch.setattr(stages.EarlyAnalysis, "__call__", early)
     window.service.forget()
     window.open_path(parts["box"])
-    qtbot.waitUntil(lambda: "box.stl" in repr(w._mesh), timeout=RESULT_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "box.stl" in analysed, timeout=RESULT_TIMEOUT_MS)
     shown = open_and_wait(qtbot, window, parts["torus"])
     assert Path(shown.request.path).name == "torus.stl"
-    assert painted == ["torus.stl"]  # the box was analysed, then dropped unpainted
+    assert painted == {"torus.stl"}  # the box was analysed, then dropped unpainted
     assert re.search(r"torus\.stl", window.windowTitle())
 
 

@@ -1,0 +1,94 @@
+"""The loader's child process: one part at a time read, its views drawn, welded, and (when
+asked) its display built; the arrays handed to the parent in shared memory (``share`` here,
+``take`` there: one copy out, no pickling of big arrays). ``isolated_load`` runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from multiprocessing.connection import Connection
+from multiprocessing.shared_memory import SharedMemory
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pointcam_gui.core.errors import reading_failure
+
+if TYPE_CHECKING:
+    import trimesh
+
+
+def serve(conn: Connection, load: Callable[..., trimesh.Trimesh],
+          display: Callable[[trimesh.Trimesh], Any] | None = None) -> None:
+    """The child's loop: a path (and what views to draw, or None) in; the views, when asked,
+    then shared-memory names of the mesh (or a one-line error) out; with ``display``, then
+    its result's arrays (or None if it failed: the parent builds it itself)."""
+    logging.getLogger("trimesh").setLevel(logging.ERROR)
+    while True:
+        try:
+            path, views = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if views is None:
+                mesh = load(path, welded=True)
+            else:  # the views first, from the unwelded read; the weld only the display needs
+                from pointcam_gui.core.prefetch import views_of
+                from pointcam_gui.core.welding import welded
+
+                t0 = time.perf_counter()
+                mesh = load(path, welded=False)
+                load_ms = (time.perf_counter() - t0) * 1000
+                conn.send(("views", views_of(mesh, Path(path).name, views, load_ms)))
+                mesh = welded(mesh)
+            conn.send(("ok", share((mesh.vertices, mesh.faces), (np.float64, np.int64))))
+        except Exception as exc:  # the part's reason, or a parser's bug: one line either way
+            conn.send(("error", str(reading_failure(Path(path).name, exc))))
+            continue
+        if display is not None:
+            conn.send(("shown", _display_blocks(display, mesh)))
+
+
+def _display_blocks(display: Callable[[trimesh.Trimesh], Any], mesh: trimesh.Trimesh
+           ) -> tuple[type, list[tuple[str, Any]]] | None:
+    """``display(mesh)``'s class and its fields, arrays in shared memory; None if it fails."""
+    try:
+        made = display(mesh)
+        names = [f.name for f in fields(made)]
+        values = [getattr(made, name) for name in names]
+        return type(made), list(zip(names, share(values, [None] * len(values)), strict=True))
+    except Exception:  # the parent builds it itself, and reports what goes wrong
+        return None
+
+
+def share(arrays: Sequence[Any], dtypes: Sequence[Any]) -> list[tuple[str, tuple[int, ...], str]]:
+    """Each array copied into a new shared memory block (in ``dtypes``; None keeps its own):
+    the blocks' names, shapes and dtypes, for ``take``."""
+    blocks = []
+    for values, dtype in zip(arrays, dtypes, strict=True):
+        array = np.ascontiguousarray(values, dtype)
+        block = SharedMemory(create=True, size=max(array.nbytes, 1))
+        np.ndarray(array.shape, array.dtype, buffer=block.buf)[...] = array
+        blocks.append((block.name, array.shape, array.dtype.str))
+        block.close()
+    return blocks
+
+
+def load_part(path: str, welded: bool = True) -> trimesh.Trimesh:
+    from pointcam_gui.core.mesh_io import load_mesh
+
+    return load_mesh(path, welded=welded)
+
+
+def take(name: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """Copy an array out of the child's shared memory block, then free the block."""
+    block = SharedMemory(name=name)
+    try:
+        return np.ndarray(shape, np.dtype(dtype), buffer=block.buf).copy()
+    finally:
+        block.close()
+        block.unlink()
