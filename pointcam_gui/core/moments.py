@@ -12,27 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from pointcam_gui.core.blocks import blockwise
+from pointcam_gui.core.triangles import triangle_areas
 
 MOMENT_BLOCK = 1 << 14  # triangles per block of the moments
 _PAIRS = ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))  # i <= j of the third moment
-
-
-def triangle_areas(triangles: np.ndarray) -> np.ndarray:
-    """(T,) areas of (T, 3, 3) triangles; the cross product written per coordinate, without
-    ``np.cross``'s axis juggling, in blocks on the machine's cores."""
-    out = np.empty(len(triangles))
-
-    def block(rows: slice) -> None:
-        t = triangles[rows]
-        ab = t[:, 1] - t[:, 0]
-        ac = t[:, 2] - t[:, 0]
-        x = ab[:, 1] * ac[:, 2] - ab[:, 2] * ac[:, 1]
-        y = ab[:, 2] * ac[:, 0] - ab[:, 0] * ac[:, 2]
-        z = ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0]
-        out[rows] = 0.5 * np.sqrt(x * x + y * y + z * z)
-
-    blockwise(block, len(triangles))
-    return out
 
 
 @dataclass(frozen=True)

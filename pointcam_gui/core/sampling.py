@@ -17,8 +17,9 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core.blocks import blockwise
-from pointcam_gui.core.moments import SurfaceMoments, triangle_areas
+from pointcam_gui.core.moments import SurfaceMoments
 from pointcam_gui.core.pose import placement, pose_frames
+from pointcam_gui.core.triangles import triangle_areas
 
 NORMALIZATIONS: tuple[str, ...] = ("pca_unit_sphere", "bbox_center_unit_sphere")
 NORMALIZATION = NORMALIZATIONS[0]

@@ -1,9 +1,9 @@
 """A triangle set made one clean mesh: vertices welded, degenerate and repeated faces dropped.
 
 Welding keeps trimesh's semantics (vertices equal on a 1e-8 grid become one, in order of first
-appearance) and its degeneracy test (a triangle whose longest edge or whose height over it is
-under 1e-8), without its sorts: rows are grouped by hashing (``grouping``). Faces are compared
-the same way.
+appearance) and its degeneracy test (``triangles``: a triangle whose longest edge or whose height
+over it is under 1e-8), without its sorts: rows are grouped by hashing (``grouping``). Faces are
+compared the same way.
 
 Only the display needs every shared vertex found; sampling and the surface moments need the
 triangles, and the placement in the unit sphere needs each distinct corner once or a few times.
@@ -19,10 +19,10 @@ import trimesh
 
 from pointcam_gui.core.blocks import blockwise
 from pointcam_gui.core.grouping import HASH_FROM, first_of_each, group_codes, row_keys
+from pointcam_gui.core.triangles import TOLERANCE, cross_rows, nondegenerate, tall_rows
 
 UNWELDED = "unwelded"  # the metadata flag of a mesh from ``fuse``: ``welded`` finishes it
 
-TOLERANCE = 1e-8  # trimesh's tol.merge
 _SLOT_BLOCK, _SLOT_BITS = 1 << 16, 17  # fuse: rows per block, and its hash table's slots (log2)
 
 
@@ -85,7 +85,8 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         t = triangles[rows]
         ab = (t[:, 1] - t[:, 0]).T  # (3, m) rows, as edge_vectors gives them
         ac = (t[:, 2] - t[:, 0]).T
-        tall[rows] = _tall(ab, ac, _cross(ab, ac, np.empty_like(ab)))  # equal corners: no height
+        # equal corners: no height
+        tall[rows] = tall_rows(ab, ac, cross_rows(ab, ac, np.empty_like(ab)))
         corners = slice(3 * rows.start, 3 * rows.stop)
         np.add(t.reshape(-1, 3), 0.0, out=exact[corners].view(np.float64))
         k = keys[corners] = row_keys(exact[corners])
@@ -197,55 +198,3 @@ def _grid_groups(vertices: np.ndarray, soup: bool) -> tuple[np.ndarray, np.ndarr
 
     blockwise(rounded, len(vertices))
     return first_of_each(grid, mostly_distinct=True)
-
-
-def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """(m,) bool: faces whose longest edge and whose height over it both exceed the tolerance
-    (trimesh's ``triangles.nondegenerate``); a face with a repeated vertex has no height.
-    Written per coordinate, in place where it can be: a third of the time of ``np.cross``."""
-    columns = np.ascontiguousarray(np.asarray(vertices).T)
-    keep = np.empty(len(faces), dtype=bool)
-
-    def block(rows: slice) -> None:  # in blocks on the machine's cores
-        f = faces[rows]
-        keep[rows] = ((f[:, 0] != f[:, 1]) & (f[:, 1] != f[:, 2]) & (f[:, 0] != f[:, 2])
-                      & _tall(*_edges(columns, f)))
-
-    blockwise(block, len(faces))
-    return keep
-
-
-def _tall(ab: np.ndarray, ac: np.ndarray, cross: np.ndarray) -> np.ndarray:
-    """``nondegenerate``'s test on edges ab, ac and their cross product as (3, m) rows (``ac``
-    is overwritten)."""
-    twice_area = np.sqrt(np.einsum("ij,ij->j", cross, cross))
-    longest = np.maximum(np.einsum("ij,ij->j", ab, ab), np.einsum("ij,ij->j", ac, ac))
-    ac -= ab  # now bc
-    longest = np.sqrt(np.maximum(longest, np.einsum("ij,ij->j", ac, ac)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        height = np.where(longest > 0, twice_area / longest, 0.0)
-    return (longest > TOLERANCE) & (height > TOLERANCE)
-
-
-def edge_vectors(vertices: np.ndarray, faces: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each face's edges from its first corner, ab and ac, and their cross product, as (3, m)
-    coordinate rows: written per coordinate, in place where it can be, and gathered with
-    np.take (twice as fast as indexing rows, and it lets go of the GIL)."""
-    return _edges(np.ascontiguousarray(np.asarray(vertices).T), faces)
-
-
-def _edges(columns: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``edge_vectors`` from the vertices as (3, n) coordinate rows, in their own precision."""
-    a, ab, ac = (np.take(columns, faces[:, i], axis=1) for i in range(3))
-    ab -= a
-    ac -= a
-    return ab, ac, _cross(ab, ac, out=a)  # a is not needed any more
-
-
-def _cross(ab: np.ndarray, ac: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """The cross product of (3, m) coordinate rows, written into ``out``."""
-    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
-        np.multiply(ab[j], ac[k], out=out[i])
-        out[i] -= ab[k] * ac[j]
-    return out

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import trimesh
 
-from pointcam_gui.core.moments import triangle_areas
+from pointcam_gui.core.triangles import triangle_areas
 from pointcam_gui.render.shading import DisplayGeometry, split_sharp_edges
 
 LOD_FROM_FACES = 150_000  # under llvmpipe a frame of this many faces takes ~100 ms

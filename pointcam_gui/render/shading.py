@@ -16,7 +16,7 @@ import trimesh
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from pointcam_gui.core.welding import edge_vectors
+from pointcam_gui.core.triangles import edge_vectors
 
 CREASE_ANGLE_DEG = 35.0
 
@@ -102,7 +102,7 @@ def _fans(corner_vertex: np.ndarray, first: np.ndarray, second: np.ndarray
 
 def _face_normals(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Area-weighted normals (half the cross product) as (3, F) columns and unit normals
-    (zero where degenerate) as (F, 3) rows, from ``core.welding.edge_vectors``."""
+    (zero where degenerate) as (F, 3) rows, from ``core.triangles.edge_vectors``."""
     _, _, cross = edge_vectors(np.asarray(vertices, dtype=np.float64), faces)
     length = np.sqrt(np.einsum("ij,ij->j", cross, cross))
     unit = np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)

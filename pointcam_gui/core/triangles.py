@@ -1,0 +1,82 @@
+"""Per-triangle geometry, written per coordinate on (3, m) rows and in blocks on the machine's
+cores: edge vectors and cross products, areas, and trimesh's degeneracy test. The weld, the
+sampling, the moments and the display's normals all build on these.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pointcam_gui.core.blocks import blockwise
+
+TOLERANCE = 1e-8  # trimesh's tol.merge: shorter edges and lower triangles are degenerate
+
+
+def triangle_areas(triangles: np.ndarray) -> np.ndarray:
+    """(T,) areas of (T, 3, 3) triangles; the cross product written per coordinate, without
+    ``np.cross``'s axis juggling, in blocks on the machine's cores."""
+    out = np.empty(len(triangles))
+
+    def block(rows: slice) -> None:
+        t = triangles[rows]
+        ab = t[:, 1] - t[:, 0]
+        ac = t[:, 2] - t[:, 0]
+        x = ab[:, 1] * ac[:, 2] - ab[:, 2] * ac[:, 1]
+        y = ab[:, 2] * ac[:, 0] - ab[:, 0] * ac[:, 2]
+        z = ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0]
+        out[rows] = 0.5 * np.sqrt(x * x + y * y + z * z)
+
+    blockwise(block, len(triangles))
+    return out
+
+
+def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """(m,) bool: faces whose longest edge and whose height over it both exceed the tolerance
+    (trimesh's ``triangles.nondegenerate``); a face with a repeated vertex has no height.
+    Written per coordinate, in place where it can be: a third of the time of ``np.cross``."""
+    columns = np.ascontiguousarray(np.asarray(vertices).T)
+    keep = np.empty(len(faces), dtype=bool)
+
+    def block(rows: slice) -> None:  # in blocks on the machine's cores
+        f = faces[rows]
+        keep[rows] = ((f[:, 0] != f[:, 1]) & (f[:, 1] != f[:, 2]) & (f[:, 0] != f[:, 2])
+                      & tall_rows(*_edges(columns, f)))
+
+    blockwise(block, len(faces))
+    return keep
+
+
+def tall_rows(ab: np.ndarray, ac: np.ndarray, cross: np.ndarray) -> np.ndarray:
+    """``nondegenerate``'s test on edges ab, ac and their cross product as (3, m) rows (``ac``
+    is overwritten)."""
+    twice_area = np.sqrt(np.einsum("ij,ij->j", cross, cross))
+    longest = np.maximum(np.einsum("ij,ij->j", ab, ab), np.einsum("ij,ij->j", ac, ac))
+    ac -= ab  # now bc
+    longest = np.sqrt(np.maximum(longest, np.einsum("ij,ij->j", ac, ac)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        height = np.where(longest > 0, twice_area / longest, 0.0)
+    return (longest > TOLERANCE) & (height > TOLERANCE)
+
+
+def edge_vectors(vertices: np.ndarray, faces: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each face's edges from its first corner, ab and ac, and their cross product, as (3, m)
+    coordinate rows: written per coordinate, in place where it can be, and gathered with
+    np.take (twice as fast as indexing rows, and it lets go of the GIL)."""
+    return _edges(np.ascontiguousarray(np.asarray(vertices).T), faces)
+
+
+def _edges(columns: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``edge_vectors`` from the vertices as (3, n) coordinate rows, in their own precision."""
+    a, ab, ac = (np.take(columns, faces[:, i], axis=1) for i in range(3))
+    ab -= a
+    ac -= a
+    return ab, ac, cross_rows(ab, ac, out=a)  # a is not needed any more
+
+
+def cross_rows(ab: np.ndarray, ac: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The cross product of (3, m) coordinate rows, written into ``out``."""
+    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+        np.multiply(ab[j], ac[k], out=out[i])
+        out[i] -= ab[k] * ac[j]
+    return out
