@@ -9,6 +9,7 @@ computes it and the GUI thread only copies arrays into VTK.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,10 +50,15 @@ def split_sharp_edges(mesh: trimesh.Trimesh,
     if n_faces == 0:
         empty = np.zeros((0, 3), np.float32)
         return DisplayGeometry(empty, faces, empty, np.zeros(0, np.int64))
-    weights, unit = _face_normals(vertices, faces)  # area-weighted (3, F), unit (F, 3)
-    # Corners (face f, slot k) are graph nodes 3f+k. Two faces meeting at a smooth edge join
-    # their corners at both ends of that edge; every connected set of corners is one vertex.
-    first, second = _shared_edges(faces, len(vertices))  # half-edges 3f+k: slot k -> k+1
+    # The normals on a second thread while the edges are sorted: both are numpy that lets go
+    # of the GIL (5M faces: 1.1-1.4 s against 1.7-2.1 s one after the other, measured).
+    with ThreadPoolExecutor(1, thread_name_prefix="pointcam-normals") as pool:
+        normals_ahead = pool.submit(_face_normals, vertices, faces)
+        # Corners (face f, slot k) are graph nodes 3f+k. Two faces meeting at a smooth edge
+        # join their corners at both ends of that edge; every connected set of corners is one
+        # vertex.
+        first, second = _shared_edges(faces, len(vertices))  # half-edges 3f+k: slot k -> k+1
+        weights, unit = normals_ahead.result()  # area-weighted (3, F), unit (F, 3)
     face_a, face_b = first // 3, second // 3
     # np.take, not unit[face_a]: numpy's fancy indexing of rows holds the GIL (0.9 s at 15M
     # rows, measured), np.take lets go of it and is three times faster
