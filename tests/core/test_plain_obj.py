@@ -59,6 +59,8 @@ def test_lines_that_name_parts_comments_and_blank_lines_are_skipped(tmp_path: Pa
     TRIANGLE + "f -3 -2 -1\n",  # relative indices
     TRIANGLE + "f 1 2 4\n",  # an index past the end
     TRIANGLE + "f 1.5 2 3\n",
+    TRIANGLE + "f 1.0 2 3\n",  # trimesh's reader refuses indices that are not integers
+    TRIANGLE + "f 1 2 3\nv 1 1 0\nf 1 2 1e0\n",  # the same where vertices follow faces
     TRIANGLE + "f 1 2\n",
     "v 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n",  # two coordinates
     "v nan 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n",
@@ -67,8 +69,8 @@ def test_lines_that_name_parts_comments_and_blank_lines_are_skipped(tmp_path: Pa
     TRIANGLE,  # no faces
     "",
 ], ids=["polygon", "slashes", "normals", "relative", "past-end", "fraction",
-        "short-face", "two-coordinates", "nan", "trailing-blank", "trailing-comment",
-        "no-faces", "empty"])
+        "float-index", "float-index-mixed", "short-face", "two-coordinates", "nan",
+        "trailing-blank", "trailing-comment", "no-faces", "empty"])
 def test_anything_beyond_plain_v_and_f_is_left_to_trimesh(tmp_path: Path, text: str) -> None:
     path = tmp_path / "part.obj"
     path.write_text(text)
@@ -94,3 +96,30 @@ def test_a_block_of_comments_only_adds_nothing_and_declines_nothing(tmp_path: Pa
     vertices, faces = plain_obj.read_plain_obj(path) or (None, None)
     np.testing.assert_array_equal(vertices, [[0, 0, 0], [1, 0, 0], [0, 1, 0]])
     np.testing.assert_array_equal(faces, [[0, 1, 2]])
+
+
+@pytest.mark.parametrize(("text", "faces"), [
+    (TRIANGLE + "f 1 2 3\nv 1 1 0\nf 2 4 3\n", [[0, 1, 2], [1, 3, 2]]),  # a vertex after faces
+    ("# faces first\nf 1 2 3\n" + TRIANGLE, [[0, 1, 2]]),
+], ids=["vertex-after-faces", "faces-first"])
+def test_vertices_and_faces_in_any_order_or_number_form_read_alike(
+        tmp_path: Path, text: str, faces: list[list[int]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most files list every vertex, then every face: those sections are parsed apart, faces
+    as integers; anything else takes the mixed parse, with the same answer as trimesh's."""
+    path = tmp_path / "part.obj"
+    path.write_text(text * 30)  # several blocks
+    vertices, read = plain_obj.read_plain_obj(path) or (None, None)
+    assert vertices is not None and read is not None
+    np.testing.assert_array_equal(read[:len(faces)], faces)
+    fast = load_mesh(path)
+    monkeypatch.setattr(mesh_io, "read_plain_obj", lambda p: None)  # what load_mesh calls
+    careful = load_mesh(path)
+    np.testing.assert_array_equal(fast.vertices, careful.vertices)
+    np.testing.assert_array_equal(fast.faces, careful.faces)
+
+
+def test_an_index_beyond_any_integer_is_declined(tmp_path: Path) -> None:
+    path = tmp_path / "huge.obj"
+    path.write_text(TRIANGLE + "f 1 2 99999999999999999999999\n")
+    assert plain_obj.read_plain_obj(path) is None
