@@ -61,8 +61,34 @@ def seeds() -> dict[str, bytes]:
             data = mesh.export(file_type=kind, **options)
             if isinstance(data, dict):  # glTF as several files: the embedded one is wanted
                 data = data["model.gltf"]
-            out[f"{path.stem}{suffix}"] = data.encode() if isinstance(data, str) else data
+            data = data.encode() if isinstance(data, str) else data
+            out[f"{path.stem}{suffix}"] = _reproducible_3mf(data) if suffix == ".3mf" else data
     return out
+
+
+def _reproducible_3mf(data: bytes) -> bytes:
+    """A 3MF (zip) export made the same on every run: trimesh writes random UUIDs into the model
+    and the time of the export into the zip, and splices of it would make a seed's inputs
+    differ from one run to the next. UUIDs are numbered, members dated 1980-01-01."""
+    import zipfile
+
+    uuids: dict[bytes, bytes] = {}
+
+    def numbered(match: re.Match[bytes]) -> bytes:
+        return uuids.setdefault(match.group(0),
+                                f"00000000-0000-4000-8000-{len(uuids):012d}".encode())
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = _UUID.sub(numbered, source.read(info))
+            target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), member,
+                            compress_type=info.compress_type)
+    return out.getvalue()
+
+
+_UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 Mutation = Callable[[bytes, np.random.Generator, dict[str, bytes]], bytes]
