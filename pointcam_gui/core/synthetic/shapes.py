@@ -207,38 +207,6 @@ def arc(radius: float, start: float, stop: float, n: int = 48,
                             c[2] + radius * np.sin(t)])
 
 
-def helix_thread(radius: float, pitch: float, length: float, depth: float,
-                 sections_per_turn: int = 24, z0: float = 0.0) -> Mesh:
-    """A helical ridge (a modelled thread) around +Z, to union onto a core of ``radius``.
-
-    ``depth`` is the ridge height; the ridge is a triangular section riding on the core surface.
-    """
-    turns = max(length / pitch, 0.25)
-    n = max(8, int(turns * sections_per_turn))
-    t = np.linspace(0, turns * 2 * np.pi, n)
-    z = z0 + t / (2 * np.pi) * pitch
-    half = 0.35 * pitch
-    # Section in the local (radial, axial) plane, swept along the helix path.
-    section = [(-depth * 0.15, -half), (depth, 0.0), (-depth * 0.15, half)]
-    rings = []
-    for (dr, dz) in section:
-        rings.append(np.column_stack([(radius + dr) * np.cos(t), (radius + dr) * np.sin(t),
-                                      z + dz]))
-    verts = np.vstack(rings)  # 3 rings of n points
-    faces = []
-    for k in range(3):
-        a, b = k * n, ((k + 1) % 3) * n
-        for i in range(n - 1):
-            faces.append([a + i, a + i + 1, b + i + 1])
-            faces.append([a + i, b + i + 1, b + i])
-    # End caps.
-    faces.append([0, n, 2 * n])
-    faces.append([n - 1, 3 * n - 1, 2 * n - 1])
-    mesh = trimesh.Trimesh(verts, np.asarray(faces), process=True)
-    trimesh.repair.fix_normals(mesh)
-    return mesh
-
-
 def chamfered_cylinder_profile(radius: float, height: float, chamfer: float,
                                bore: float = 0.0) -> list[tuple[float, float]]:
     """(r, z) profile of a cylinder with chamfered outer edges and an optional bore."""

@@ -2,7 +2,8 @@
 
 ``thread_ridge`` models the thread of the fastener family (nut bores, tapping screws);
 ``threaded_rod`` is the stud the holder families assemble with (hook shanks, U-bolts, clamp
-spindles, rod ends), drawn as a plain cosmetic thread, ring grooves or a modelled helix.
+spindles, rod ends), drawn as a plain cosmetic thread, ring grooves or a modelled helix
+(``helix_thread``, a ridge of triangular section swept along a helix).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def thread_ridge(z0: float, z1: float, pitch: float, base: Callable[[np.ndarray]
                  depth: Callable[[np.ndarray], np.ndarray], per_turn: int) -> Mesh:
     """A helical triangular ridge whose base radius and depth may vary along z.
 
-    Unlike ``shapes.helix_thread`` the ridge can follow a cone (a screw point) and run out to
+    Unlike ``helix_thread`` the ridge can follow a cone (a screw point) and run out to
     almost nothing at its ends, as rolled threads do, instead of stopping with a blunt face.
     """
     turns = max((z1 - z0) / pitch, 0.25)
@@ -73,6 +74,38 @@ def threaded_rod(radius: float, length: float, rng: np.random.Generator, section
     if style == "plain" or length < 3 * pitch:
         return core
     pitch = max(pitch, length / 40)  # a long fine thread would cost tens of thousands of faces
-    ridge = sh.helix_thread(radius - depth, pitch, length - 2 * pitch, depth,
+    ridge = helix_thread(radius - depth, pitch, length - 2 * pitch, depth,
                             sections_per_turn=min(sections, 16), z0=z0 + pitch)
     return sh.union(core, ridge)
+
+
+def helix_thread(radius: float, pitch: float, length: float, depth: float,
+                 sections_per_turn: int = 24, z0: float = 0.0) -> Mesh:
+    """A helical ridge (a modelled thread) around +Z, to union onto a core of ``radius``.
+
+    ``depth`` is the ridge height; the ridge is a triangular section riding on the core surface.
+    """
+    turns = max(length / pitch, 0.25)
+    n = max(8, int(turns * sections_per_turn))
+    t = np.linspace(0, turns * 2 * np.pi, n)
+    z = z0 + t / (2 * np.pi) * pitch
+    half = 0.35 * pitch
+    # Section in the local (radial, axial) plane, swept along the helix path.
+    section = [(-depth * 0.15, -half), (depth, 0.0), (-depth * 0.15, half)]
+    rings = []
+    for (dr, dz) in section:
+        rings.append(np.column_stack([(radius + dr) * np.cos(t), (radius + dr) * np.sin(t),
+                                      z + dz]))
+    verts = np.vstack(rings)  # 3 rings of n points
+    faces = []
+    for k in range(3):
+        a, b = k * n, ((k + 1) % 3) * n
+        for i in range(n - 1):
+            faces.append([a + i, a + i + 1, b + i + 1])
+            faces.append([a + i, b + i + 1, b + i])
+    # End caps.
+    faces.append([0, n, 2 * n])
+    faces.append([n - 1, 3 * n - 1, 2 * n - 1])
+    mesh = trimesh.Trimesh(verts, np.asarray(faces), process=True)
+    trimesh.repair.fix_normals(mesh)
+    return mesh
