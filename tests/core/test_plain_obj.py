@@ -21,6 +21,15 @@ def every_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(plain_obj, "TEXT_BLOCK", 200)  # several blocks, cut between lines
 
 
+def _loads_as_trimesh_reads_it(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """load_mesh through the shortcut gives the mesh it gives through trimesh's reader."""
+    fast = load_mesh(path)
+    monkeypatch.setattr(mesh_io, "read_plain_obj", lambda p: None)  # what load_mesh calls
+    careful = load_mesh(path)
+    np.testing.assert_array_equal(fast.vertices, careful.vertices)
+    np.testing.assert_array_equal(fast.faces, careful.faces)
+
+
 def test_a_plain_obj_loads_the_same_mesh_as_trimeshs_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -28,11 +37,7 @@ def test_a_plain_obj_loads_the_same_mesh_as_trimeshs_reader(
     wheel = trimesh.load_mesh(next(p for p in samples() if p.stem == "wheel"))
     path.write_bytes(wheel.export(file_type="obj", include_normals=False).encode())
     assert plain_obj.read_plain_obj(path) is not None
-    fast = load_mesh(path)
-    monkeypatch.setattr(mesh_io, "read_plain_obj", lambda p: None)  # what load_mesh calls
-    careful = load_mesh(path)
-    np.testing.assert_array_equal(fast.vertices, careful.vertices)
-    np.testing.assert_array_equal(fast.faces, careful.faces)
+    _loads_as_trimesh_reads_it(path, monkeypatch)
 
 
 def test_windows_line_ends_are_plain(tmp_path: Path) -> None:
@@ -112,11 +117,7 @@ def test_vertices_and_faces_in_any_order_or_number_form_read_alike(
     vertices, read = plain_obj.read_plain_obj(path) or (None, None)
     assert vertices is not None and read is not None
     np.testing.assert_array_equal(read[:len(faces)], faces)
-    fast = load_mesh(path)
-    monkeypatch.setattr(mesh_io, "read_plain_obj", lambda p: None)  # what load_mesh calls
-    careful = load_mesh(path)
-    np.testing.assert_array_equal(fast.vertices, careful.vertices)
-    np.testing.assert_array_equal(fast.faces, careful.faces)
+    _loads_as_trimesh_reads_it(path, monkeypatch)
 
 
 def test_an_index_beyond_any_integer_is_declined(tmp_path: Path) -> None:
