@@ -54,7 +54,7 @@ def serve(conn: Connection, load: Callable[..., trimesh.Trimesh],
 
 
 def _display_blocks(display: Callable[[trimesh.Trimesh], Any], mesh: trimesh.Trimesh
-           ) -> tuple[type, list[tuple[str, Any]]] | None:
+                    ) -> tuple[type, list[tuple[str, Any]]] | None:
     """``display(mesh)``'s class and its fields, arrays in shared memory; None if it fails."""
     try:
         made = display(mesh)

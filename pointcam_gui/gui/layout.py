@@ -1,4 +1,4 @@
-"""The main window's widgets and where they sit, and the hook that runs once it has painted.
+"""The main window's widgets and where they sit, and its hooks: first paint and file drops.
 
 From left to right: the part list (hidden until several parts are open), the viewport with the
 compare pane beside it in one splitter, and the side panel; the status bar below. The welcome
@@ -99,12 +99,13 @@ class FileDrops(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if isinstance(event, QDragEnterEvent):
+        # by type, not class: a drag's enter and move events are drop events too
+        if event.type() == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
             urls = event.mimeData().urls()
             if urls and urls[0].isLocalFile():
                 event.acceptProposedAction()
                 return True
-        elif isinstance(event, QDropEvent):
+        elif event.type() == QEvent.Type.Drop and isinstance(event, QDropEvent):
             paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
             if paths:
                 self._open_paths(paths)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
 from pointcam_gui.gui import dialogs
@@ -169,9 +169,17 @@ def test_dropping_a_file_on_the_window_opens_it(
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     drops = window.findChild(FileDrops)  # Qt hands it the drops a real drag brings
     assert drops is not None and window.acceptDrops()
+    sent: list[object] = []
+    window.service.submitted.connect(sent.append)
+    for passing in (QDragEnterEvent, QDragMoveEvent):  # the drag over the window opens nothing
+        drag = passing(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+        drops.eventFilter(window, drag)
+    assert sent == []
     with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
         assert drops.eventFilter(window, event)
     assert blocker.args[0].request.path == str(parts["box"])
+    assert len(sent) == 1
 
 
 def test_view_options_restyle_the_scene_without_inference(
