@@ -5,10 +5,10 @@ queued signal; the worker has the part parsed in a child process (``core.isolate
 crash or a hang in a parser costs one file, and a request that makes the loading one stale
 kills the child at once), runs the model on the views the child draws while it still welds the
 part (``stages``), paints the heat while the child splits the display mesh at its creases, and
-sends back the frozen Analysis. Requests that became stale while
-waiting in the queue are skipped, and so is the painting of a part superseded while it was
-analysed; the window drops stale results (napari's slicer does the same). The worker never
-touches widgets or the plotter.
+sends back the frozen Analysis. Requests that became stale while waiting in the queue are
+skipped, and so is the painting of a part superseded while it was analysed; the window drops
+stale results (napari's slicer does the same). The worker never touches widgets or the
+plotter.
 """
 
 from __future__ import annotations
