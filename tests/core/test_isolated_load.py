@@ -179,3 +179,12 @@ def test_the_display_is_built_in_the_child_while_the_caller_has_the_mesh(
         assert loader.read(files["part"]).shown is not None  # the next read is whole
     finally:
         loader.close()
+
+
+def _slow_display(mesh: trimesh.Trimesh) -> object:
+    """The viewer's display function, except that a box (12 faces) takes ten minutes."""
+    if len(mesh.faces) == 12:
+        time.sleep(600)
+    from pointcam_gui.gui.stages import display_of
+
+    return display_of(mesh)

@@ -13,7 +13,7 @@ import pytest
 from pointcam_gui.core.isolated_load import IsolatedLoader
 from pointcam_gui.gui import dialogs
 from pointcam_gui.gui.main_window import MainWindow
-from tests.core.test_isolated_load import _hostile_load
+from tests.core.test_isolated_load import _hostile_load, _slow_display
 from tests.gui.conftest import RESULT_TIMEOUT_MS, open_and_wait
 
 
@@ -54,3 +54,27 @@ def test_opening_a_part_while_another_hangs_shows_it_without_waiting(
         window.open_path(parts["washer"])
     assert Path(shown.args[0].request.path) == parts["washer"]
     assert time.perf_counter() - t0 < 60  # the hanging read (600 s, timeout 300 s) was killed
+
+
+def test_opening_a_part_while_another_is_prepared_for_display_shows_it_without_waiting(
+        qtbot, window: MainWindow, parts: dict[str, Path]) -> None:
+    """The loader's child builds the display after handing the part over; a part stuck there
+    is as cancellable as one stuck in its parser."""
+    worker = window.service.worker
+    usual, worker.loader = worker.loader, IsolatedLoader(timeout_s=300, display=_slow_display)
+    try:
+        window.service.forget()
+        window.open_path(parts["box"])  # its views analysed, its display never built
+        qtbot.waitUntil(lambda: "preparing the display" in window.status.message.text(),
+                        timeout=RESULT_TIMEOUT_MS)
+        qtbot.wait(500)  # the child has handed the box over and sleeps in its display
+        assert worker.loading is not None
+        t0 = time.perf_counter()
+        with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS) as shown:
+            window.open_path(parts["washer"])
+        assert Path(shown.args[0].request.path) == parts["washer"]
+        assert time.perf_counter() - t0 < 60  # the ten-minute display was not waited for
+        assert shown.args[0].geometry is not None
+    finally:
+        worker.loader.close()
+        worker.loader = usual
