@@ -31,11 +31,11 @@ _NAMING = re.compile(rb"\n(?:o|g|s|mtllib|usemtl)[ \t]")
 # to trimesh without a parse here (a 1M-face OBJ with normals wasted 2.2 s on it). Such lines
 # come in blocks as long as the v or f block, which a window lands in; the full parse still
 # declines whatever the windows miss.
-# a face whose indices are not written as plain integers (1.0, 1e0): trimesh's reader refuses it
-_NOT_INTEGER = re.compile(rb"\nf [^\n]*[.eE]")
 _FOREIGN = re.compile(rb"\n(?![vf][ \t]|[ogs][ \t]|mtllib[ \t]|usemtl[ \t]|#|[ \t]*\r?\n|$)"
                       rb"|\nf[^\n]*/")
 WINDOWS, WINDOW_BYTES = 9, 1 << 19
+# a face whose indices are not written as plain integers (1.0, 1e0): trimesh's reader refuses it
+_NOT_INTEGER = re.compile(rb"\nf [^\n]*[.eE]")
 
 
 def read_plain_obj(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
@@ -69,10 +69,10 @@ def _sections(data: bytes) -> tuple[int, np.ndarray, np.ndarray] | None:
     """Every ``v`` line before every ``f`` line, as nearly every tool writes OBJ: the vertices
     read as floats and the faces as integers, each section in blocks on the machine's cores
     (the 5.2M-face OBJ: 1.2-1.6 s against 2.2-2.6 s for the mixed parse, the same arrays).
-    None where a vertex comes after a face: the mixed parse decides."""
+    None where a vertex comes after a face, or there is none: the mixed parse decides."""
     first_face = 0 if data.startswith(b"f ") else data.find(b"\nf ") + 1
     if first_face <= 0:
-        return None  # a vertex after the first face: the key check in ``_table`` declines
+        return None  # no faces at all: the mixed parse finds nothing to show
     try:
         naming_v, _, vertices = _blocks(data, 0, first_face, np.float64, "v")
         naming_f, _, indices = _blocks(data, first_face, len(data), np.int64, "f")

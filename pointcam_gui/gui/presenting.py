@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD, method_info
-from pointcam_gui.gui import dialogs, wiring
+from pointcam_gui.gui import dialogs
 
 if TYPE_CHECKING:
     from pointcam_gui.core.analysis import Analysis
@@ -128,8 +128,7 @@ def show_analysis(window: MainWindow, result: AnalysisResult, *, keep_camera: bo
     status.set_timings({"load": result.load_ms, **a.timings_ms, "display": display_ms})
     if window.remember:
         window.settings.last_folder = str(path.parent)
-        window.settings.add_recent(path)
-        wiring.fill_recent_menu(window)
+        window.settings.add_recent(path)  # wiring refills Open Recent once the part is shown
     window.panel.faithfulness.reset(window.target)  # measures belong to their analysis
     if window.compare.isVisible():  # the pane follows the part and its probabilities
         window.compare.follow(result.request.path, window.device, a)

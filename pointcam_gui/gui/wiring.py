@@ -68,6 +68,7 @@ def connect(window: MainWindow) -> None:
     window.welcome.sample_requested.connect(window.open_path)
     fill_samples_menu(window)
     fill_recent_menu(window)
+    window.analysis_shown.connect(lambda _result: fill_recent_menu(window))  # it went first
 
 
 def fill_samples_menu(window: MainWindow) -> None:
