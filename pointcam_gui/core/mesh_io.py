@@ -19,6 +19,7 @@ import trimesh
 
 from pointcam_gui.core import step
 from pointcam_gui.core.ascii_stl import read_ascii_stl
+from pointcam_gui.core.binary_ply import read_binary_ply
 from pointcam_gui.core.binary_stl import read_binary_stl
 from pointcam_gui.core.blocks import blockwise
 from pointcam_gui.core.errors import MeshLoadError
@@ -74,7 +75,8 @@ def load_mesh(path: str | Path, *, welded: bool = True) -> trimesh.Trimesh:
         raise MeshLoadError(f"{f.name}: {what}{hint}; supported: {describe_formats()}")
     empty = (wrong_content(f, SUPPORTED_SUFFIXES)
              or f"{f.name}: no geometry found; corrupt or truncated {f.kind} file")
-    plain = _shortcut(read_plain_obj, f) if f.suffix == ".obj" else None
+    fast = {".obj": read_plain_obj, ".ply": read_binary_ply}.get(f.suffix)
+    plain = _shortcut(fast, f) if fast else None
     if f.suffix == ".stl":
         count = check_stl(f, SUPPORTED_SUFFIXES)
         plain = (read_binary_stl(f.path, count, f.name) if count is not None
@@ -116,10 +118,12 @@ def _quietly() -> Iterator[None]:
 
 def _shortcut(reader: Callable[[Path], tuple[np.ndarray, np.ndarray] | None],
               f: PartFile) -> tuple[np.ndarray, np.ndarray] | None:
-    """A fast reader's arrays, or None to take the careful path (whatever went wrong)."""
+    """A fast reader's arrays, or None to take the careful path (whatever else went wrong)."""
     try:
         with _quietly():
             return reader(f.path)
+    except MeshLoadError:  # a reason the careful path would give too, after more work
+        raise
     except Exception:  # MemoryError included: trimesh's path then says what the file is
         log.debug("the fast reader gave up on %s", f.path, exc_info=True)
         return None
