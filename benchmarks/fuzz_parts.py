@@ -33,7 +33,7 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core.errors import PointCAMError
-from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
+from pointcam_gui.core.mesh_io import load_mesh, supported_suffixes
 from pointcam_gui.resources import samples
 
 TEXT = (".obj", ".objp", ".off", ".gltf", ".stla", ".plya")  # mutated as text and as bytes
@@ -56,7 +56,7 @@ def seeds() -> dict[str, bytes]:
                                       (".gltf", "gltf", {"embed_buffers": True}),
                                       (".3mf", "3mf", {})):
             real = ALIASES.get(suffix, suffix)
-            if real not in SUPPORTED_SUFFIXES:
+            if real not in supported_suffixes():
                 continue
             data = mesh.export(file_type=kind, **options)
             if isinstance(data, dict):  # glTF as several files: the embedded one is wanted

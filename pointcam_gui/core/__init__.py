@@ -6,7 +6,8 @@ Public API::
     clf = Classifier.load()                 # the shipped model, CUDA when present
     analysis = clf.analyse(load_mesh("part.stl"))
 
-``Classifier`` is imported lazily so that loading a mesh does not pull in torch.
+``Classifier`` is imported lazily so that loading a mesh does not pull in torch, and
+``SUPPORTED_SUFFIXES`` so that reading a part by a fast reader does not pull in trimesh.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pointcam_gui.core.errors import (
     PointCAMError,
     WeightsError,
 )
-from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
+from pointcam_gui.core.mesh_io import load_mesh
 
 if TYPE_CHECKING:
     from pointcam_gui.core.classifier import Analysis, Classifier, Explanation
@@ -46,4 +47,8 @@ def __getattr__(name: str) -> Any:
         from pointcam_gui.core import classifier
 
         return getattr(classifier, name)
+    if name == "SUPPORTED_SUFFIXES":  # asks trimesh, which reading a part may not need
+        from pointcam_gui.core.mesh_io import supported_suffixes
+
+        return supported_suffixes()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

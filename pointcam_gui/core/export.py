@@ -16,13 +16,15 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import trimesh
 
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.heatmap import DEFAULT_COLORMAP, colorize
+
+if TYPE_CHECKING:
+    import trimesh
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +119,8 @@ def export_heat_mesh(
     if heat.shape != (len(mesh.vertices),):
         raise ValueError(f"heat has shape {heat.shape}, the mesh {len(mesh.vertices)} vertices")
     colours = colorize(heat, cmap)  # checks the colormap before anything is written
+    import trimesh  # here: checking a suffix, before any work, need not load trimesh
+
     out = trimesh.Trimesh(mesh.vertices, mesh.faces, vertex_colors=colours, process=False)
     note = f"PointCAM heat of class {target} '{names[target]}', colormap {cmap}"
     data: bytes

@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy import sparse
-from scipy.spatial import cKDTree
 
 from pointcam_gui.core.errors import PointCAMError
 
@@ -37,6 +35,9 @@ def heat_per_vertex(
         raise ValueError(f"points must be (N,3) with N >= 1, got {points.shape}")
     if cams.ndim != 2 or cams.shape[1] != len(points):
         raise ValueError(f"cams must be (C,{len(points)}), got {cams.shape}")
+    from scipy import sparse  # here: a command that only checks a colormap need not load SciPy
+    from scipy.spatial import cKDTree
+
     k = max(1, min(int(k), len(points)))
     query_k = k + 1 if len(points) > k else k
     tree = cKDTree(points)

@@ -12,6 +12,7 @@ import re
 import stat
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -88,19 +89,20 @@ def sniff(f: PartFile) -> tuple[str, str] | None:
     return next(((what, s) for pattern, what, s in _SNIFF if re.search(pattern, f.head)), None)
 
 
-def wrong_content(f: PartFile, loadable: tuple[str, ...]) -> str | None:
+def wrong_content(f: PartFile, loadable: Callable[[], tuple[str, ...]]) -> str | None:
     """'not a real X file' when the first bytes clearly belong to another kind of file.
 
-    ``loadable`` are the suffixes this installation opens: only those are offered as a rename.
+    ``loadable()`` are the suffixes this installation opens: only those are offered as a
+    rename (asked only then: it imports trimesh).
     """
     looks = sniff(f)
     if looks is None or looks[1] == f.suffix or (f.suffix == ".3mf" and looks[1] == ""):
         return None
-    rename = f" (rename it to {looks[1]})" if looks[1] in loadable else ""
+    rename = f" (rename it to {looks[1]})" if looks[1] in loadable() else ""
     return f"{f.name}: not a real {f.kind} file; its contents look like {looks[0]}{rename}"
 
 
-def check_stl(f: PartFile, loadable: tuple[str, ...]) -> int | None:
+def check_stl(f: PartFile, loadable: Callable[[], tuple[str, ...]]) -> int | None:
     """Judge a binary STL from its 84-byte header alone, before anything is allocated: its
     triangle count, or None for an ASCII STL."""
     claimed = struct.unpack_from("<I", f.head, 80)[0] if f.size >= 84 else 0

@@ -4,7 +4,8 @@
 big part as long again reading the file and drawing the stable analysis's views, which need
 neither (``sampling.stable_views`` is numpy). Run one after the other they add up; run side by
 side, on two cores, a part costs about the longer of the two. The child is forked, so it starts
-at once with numpy and trimesh already imported and before torch is; where fork is not the
+at once with numpy already imported and before torch is (a part a fast reader takes needs no
+trimesh either: ``mesh_io.read_triangles``); where fork is not the
 platform's way (Windows, macOS) the part is read in this process when it is asked for, as
 before. A parser that crashes the child costs a one-line error, never the command.
 """
@@ -19,16 +20,12 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pointcam_gui.core.errors import MeshLoadError, reading_failure
-from pointcam_gui.core.mesh_io import load_mesh
-from pointcam_gui.core.sampling import Normalization, stable_views
-
-if TYPE_CHECKING:
-    import trimesh
+from pointcam_gui.core.mesh_io import read_triangles
+from pointcam_gui.core.sampling import Normalization, Surface, stable_views
 
 
 @dataclass(frozen=True)
@@ -54,12 +51,12 @@ def draw(path: str | Path, num_points: int, normalization: str, seed: int,
          max_views: int | None = None) -> Drawn:
     """Read the part (unwelded: the views are the same without the weld) and draw its views."""
     t0 = time.perf_counter()
-    mesh = load_mesh(path, welded=False)
-    return views_of(mesh, Path(path).name, (num_points, normalization, seed, max_views),
+    part = read_triangles(path, welded=False)
+    return views_of(part, Path(path).name, (num_points, normalization, seed, max_views),
                     load_ms=(time.perf_counter() - t0) * 1000)
 
 
-def views_of(mesh: trimesh.Trimesh, name: str, key: tuple[int, str, int, int | None],
+def views_of(mesh: Surface, name: str, key: tuple[int, str, int, int | None],
              load_ms: float = 0.0) -> Drawn:
     """The stable views of a part already read, for ``key`` = (points, normalization, seed,
     max_views); a part that cannot be sampled is ``name``'s one-line MeshLoadError."""

@@ -12,14 +12,25 @@ normalization it was trained with.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
-import trimesh
 
 from pointcam_gui.core.blocks import blockwise
 from pointcam_gui.core.moments import SurfaceMoments
 from pointcam_gui.core.pose import placement, pose_frames
 from pointcam_gui.core.triangles import triangle_areas
+
+
+class Surface(Protocol):
+    """What sampling reads of a part: a ``trimesh.Trimesh``, or ``mesh_io.Triangles``."""
+
+    @property
+    def vertices(self) -> Any: ...
+
+    @property
+    def faces(self) -> Any: ...
+
 
 NORMALIZATIONS: tuple[str, ...] = ("pca_unit_sphere", "bbox_center_unit_sphere")
 NORMALIZATION = NORMALIZATIONS[0]
@@ -45,7 +56,7 @@ class SurfaceSampler:
     Training resamples every part each epoch, so the cumulative areas are kept.
     """
 
-    def __init__(self, mesh: trimesh.Trimesh) -> None:
+    def __init__(self, mesh: Surface) -> None:
         vertices = np.asarray(mesh.vertices, dtype=np.float64)
         faces = np.asarray(mesh.faces, dtype=np.int64)
         self.triangles = np.empty((len(faces), 3, 3))
@@ -82,7 +93,7 @@ class SurfaceSampler:
         return points, faces
 
 
-def sample_surface(mesh: trimesh.Trimesh, n: int,
+def sample_surface(mesh: Surface, n: int,
                    seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     return SurfaceSampler(mesh).sample(n, rng)
@@ -99,7 +110,7 @@ def part_frames(sampler: SurfaceSampler, method: str = NORMALIZATION) -> list[No
             for c, r, rot in zip(*placement(sampler.corners, rotations), rotations, strict=True)]
 
 
-def prepare(mesh: trimesh.Trimesh, n: int, seed: int = 0,
+def prepare(mesh: Surface, n: int, seed: int = 0,
             method: str = NORMALIZATION) -> tuple[np.ndarray, np.ndarray]:
     """One sampling as the model is fed it (float32, the part's canonical frame) and the same
     points in mesh space."""
@@ -121,7 +132,7 @@ def samplings_for(frames: int) -> int:
     return int(np.clip(VIEWS // max(frames, 1), MIN_SAMPLINGS, MAX_SAMPLINGS))
 
 
-def stable_views(mesh: trimesh.Trimesh, num_points: int, normalization: str, seed: int,
+def stable_views(mesh: Surface, num_points: int, normalization: str, seed: int,
                  max_views: int | None = None
                  ) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:
     """The stable analysis's input: samplings (S, N, 3) in part space, views (S*F, N, 3) in model

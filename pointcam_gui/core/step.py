@@ -15,14 +15,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-
-import trimesh
+from typing import TYPE_CHECKING
 
 from pointcam_gui.core.errors import MeshLoadError
 
+if TYPE_CHECKING:
+    import trimesh
+
 log = logging.getLogger(__name__)
 
-try:  # trimesh has already tried this import, so it costs nothing
+try:  # a tenth of a second where it is installed
     import cascadio as _cascadio_module
 
     _cascadio: ModuleType | None = _cascadio_module
@@ -48,6 +50,8 @@ def load_step(path: Path, name: str) -> trimesh.Scene:
             _cascadio.step_to_glb(str(path), str(glb))
         if not glb.is_file() or glb.stat().st_size == 0:
             raise MeshLoadError(f"{name}: the STEP reader could not convert this file")
+        import trimesh
+
         return trimesh.load_scene(str(glb), file_type="glb", process=False)
 
 

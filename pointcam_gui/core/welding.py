@@ -14,12 +14,16 @@ welded only when a picture is asked for (``welded``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import trimesh
 
 from pointcam_gui.core.blocks import blockwise
 from pointcam_gui.core.grouping import HASH_FROM, first_of_each, group_codes, row_keys
 from pointcam_gui.core.triangles import TOLERANCE, cross_rows, nondegenerate, tall_rows
+
+if TYPE_CHECKING:
+    import trimesh
 
 UNWELDED = "unwelded"  # the metadata flag of a mesh from ``fuse``: ``welded`` finishes it
 
@@ -173,6 +177,8 @@ def welded(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
     """``mesh`` itself, or a mesh read without the weld (``metadata[UNWELDED]``) welded."""
     if not mesh.metadata.get(UNWELDED):
         return mesh
+    import trimesh
+
     vertices, faces = weld(np.asarray(mesh.vertices), np.asarray(mesh.faces))
     metadata = {k: v for k, v in mesh.metadata.items() if k != UNWELDED}
     return trimesh.Trimesh(vertices, faces, process=False, metadata=metadata)

@@ -93,10 +93,10 @@ class ScreenshotDialog(QDialog):
 
 def ask_parts(parent: QWidget, folder: str) -> list[str]:
     """File › Open: the part files chosen, or none."""
-    from pointcam_gui.core.mesh_io import FILE_FILTER
+    from pointcam_gui.core.mesh_io import file_filter
 
     paths, _ = QFileDialog.getOpenFileNames(parent, "Open CAD parts", folder,
-                                            f"{FILE_FILTER};;All files (*)")
+                                            f"{file_filter()};;All files (*)")
     return paths
 
 

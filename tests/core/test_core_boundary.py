@@ -42,3 +42,21 @@ def test_listing_the_explanation_methods_does_not_import_torch() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+def test_a_part_read_by_a_fast_reader_is_sampled_without_trimesh_scipy_or_torch() -> None:
+    """``pointcam explain`` forks its reading child before importing those (a second saved);
+    the child then needs none of them for an STL."""
+    script = (
+        "import sys\nimport pointcam_gui.cli\n"
+        "from pointcam_gui.core.mesh_io import read_triangles\n"
+        "from pointcam_gui.core.sampling import stable_views\n"
+        "from pointcam_gui.resources import samples\n"
+        "hook = next(p for p in samples() if p.name == 'hook.stl')\n"
+        "part = read_triangles(hook, welded=False)\n"
+        "stable_views(part, 256, 'pca_unit_sphere', 0)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'trimesh', 'scipy', 'torch'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -27,7 +27,7 @@ import numpy as np
 
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
-from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
+from pointcam_gui.core.mesh_io import Triangles, as_mesh, read_triangles, supported_suffixes
 from pointcam_gui.core.sampling import NORMALIZATION, stable_views
 
 if TYPE_CHECKING:
@@ -76,11 +76,12 @@ def find_parts(paths: Iterable[str | Path]) -> tuple[list[Path], int]:
     row then says why it cannot be read."""
     found: list[Path] = []
     ignored = 0
+    suffixes = supported_suffixes()
     for given in paths:
         path = Path(given).expanduser()
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                if child.suffix.lower() in suffixes:
                     found.append(child)
                 else:
                     ignored += 1
@@ -163,7 +164,7 @@ def analyse_file(path: str | Path, settings: BatchSettings, data: bytes | None =
     row = empty_row(path)
     thumbnail = None
     with _caught(row, Path(path)):
-        mesh = _stats(row, Path(path), data, welded=settings.thumbnail is not None)
+        mesh = as_mesh(_stats(row, Path(path), data, welded=settings.thumbnail is not None))
         t1 = time.perf_counter()
         clf = classifier or classifier_for(settings)
         analysis = clf.analyse(mesh, seed=settings.seed, source=path, method=settings.method)
@@ -176,15 +177,16 @@ def analyse_file(path: str | Path, settings: BatchSettings, data: bytes | None =
     return row, thumbnail
 
 
-def _stats(row: dict[str, Any], path: Path, data: bytes | None, welded: bool) -> Any:
-    """Load the part (welded only for a picture: the verdict is the same without); note its
-    hash, faces and bounding box in the row."""
+def _stats(row: dict[str, Any], path: Path, data: bytes | None, welded: bool) -> Triangles:
+    """Read the part (welded only for a picture: the verdict is the same without); note its
+    hash, faces and bounding box (every vertex is used) in the row."""
     row["sha256"] = digest(path) if data is None else hashlib.sha256(data).hexdigest()
-    mesh = load_mesh(path, welded=welded) if data is None else _load_copy(path, data, welded)
-    row["faces"] = len(mesh.faces)
-    row["bounding_box"] = {"min": [round(float(v), 6) for v in mesh.bounds[0]],
-                           "max": [round(float(v), 6) for v in mesh.bounds[1]]}
-    return mesh
+    part = read_triangles(path, welded=welded) if data is None else _read_copy(path, data,
+                                                                                welded)
+    row["faces"] = len(part.faces)
+    row["bounding_box"] = {"min": [round(float(v), 6) for v in part.vertices.min(axis=0)],
+                           "max": [round(float(v), 6) for v in part.vertices.max(axis=0)]}
+    return part
 
 
 def _verdict(row: dict[str, Any], verdict: Explanation) -> None:
@@ -225,21 +227,21 @@ def _ms(seconds: float) -> float:
 
 
 def digest(path: Path) -> str:
-    """The file's SHA-256, read in chunks; a file that cannot be read gets load_mesh's reason."""
+    """The file's SHA-256, read in chunks; a file that cannot be read gets the reader's reason."""
     sha = hashlib.sha256()
     try:
         with path.open("rb") as f:
             while chunk := f.read(1 << 20):
                 sha.update(chunk)
     except OSError:
-        load_mesh(path)  # says why (missing, a folder, unreadable) as one MeshLoadError
+        read_triangles(path)  # says why (missing, a folder, unreadable) as one MeshLoadError
         raise
     return sha.hexdigest()
 
 
-def _load_copy(path: Path, data: bytes, welded: bool) -> Any:
-    """``load_mesh`` of a temporary copy of ``data`` named like ``path``."""
+def _read_copy(path: Path, data: bytes, welded: bool) -> Triangles:
+    """``read_triangles`` of a temporary copy of ``data`` named like ``path``."""
     with tempfile.TemporaryDirectory(prefix="pointcam-batch-") as folder:
         copy = Path(folder) / path.name
         copy.write_bytes(data)
-        return load_mesh(copy, welded=welded)
+        return read_triangles(copy, welded=welded)

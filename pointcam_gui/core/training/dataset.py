@@ -20,7 +20,7 @@ import numpy as np
 import trimesh
 
 from pointcam_gui.core.errors import DatasetError
-from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
+from pointcam_gui.core.mesh_io import load_mesh, supported_suffixes
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +83,10 @@ def scan_dataset(root: str | Path, *, min_classes: int = 2) -> Dataset:
     labels: list[int] = []
     for label, folder in enumerate(folders):
         found = sorted(p for p in folder.glob("*") if p.is_file()
-                       and p.suffix.lower() in SUPPORTED_SUFFIXES) if folder.is_dir() else []
+                       and p.suffix.lower() in supported_suffixes()) if folder.is_dir() else []
         if not found:
             raise DatasetError(f"{folder}: class folder has no mesh files "
-                               f"({', '.join(SUPPORTED_SUFFIXES)})")
+                               f"({', '.join(supported_suffixes())})")
         files += found
         labels += [label] * len(found)
     return Dataset(root, tuple(names), tuple(files), tuple(labels), manifest)

@@ -21,7 +21,7 @@ import trimesh
 
 from pointcam_gui import __version__
 from pointcam_gui.core.errors import DatasetError, PointCAMError
-from pointcam_gui.core.mesh_io import SUPPORTED_SUFFIXES, load_mesh
+from pointcam_gui.core.mesh_io import load_mesh, supported_suffixes
 from pointcam_gui.core.training.dataset import MANIFEST, Progress
 from pointcam_gui.core.training.generation import (
     OTHER_PREFIX,
@@ -83,7 +83,7 @@ def iter_outliers(root: str | Path) -> Iterator[tuple[Path, trimesh.Trimesh]]:
     if not folder.is_dir():
         raise DatasetError(f"{folder}: outlier folder not found")
     files = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and p.suffix.lower() in SUPPORTED_SUFFIXES)
+                   and p.suffix.lower() in supported_suffixes())
     if not files:
         raise DatasetError(f"{folder}: no mesh files for outlier exposure")
     for path in files:
