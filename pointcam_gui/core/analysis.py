@@ -11,15 +11,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import trimesh
 
-from pointcam_gui.core import heatmap, refine
+from pointcam_gui.core import heatmap
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain import DEFAULT_METHOD
 from pointcam_gui.core.sampling import Normalization
 from pointcam_gui.core.welding import welded
+
+if TYPE_CHECKING:  # refine (trimesh, SciPy) is imported by the pictures that need it
+    import trimesh
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class Analysis:
             raise PointCAMError("this analysis was made without its part: analyse the mesh "
                                 "to paint it")
         t0 = time.perf_counter()
+        from pointcam_gui.core import refine
+
         mesh = refine.refine_for_display(welded(self.part))
         self.timings_ms["refine"] = (time.perf_counter() - t0) * 1000
         return mesh

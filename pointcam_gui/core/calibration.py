@@ -10,7 +10,6 @@ sample-weighted gap between confidence and accuracy over 10 equal-width confiden
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 ECE_BINS = 10
 
@@ -37,6 +36,8 @@ def fit_temperature(logits: list[np.ndarray], labels: np.ndarray) -> float:
         t = float(np.exp(log_t))
         p = np.stack([view_probabilities(z, t) for z in logits])
         return float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, None)).mean())
+
+    from scipy.optimize import minimize_scalar  # fitting only: inference need not load SciPy
 
     found = minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded",
                             options={"xatol": 1e-4})

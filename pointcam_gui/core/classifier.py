@@ -16,11 +16,10 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
-import trimesh
 
 from pointcam_gui.core.analysis import Analysis, Explanation
 from pointcam_gui.core.checkpoint import ModelMetadata, load_arrays, load_checkpoint
@@ -39,6 +38,9 @@ from pointcam_gui.core.sampling import (
     part_frames,
     stable_views,
 )
+
+if TYPE_CHECKING:  # read by a fast reader, a part need not be a trimesh mesh, nor load trimesh
+    import trimesh
 
 __all__ = ["Analysis", "Classifier", "Explanation"]
 
