@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import trimesh
@@ -90,7 +91,7 @@ def _fans(corner_vertex: np.ndarray, first: np.ndarray, second: np.ndarray
     corner (itself where there is no neighbour), with no sorting of pairs (scipy's COO to CSR
     conversion took about a second at 5M faces)."""
     size = len(corner_vertex)
-    dtype = np.int32 if 2 * size < 2**31 else np.int64
+    dtype: type[np.signedinteger[Any]] = np.int32 if 2 * size < 2**31 else np.int64
     neighbours = np.empty((size, 2), dtype=dtype)  # [:, 0] by the half-edge leaving, [:, 1]
     #                                                by the one arriving; itself where none
 
