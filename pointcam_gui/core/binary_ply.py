@@ -61,15 +61,15 @@ def read_binary_ply(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
     indices = np.empty((m, 3), dtype=np.int64)
 
     def widen_vertices(rows: slice) -> None:  # unaligned fields: widened in blocks on every core
-        for axis, name in enumerate("xyz"):
-            xyz[rows, axis] = vertices[name][rows]
+        with np.errstate(invalid="ignore"):  # a signalling NaN warns; load_mesh refuses it
+            for axis, name in enumerate("xyz"):  # (in the block: errstate is per thread)
+                xyz[rows, axis] = vertices[name][rows]
 
     def widen_faces(rows: slice) -> None:
         indices[rows] = faces["face"][rows]
 
-    with np.errstate(invalid="ignore"):  # a signalling NaN warns; load_mesh refuses it
-        blockwise(widen_vertices, n)
-        blockwise(widen_faces, m)
+    blockwise(widen_vertices, n)
+    blockwise(widen_faces, m)
     return xyz, indices
 
 

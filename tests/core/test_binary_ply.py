@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import struct
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core import mesh_checks, mesh_io
+from pointcam_gui.core import binary_stl, blocks, mesh_checks, mesh_io
 from pointcam_gui.core.binary_ply import read_binary_ply
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.mesh_io import load_mesh
@@ -118,3 +120,29 @@ def test_too_many_faces_are_refused_before_they_are_read(tmp_path: Path,
     monkeypatch.setattr(np, "fromfile", None)  # reading anything now would raise TypeError
     with pytest.raises(MeshLoadError, match="too large"):
         read_binary_ply(path)
+
+
+def test_a_signalling_nan_warns_in_no_block(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flipped bit makes a signalling NaN, whose widening warns; the blocks run on other
+    threads, which the caller's errstate does not reach. load_mesh then refuses the part."""
+    monkeypatch.setattr(blocks, "BLOCK", 16)  # many blocks, on the pool's threads
+    part = _part()
+    ply = _ply(tmp_path / "part.ply", part)
+    data = bytearray(ply.read_bytes())
+    at = data.index(b"end_header\n") + len(b"end_header\n") + 12 * (len(part.vertices) - 3)
+    data[at:at + 4] = struct.pack("<I", 0x7FA00000)
+    ply.write_bytes(bytes(data))
+    soup = part.vertices[part.faces].astype("<f4")
+    soup.view("<u4")[-2, 1, 0] = 0x7FA00000
+    records = np.zeros(len(soup), dtype=binary_stl.RECORD)
+    records["corners"] = soup
+    stl = tmp_path / "part.stl"
+    stl.write_bytes(b"\0" * 80 + struct.pack("<I", len(soup)) + records.tobytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(read_binary_ply(ply)[0]).sum() == 1  # type: ignore[index]
+        assert np.isnan(binary_stl.read_binary_stl(stl, len(soup), "part.stl")[0]).sum() == 1
+        for path in (ply, stl):
+            with pytest.raises(MeshLoadError, match="non-finite"):
+                load_mesh(path)
