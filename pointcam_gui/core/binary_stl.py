@@ -5,8 +5,8 @@ A binary STL is an 80-byte header, a triangle count and 50-byte records (a norma
 as float32, two attribute bytes); ``mesh_checks.check_stl`` has already matched the count with
 the file's size. trimesh's reader builds the same corners and then converts them on the way
 into its mesh; reading the corners with one structured ``np.fromfile`` and widening them in
-blocks takes 0.15-0.25 s for a 5.2M-face file against trimesh's 0.8 s. The normals are not read: the
-pipeline computes its own from the corners, as trimesh does.
+blocks takes 0.15-0.25 s for a 5.2M-face file against trimesh's 0.8 s. The normals are not
+read: the pipeline computes its own from the corners, as trimesh does.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ big part as long again reading the file and drawing the stable analysis's views,
 neither (``sampling.stable_views`` is numpy). Run one after the other they add up; run side by
 side, on two cores, a part costs about the longer of the two. The child is forked, so it starts
 at once with numpy already imported and before torch is (a part a fast reader takes needs no
-trimesh either: ``mesh_io.read_triangles``); where fork is not the
-platform's way (Windows, macOS) the part is read in this process when it is asked for, as
-before. A parser that crashes the child costs a one-line error, never the command.
+trimesh either: ``mesh_io.read_triangles``); where fork is not the platform's way (Windows,
+macOS) the part is read in this process when it is asked for, as before. A parser that crashes
+the child costs a one-line error, never the command.
 """
 
 from __future__ import annotations
