@@ -34,6 +34,7 @@ from pointcam_gui.core.novelty import NoveltyModel
 from pointcam_gui.core.prefetch import Drawn, views_key
 from pointcam_gui.core.sampling import (
     Normalization,
+    Surface,
     SurfaceSampler,
     part_frames,
     stable_views,
@@ -100,13 +101,13 @@ class Classifier:
         """A class by index, by name (case-insensitive) or by a unique prefix of its name."""
         return find_class(self.class_names, target)
 
-    def sample(self, mesh: trimesh.Trimesh, seed: int = 0) -> np.ndarray:
+    def sample(self, mesh: Surface, seed: int = 0) -> np.ndarray:
         """The (N, 3) float32 points the model is fed for ``mesh`` in its canonical frame."""
         sampler = self._sampler(mesh)
         world, _ = sampler.sample(self.num_points, np.random.default_rng(seed))
         return part_frames(sampler, self.metadata.normalization)[0].apply(world)
 
-    def _sampler(self, mesh: trimesh.Trimesh) -> SurfaceSampler:
+    def _sampler(self, mesh: Surface) -> SurfaceSampler:
         try:
             return SurfaceSampler(mesh)
         except ValueError as exc:
@@ -129,7 +130,7 @@ class Classifier:
     def _contrast(self, contrast: str | int | None) -> int | None:
         return None if contrast is None else self.class_index(contrast)
 
-    def view_outputs(self, mesh: trimesh.Trimesh, seed: int = 0, *,
+    def view_outputs(self, mesh: Surface, seed: int = 0, *,
                      features: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Raw logits (V, C) and pooled features (V, K) of the stable analysis's views: what
         evaluation, calibration and the novelty statistics use. ``features=False`` runs only
@@ -140,7 +141,7 @@ class Classifier:
             return run.logits, run.features
         return logits_of(self.model, views, self.device), np.empty((len(views), 0), np.float32)
 
-    def _views(self, mesh: trimesh.Trimesh, seed: int, max_views: int | None = None
+    def _views(self, mesh: Surface, seed: int, max_views: int | None = None
                ) -> tuple[np.ndarray, np.ndarray, list[Normalization]]:
         """``sampling.stable_views`` with this model's points and frame."""
         try:
@@ -154,10 +155,10 @@ class Classifier:
         return expectations(run, raw, self.class_names, self.temperature, self.novelty, method,
                             contrast)
 
-    def classify(self, mesh: trimesh.Trimesh, seed: int = 0) -> Explanation:
+    def classify(self, mesh: Surface, seed: int = 0) -> Explanation:
         """The stable analysis's probabilities and novelty without any map (``cams`` is empty):
         the same answer as ``analyse`` for the same (mesh, seed), for when only the verdict
-        counts, as in a batch."""
+        counts, as in a batch. ``mesh`` may be a part read as arrays (``read_triangles``)."""
         return self.verdict(self._views(mesh, seed)[1])
 
     def verdict(self, views: np.ndarray) -> Explanation:
