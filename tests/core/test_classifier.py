@@ -56,6 +56,11 @@ def test_a_part_read_without_the_weld_gets_the_same_analysis_and_picture(
         rows = np.c_[a.display_mesh.vertices.round(9), a.vertex_heat.T]
         picture.append(rows[np.lexsort(rows[:, 2::-1].T)])
     np.testing.assert_allclose(picture[0], picture[1], atol=1e-6)
+    # the same part read as arrays, without trimesh: the same verdict
+    from pointcam_gui.core.mesh_io import read_triangles
+
+    verdict = clf.classify(read_triangles(path, welded=False), seed=3)
+    np.testing.assert_array_equal(verdict.probabilities, welded.probabilities)
 
 
 def test_a_tiny_part_far_from_the_origin_gets_the_heat_it_gets_at_the_origin(
