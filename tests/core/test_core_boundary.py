@@ -60,3 +60,21 @@ def test_a_part_read_by_a_fast_reader_is_sampled_without_trimesh_scipy_or_torch(
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_an_analysis_of_drawn_views_needs_neither_trimesh_nor_scipy() -> None:
+    """What ``pointcam explain`` without a picture runs: the views drawn (in its child), then
+    the analysis beside torch."""
+    script = (
+        "import sys\nfrom pointcam_gui.core import Classifier\n"
+        "from pointcam_gui.core.prefetch import draw\n"
+        "from pointcam_gui.resources import samples\n"
+        "clf = Classifier.load(device='cpu')\n"
+        "hook = next(p for p in samples() if p.name == 'hook.stl')\n"
+        "analysis = clf.analyse(None, drawn=draw(hook, *clf.views_key()))\n"
+        "assert analysis.predicted_name == 'Hook', analysis.predicted_name\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'trimesh', 'scipy'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
