@@ -111,7 +111,8 @@ def cleaned(vertices: np.ndarray, faces: np.ndarray, name: str, welded: bool) ->
         raise MeshLoadError(f"{name}: coordinates reach {reach:.3g}, beyond any part's size "
                             f"(the limit is {MAX_COORDINATE:.0e} from the origin)")
     if len(faces_kept) == 0:  # welding keeps only faces of positive area
-        raise MeshLoadError(f"{name}: degenerate: all {total:,} triangles have zero area")
+        what = "its only triangle has" if total == 1 else f"all {total:,} triangles have"
+        raise MeshLoadError(f"{name}: degenerate: {what} zero area")
     log.debug("%s: kept %d of %d triangles", name, len(faces_kept), total)
     return Triangles(vertices_kept, faces_kept, soup)
 

@@ -367,3 +367,16 @@ def test_what_trimesh_recovers_from_is_not_logged_to_the_user(
     with caplog.at_level(logging.WARNING):
         mesh = load_mesh(path)
     assert len(mesh.faces) == 2 and not caplog.records
+
+
+@pytest.mark.parametrize(("count", "reason"), [(1, "its only triangle has zero area"),
+                                               (3, "all 3 triangles have zero area")])
+def test_a_part_of_only_flat_triangles_says_how_many(tmp_path: Path, count: int,
+                                                     reason: str) -> None:
+    corners = np.zeros(count, dtype=[("normal", "<f4", 3), ("corners", "<f4", (3, 3)),
+                                     ("attribute", "<u2")])
+    corners["corners"][:, :, 0] = [0.0, 1.0, 2.0]  # three points on a line
+    path = tmp_path / "flat.stl"
+    path.write_bytes(b"\0" * 80 + struct.pack("<I", count) + corners.tobytes())
+    with pytest.raises(MeshLoadError, match=rf"^flat\.stl: degenerate: {reason}$"):
+        load_mesh(path)
