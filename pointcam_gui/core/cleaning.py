@@ -73,17 +73,18 @@ def joined(scene: trimesh.Scene, name: str, empty_reason: str
         offset += len(body_vertices)
     if not faces:
         kinds = {type(g).__name__ for g in scene.geometry.values() if len(g.vertices)}
-        raise MeshLoadError(no_triangles(kinds, name, empty_reason))
+        lines = bool(kinds & {"Path2D", "Path3D"})
+        raise MeshLoadError(no_triangles(name, empty_reason, lines=lines, points=bool(kinds)))
     if len(faces) == 1:
         return vertices[0], faces[0]
     return np.concatenate(vertices), np.concatenate(faces)
 
 
-def no_triangles(kinds: set[str], name: str, empty_reason: str) -> str:
-    """Why a file with no triangles cannot be opened, from the kinds of geometry it holds."""
-    if kinds & {"Path2D", "Path3D"}:
+def no_triangles(name: str, empty_reason: str, *, lines: bool, points: bool) -> str:
+    """Why a file with no triangles cannot be opened, from what geometry it holds instead."""
+    if lines:
         return f"{name}: contains no triangles, only lines (a drawing, not a solid)"
-    if kinds and not empty_reason.startswith(f"{name}: contains"):
+    if points and not empty_reason.startswith(f"{name}: contains"):
         return f"{name}: contains no triangles, only points (a point cloud)"
     return empty_reason
 

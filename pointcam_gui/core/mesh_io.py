@@ -130,8 +130,8 @@ def read_triangles(path: str | Path, *, welded: bool = True) -> Triangles:
     if plain is not None:  # nothing for the checks below to catch: plain arrays of triangles
         vertices, faces = plain
         if len(faces) == 0:
-            raise MeshLoadError(no_triangles({"Trimesh"} if len(vertices) else set(), f.name,
-                                             empty))
+            raise MeshLoadError(no_triangles(f.name, empty, lines=False,
+                                             points=len(vertices) > 0))
         with _quietly():
             return cleaned(*checked_body(vertices, faces, f.name), f.name, welded)
     if f.suffix == ".3mf":
