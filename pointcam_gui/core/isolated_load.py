@@ -54,7 +54,8 @@ class IsolatedLoader:
                  timeout_s: float = TIMEOUT_S,
                  display: Callable[[trimesh.Trimesh], Any] | None = None) -> None:
         # load(path, welded=...) and display(mesh): picklable top-level functions (tests pass
-        # their own); display returns a dataclass of arrays, built in the child after the mesh
+        # their own); display returns a dataclass of arrays, built in the child after the mesh,
+        # or None where the parent had better build it
         self._load, self._display = load, display
         self.timeout_s = timeout_s
         self._lock = threading.Lock()  # guards the process handle between threads

@@ -26,7 +26,7 @@ def serve(conn: Connection, load: Callable[..., trimesh.Trimesh],
           display: Callable[[trimesh.Trimesh], Any] | None = None) -> None:
     """The child's loop: a path (and what views to draw, or None) in; the views, when asked,
     then shared-memory names of the mesh (or a one-line error) out; with ``display``, then
-    its result's arrays (or None if it failed: the parent builds it itself)."""
+    its result's arrays (or None if it failed or returned None: the parent builds it)."""
     logging.getLogger("trimesh").setLevel(logging.ERROR)
     while True:
         try:
@@ -55,9 +55,12 @@ def serve(conn: Connection, load: Callable[..., trimesh.Trimesh],
 
 def _display_blocks(display: Callable[[trimesh.Trimesh], Any], mesh: trimesh.Trimesh
                     ) -> tuple[type, list[tuple[str, Any]]] | None:
-    """``display(mesh)``'s class and its fields, arrays in shared memory; None if it fails."""
+    """``display(mesh)``'s class and its fields, arrays in shared memory; None if it fails or
+    has nothing to send."""
     try:
         made = display(mesh)
+        if made is None:
+            return None
         names = [f.name for f in fields(made)]
         values = [getattr(made, name) for name in names]
         return type(made), list(zip(names, share(values, [None] * len(values)), strict=True))

@@ -59,27 +59,32 @@ class EarlyAnalysis:
         self.spent_ms += (time.perf_counter() - t0) * 1000
 
 
-def display_of(part: trimesh.Trimesh) -> DisplayGeometry:
+def display_of(part: trimesh.Trimesh) -> DisplayGeometry | None:
     """What the viewport draws for a welded part, built in the loader's child
     (``IsolatedLoader(display=...)``): the part refined for display as ``Analysis.display_mesh``
-    refines it, split at its creases. Importing the renderer only here keeps the window's start
-    light; the child imports it once."""
+    refines it, split at its creases. None for a part drawn as its facets: the worker has those
+    in its own display mesh, and sending them would only copy them twice. Importing the
+    renderer only here keeps the window's start light; the child imports it once."""
     from pointcam_gui.core.refine import refine_for_display
-    from pointcam_gui.render.shading import split_sharp_edges
+    from pointcam_gui.render.shading import SPLIT_MAX_FACES, split_sharp_edges
 
-    return split_sharp_edges(refine_for_display(part))
+    refined = refine_for_display(part)
+    if len(refined.faces) > SPLIT_MAX_FACES:  # as shading.display_geometry decides
+        return None
+    return split_sharp_edges(refined)
 
 
 def paint(analysis: Analysis) -> DisplayGeometry:
-    """The analysis's heat per display vertex and its display mesh split at creases, the two
-    side by side: both are numpy and scipy that mostly let go of the GIL, and neither needs
-    torch. 6.5 -> 4.7 s for a 5.2M-face part on two cores, measured."""
+    """The analysis's heat per display vertex and its display geometry, the two side by side:
+    both are numpy and scipy that mostly let go of the GIL, and neither needs torch. 6.5 ->
+    4.7 s for a 5.2M-face part on two cores, measured, when that part was still split at its
+    creases."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from pointcam_gui.render.shading import split_sharp_edges
+    from pointcam_gui.render.shading import display_geometry
 
     with ThreadPoolExecutor(1, thread_name_prefix="pointcam-creases") as pool:
-        creases = pool.submit(split_sharp_edges, analysis.display_mesh)
+        creases = pool.submit(display_geometry, analysis.display_mesh)
         analysis.painted()
         return creases.result()
 

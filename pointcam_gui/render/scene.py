@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyvista as pv
 
-from pointcam_gui.render.shading import DisplayGeometry, split_sharp_edges
+from pointcam_gui.render.shading import DisplayGeometry, display_geometry
 from pointcam_gui.render.style import CAMERA_PRESETS, COLORMAPS, SceneStyle
 
 if TYPE_CHECKING:
@@ -59,13 +59,15 @@ class SceneActors:
 
 
 def heat_polydata(analysis: Analysis, target: int, geometry: DisplayGeometry) -> pv.PolyData:
-    """The display mesh, split at creases, with its normals and the target's heat."""
+    """The display mesh, split at creases, with its normals (none for a big part's facets)
+    and the target's heat."""
     vertices: Any = geometry.vertices
     mesh = pv.PolyData.from_regular_faces(vertices, geometry.faces)
     # Our own normals instead of pyvista's smooth-shading filter: that filter would sit in the
     # pipeline and recompute normals on every recolour.
-    mesh.point_data["Normals"] = geometry.normals
-    mesh.point_data.active_normals_name = "Normals"
+    if geometry.normals is not None:
+        mesh.point_data["Normals"] = geometry.normals
+        mesh.point_data.active_normals_name = "Normals"
     mesh.point_data[HEAT] = geometry.heat(analysis.vertex_heat[target]).astype(np.float32)
     mesh.point_data.active_scalars_name = HEAT
     return mesh
@@ -102,11 +104,12 @@ def build_scene(plotter: Any, analysis: Analysis, target: int, style: SceneStyle
                 geometry: DisplayGeometry | None = None) -> SceneActors:
     """Add the heat mesh, its scalar bar and the (maybe hidden) sampled points to `plotter`.
 
-    `geometry` is the crease-split display mesh (computed here when not given; the GUI's worker
-    computes it off the GUI thread). Renders nothing: the caller renders once at the end.
+    `geometry` is the display mesh as ``shading.display_geometry`` makes it (made here when not
+    given; the GUI's worker makes it off the GUI thread). Renders nothing: the caller renders
+    once at the end.
     """
     if geometry is None:
-        geometry = split_sharp_edges(analysis.display_mesh)
+        geometry = display_geometry(analysis.display_mesh)
     with one_render(plotter):
         return _build(plotter, analysis, target, style, geometry)
 

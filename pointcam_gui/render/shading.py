@@ -5,6 +5,12 @@ the shading across those edges (a hex nut looks melted). Here each vertex is spl
 copy per smooth fan of faces around it, each copy with its own normal, and `source` maps every
 copy back to the display-mesh vertex whose heat it shows. Pure numpy/scipy, so the worker thread
 computes it and the GUI thread only copies arrays into VTK.
+
+A part of more than SPLIT_MAX_FACES faces is drawn as its facets instead, with no normals: VTK's
+shader then lights each triangle by its own plane, which is what F3D and ParaView show for an
+STL. Its triangles are then mostly smaller than a pixel, so the two pictures cannot be told
+apart (compared on a 3M-face cylinder on a block and the 5M-face sphere), while the split takes
+3-4 s of a 5M-face part's open -> heat and doubles the arrays handed to VTK.
 """
 
 from __future__ import annotations
@@ -22,18 +28,34 @@ from pointcam_gui.core.blocks import blockwise
 from pointcam_gui.core.triangles import edge_vectors
 
 CREASE_ANGLE_DEG = 35.0
+SPLIT_MAX_FACES = 1_000_000  # above this, facets (see the module's docstring)
 
 
 @dataclass(frozen=True)
 class DisplayGeometry:
     vertices: np.ndarray  # (S, 3) float32
     faces: np.ndarray  # (F, 3) int64, same faces and order as the display mesh
-    normals: np.ndarray  # (S, 3) float32, unit length
+    normals: np.ndarray | None  # (S, 3) float32, unit length; None: each facet lit flat
     source: np.ndarray  # (S,) int64: display-mesh vertex of each split vertex
 
     def heat(self, vertex_heat: np.ndarray) -> np.ndarray:
         """Per-display-vertex values -> per-split-vertex values (a gather, no interpolation)."""
         return np.asarray(vertex_heat)[self.source]
+
+
+def display_geometry(mesh: trimesh.Trimesh) -> DisplayGeometry:
+    """What the viewport draws for a display mesh: split at its creases, or over
+    SPLIT_MAX_FACES faces its facets as they are."""
+    if len(mesh.faces) > SPLIT_MAX_FACES:
+        return facets(mesh)
+    return split_sharp_edges(mesh)
+
+
+def facets(mesh: trimesh.Trimesh) -> DisplayGeometry:
+    """The display mesh as it is, without normals (lit flat per triangle by the renderer)."""
+    vertices = np.asarray(mesh.vertices, dtype=np.float32)
+    return DisplayGeometry(vertices, np.asarray(mesh.faces, dtype=np.int64), None,
+                           np.arange(len(vertices), dtype=np.int64))
 
 
 def split_sharp_edges(mesh: trimesh.Trimesh,

@@ -66,3 +66,35 @@ def test_split_matches_trimesh_adjacency_on_non_manifold_and_mixed_parts() -> No
         geometry = split_sharp_edges(mesh)
         assert len(geometry.vertices) == _reference_split_count(mesh)
         np.testing.assert_array_equal(geometry.source[geometry.faces], mesh.faces)
+
+
+def test_a_part_over_the_limit_is_drawn_as_its_facets(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pointcam_gui.core.loader_child import _display_blocks
+    from pointcam_gui.core.refine import refine_for_display
+    from pointcam_gui.gui.stages import display_of
+    from pointcam_gui.render import shading
+    from pointcam_gui.render.scene import heat_polydata
+
+    # as the display refines them: the limit counts the display mesh's faces
+    torus_part = trimesh.creation.torus(1.0, 0.3, major_sections=64)
+    box_part = trimesh.creation.box((2.0, 1.0, 0.5))
+    torus, box = refine_for_display(torus_part), refine_for_display(box_part)
+    assert len(torus.faces) > len(box.faces)
+    monkeypatch.setattr(shading, "SPLIT_MAX_FACES", len(box.faces))
+    geometry = shading.display_geometry(torus)
+    assert geometry.normals is None  # the renderer lights each triangle by its own plane
+    np.testing.assert_array_equal(geometry.vertices, torus.vertices.astype(np.float32))
+    np.testing.assert_array_equal(geometry.faces, torus.faces)
+    np.testing.assert_array_equal(geometry.source, np.arange(len(torus.vertices)))
+    assert shading.display_geometry(box).normals is not None  # at the limit: still split
+    assert len(shading.display_geometry(box).vertices) > len(box.vertices)
+    # the loader's child sends nothing for it: the worker's own display mesh is that geometry
+    assert display_of(torus_part) is None and _display_blocks(display_of, torus_part) is None
+    assert display_of(box_part) is not None
+
+    class Painted:  # what heat_polydata reads of an analysis
+        vertex_heat = np.linspace(0.0, 1.0, len(torus.vertices), dtype=np.float32)[None]
+
+    mesh = heat_polydata(Painted(), 0, geometry)  # type: ignore[arg-type]
+    assert "Normals" not in mesh.point_data and mesh.n_cells == len(torus.faces)
+    np.testing.assert_array_equal(mesh.point_data["heat"], Painted.vertex_heat[0])
