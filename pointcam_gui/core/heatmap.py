@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from pointcam_gui.core.blocks import blockwise
 from pointcam_gui.core.errors import PointCAMError
 
 COLORMAPS: tuple[str, ...] = ("jet", "turbo", "viridis", "inferno", "coolwarm")
@@ -45,18 +46,23 @@ def heat_per_vertex(
     eps = max(float(np.linalg.norm(np.ptp(points, axis=0))) * 1e-7, 1e-30)
     values = np.ascontiguousarray(cams.T)  # (N,C)
     out = np.empty((cams.shape[0], len(vertices)), dtype=np.float32)
-    for start in range(0, len(vertices), _CHUNK):
-        chunk = vertices[start : start + _CHUNK]
-        dist, idx = tree.query(chunk, k=query_k, workers=-1)
+
+    def blend(rows: slice) -> None:  # every vertex's value is its own: blocks are independent
+        chunk = vertices[rows]
+        dist, idx = tree.query(chunk, k=query_k)
         dist = dist.reshape(len(chunk), query_k).astype(np.float32)
         idx = idx.reshape(len(chunk), query_k)[:, :k]
         weights = _weights(dist, k, query_k, eps)
         # a (chunk, N) sparse matrix with k weights a row: one sparse product blends all classes
-        blend = sparse.csr_matrix(
+        matrix = sparse.csr_matrix(
             (weights.ravel(), idx.ravel(), np.arange(0, k * len(chunk) + 1, k)),
             shape=(len(chunk), len(points)),
         )
-        out[:, start : start + len(chunk)] = (blend @ values).T
+        out[:, rows] = (matrix @ values).T
+
+    # whole blocks on the cores rather than the query alone on them (scipy's workers=-1): the
+    # weights and the product run side by side too (2.6M vertices: 3.2 -> 2.1-2.4 s, measured)
+    blockwise(blend, len(vertices), _CHUNK)
     if cams.size:
         np.clip(out, cams.min(), cams.max(), out=out)
     return out
