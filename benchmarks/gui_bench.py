@@ -104,7 +104,7 @@ def big_part(folder: Path, faces: int) -> Path:
 
 
 def in_process(part: Path, repeats: int) -> dict[str, float]:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from pointcam_gui.gui.main_window import MainWindow
@@ -143,12 +143,18 @@ def in_process(part: Path, repeats: int) -> dict[str, float]:
 
     window.viewport.set_coarse = timed_coarse  # type: ignore[method-assign]
     timer.start()
+    # Qt's own event loop, as the window runs for a user: a polling loop here would take the
+    # GIL every millisecond from the worker's threads
+    waiting = QEventLoop()
+    window.analysis_shown.connect(lambda _result: waiting.quit())
+    QTimer.singleShot(600_000, waiting.quit)  # a part that never shows ends the run
     t_open = time.perf_counter()
     window.open_path(part)
-    while not done:
-        app.processEvents()
-        time.sleep(0.001)
+    if not done:
+        waiting.exec()
     t_end = time.perf_counter()
+    if not done:
+        raise SystemExit(f"{part.name} was not shown")
     timer.stop()
     gaps = [(b - a, a) for a, b in zip([t_open, *ticks], [*ticks, t_end], strict=False)]
     worker = [g for g, start in gaps if start + g <= phase["handover"]]
