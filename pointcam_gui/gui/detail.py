@@ -5,7 +5,9 @@ step is in progress (the interactor's DesiredUpdateRate, 15 frames per second) a
 the still rate when it ends. Before every frame this switch looks at that rate: a moving frame
 shows the coarse copy (`render.lod`), and so does any frame until the camera has rested for
 REST_MS, so that a wheel step's closing still frame does not draw the full mesh between two
-moving ones. When the camera rests the full mesh is drawn once. Heat, screenshots and exports
+moving ones. When the camera rests the full mesh is drawn once. Stepping through the classes'
+heat is treated the same way (``glance``): the new class shows at once on the copy, in the
+time of a moving frame, and in full REST_MS after the last step. Heat, screenshots and exports
 never see the copy: the viewport asks for full detail before it grabs a picture.
 """
 
@@ -49,6 +51,13 @@ class DetailSwitch(QObject):
 
         if self.actors is not None and coarse != self.coarse:
             self.coarse = show_coarse(self.actors, coarse) and coarse
+
+    def glance(self) -> None:
+        """The next frames show a change (another class's heat) on the coarse copy, if there
+        is one, until nothing has changed for REST_MS: stepping through the classes of a big
+        part then draws each in the time of a moving frame, and the last in full."""
+        if self.actors is not None and self.actors.coarse_actor is not None and not self._pinned:
+            self._rest.start()
 
     def full_detail(self) -> None:
         """The camera rests: draw the full mesh now."""

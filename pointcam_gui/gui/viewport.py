@@ -136,12 +136,15 @@ class Viewport(QWidget):
         add_coarse(self.plotter, self._actors, analysis, target, self._style, geometry)
 
     def set_target(self, analysis: Analysis, target: int) -> None:
-        """Recolour from the cached maps: no new actor, no inference."""
+        """Recolour from the cached maps: no new actor, no inference. A big part shows the
+        new class on its coarse copy first (``DetailSwitch.glance``)."""
         if self._actors is None:
             return
         from pointcam_gui.render.scene import recolour
 
         recolour(self._actors, analysis, target)
+        if self.detail is not None:
+            self.detail.glance()
         self.plotter.render()
 
     def set_style(self, style: SceneStyle) -> None:

@@ -90,3 +90,18 @@ def test_software_opengl_is_known_before_the_first_frame_and_draws_without_multi
         assert plotter.ren_win.GetMultiSamples() == 0
     finally:
         viewport.shutdown()
+
+
+def test_another_class_shows_at_once_on_the_coarse_copy_then_in_full(
+        qtbot, window: MainWindow, coarse_scene) -> None:  # type: ignore[no-untyped-def]
+    actors = coarse_scene
+    analysis = window.analysis
+    qtbot.waitUntil(lambda: actors.mesh_actor.GetVisibility(), timeout=2000)  # at rest
+    for step in (1, 2):  # stepping through the classes, as PageDown or the arrow keys do
+        window.set_target((window.target + step) % len(analysis.class_names))
+        assert actors.coarse_actor.GetVisibility() and not actors.mesh_actor.GetVisibility()
+    # both copies carry the class shown, and full detail follows once the steps stop
+    np.testing.assert_array_equal(window.viewport.heat_scalars(),
+                                  analysis.vertex_heat[window.target])
+    qtbot.waitUntil(lambda: actors.mesh_actor.GetVisibility(), timeout=2000)
+    assert not actors.coarse_actor.GetVisibility()
