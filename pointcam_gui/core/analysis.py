@@ -9,6 +9,7 @@ class's heat per display vertex, so that switching the class on screen is a look
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -89,18 +90,24 @@ class Analysis:
         self.timings_ms["refine"] = (time.perf_counter() - t0) * 1000
         return mesh
 
-    def painted(self) -> Analysis:
+    def painted(self, stop: Callable[[], bool] | None = None) -> Analysis:
         """Itself, with its display mesh and heat built: the viewer's worker calls it, so that
-        the GUI thread only looks them up."""
-        _ = self.vertex_heat  # built on first use (the display mesh with it), then kept
+        the GUI thread only looks them up. ``stop`` is asked between blocks of vertices: once
+        it answers True (the viewer has moved on) the painting ends in ``blocks.Stopped`` and
+        nothing is kept."""
+        if "vertex_heat" not in self.__dict__:  # where cached_property keeps it, as it would
+            self.__dict__["vertex_heat"] = self._vertex_heat(stop)
         return self
 
     @cached_property
     def vertex_heat(self) -> np.ndarray:
         """(C, V) each class's heat per display vertex, in [0, 1]."""
+        return self._vertex_heat(None)
+
+    def _vertex_heat(self, stop: Callable[[], bool] | None) -> np.ndarray:
         vertices = self.display_mesh.vertices
         t0 = time.perf_counter()
-        heat = heatmap.heat_per_vertex(self.world_points, self.cams, vertices)
+        heat = heatmap.heat_per_vertex(self.world_points, self.cams, vertices, stop=stop)
         self.timings_ms["heatmap"] = (time.perf_counter() - t0) * 1000
         return heat
 

@@ -49,14 +49,27 @@ class EarlyAnalysis:
         self.spent_ms = (time.perf_counter() - t0) * 1000
 
     def paint(self, mesh: trimesh.Trimesh) -> None:
-        """The heat per display vertex of the welded ``mesh`` (the loader's ``on_mesh``)."""
+        """The heat per display vertex of the welded ``mesh`` (the loader's ``on_mesh``); it
+        stops within a block of vertices once the window has moved on (seconds for a big part,
+        for a result the window would drop)."""
         if self.analysis is None:
             return
-        if self.stale():  # seconds for a big part, for a result the window drops
-            raise Superseded
         t0 = time.perf_counter()
-        self.analysis = replace(self.analysis, part=mesh).painted()
+        self.analysis = painted(replace(self.analysis, part=mesh), self.stale)
         self.spent_ms += (time.perf_counter() - t0) * 1000
+
+
+def painted(analysis: Analysis, stale: Callable[[], bool]) -> Analysis:
+    """``analysis.painted()``, or Superseded as soon as ``stale`` says the window has moved
+    on, before or while the heat is painted."""
+    from pointcam_gui.core.blocks import Stopped
+
+    if stale():
+        raise Superseded
+    try:
+        return analysis.painted(stop=stale)
+    except Stopped:
+        raise Superseded from None
 
 
 def display_of(part: trimesh.Trimesh) -> DisplayGeometry | None:
@@ -74,18 +87,18 @@ def display_of(part: trimesh.Trimesh) -> DisplayGeometry | None:
     return split_sharp_edges(refined)
 
 
-def paint(analysis: Analysis) -> DisplayGeometry:
+def paint(analysis: Analysis, stale: Callable[[], bool] = lambda: False) -> DisplayGeometry:
     """The analysis's heat per display vertex and its display geometry, the two side by side:
     both are numpy and scipy that mostly let go of the GIL, and neither needs torch. 6.5 ->
     4.7 s for a 5.2M-face part on two cores, measured, when that part was still split at its
-    creases."""
+    creases. Superseded, as ``painted``, once ``stale``."""
     from concurrent.futures import ThreadPoolExecutor
 
     from pointcam_gui.render.shading import display_geometry
 
     with ThreadPoolExecutor(1, thread_name_prefix="pointcam-creases") as pool:
         creases = pool.submit(display_geometry, analysis.display_mesh)
-        analysis.painted()
+        painted(analysis, stale)
         return creases.result()
 
 

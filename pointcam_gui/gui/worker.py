@@ -18,6 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,14 @@ from PySide6.QtCore import QObject, Signal, Slot
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.isolated_load import IsolatedLoader, LoadCancelledError
 from pointcam_gui.gui.requests import AnalysisRequest, AnalysisResult, ModelInfo
-from pointcam_gui.gui.stages import EarlyAnalysis, Superseded, display_of, freeze_once, paint
+from pointcam_gui.gui.stages import (
+    EarlyAnalysis,
+    Superseded,
+    display_of,
+    freeze_once,
+    paint,
+    painted,
+)
 
 if TYPE_CHECKING:
     from pointcam_gui.core.analysis import Analysis
@@ -166,13 +174,14 @@ class AnalysisWorker(QObject):
         # only copies arrays into VTK. One part's geometry serves all its analyses.
         assert self._mesh is not None
         geometry = self._mesh[2]
-        if self.stale(request):  # seconds for a big part, for a result the window drops
+        stale = partial(self.stale, request)  # seconds for a big part, for a dropped result
+        if stale():
             raise Superseded
         if geometry is None:
-            geometry = paint(analysis)
+            geometry = paint(analysis, stale)
             self._mesh = (*self._mesh[:2], geometry)
         else:
-            analysis.painted()  # the heat, if the child's display came before it was painted
+            painted(analysis, stale)  # the heat, if the child's display came before it
         return AnalysisResult(request, analysis, target, geometry, load_ms)
 
     def _analyse_ahead(self, request: AnalysisRequest, key: tuple[object, ...],

@@ -72,3 +72,19 @@ def test_the_default_follows_omp_num_threads_as_ray_sets_it(
     assert blocks.default_threads() == blocks.MAX_THREADS
     monkeypatch.delenv("OMP_NUM_THREADS")
     assert 1 <= blocks.default_threads() <= blocks.MAX_THREADS
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_blockwise_skips_the_blocks_not_begun_once_told_to_stop(
+        threads: None, count: int) -> None:
+    blocks.set_threads(count)
+    done: list[int] = []
+
+    def work(rows: slice) -> int:
+        done.append(rows.start)
+        return rows.start
+
+    with pytest.raises(blocks.Stopped):
+        blocks.blockwise(work, 1000, block=10, stop=lambda: len(done) >= 3)
+    assert 3 <= len(done) <= 3 + count  # a block begun runs to its end; no new ones begin
+    assert blocks.blockwise(work, 30, block=10, stop=lambda: False) == [0, 10, 20]

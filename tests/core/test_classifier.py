@@ -273,3 +273,28 @@ def test_the_weights_temperature_softens_or_sharpens_the_probabilities(
     hot = Classifier(model, replace(meta, calibration={"temperature": 4.0}), "cpu").analyse(part)
     assert hot.predicted == plain.predicted  # temperature never changes the winner
     assert hot.probabilities.max() < plain.probabilities.max()
+
+
+def test_painting_stops_when_told_and_keeps_nothing(clf: Classifier,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from pointcam_gui.core import heatmap
+    from pointcam_gui.core.blocks import Stopped
+
+    monkeypatch.setattr(heatmap, "_CHUNK", 64)  # many blocks of vertices even for a torus
+    analysis = clf.analyse(trimesh.creation.torus(20.0, 5.0), source="torus.stl")
+    painted_blocks: list[int] = []
+    weights = heatmap._weights
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        painted_blocks.append(1)
+        return weights(*args)
+
+    monkeypatch.setattr(heatmap, "_weights", counted)
+    with pytest.raises(Stopped):  # the window moves on after the second block
+        analysis.painted(stop=lambda: len(painted_blocks) >= 2)
+    assert "vertex_heat" not in analysis.__dict__  # nothing half-painted is kept
+    blocks = len(analysis.display_mesh.vertices) // 64
+    assert blocks > 100 and len(painted_blocks) <= 4  # the blocks begun, and no more
+    again = clf.analyse(trimesh.creation.torus(20.0, 5.0), source="torus.stl")
+    np.testing.assert_array_equal(analysis.painted(stop=lambda: False).vertex_heat,
+                                  again.vertex_heat)

@@ -78,3 +78,39 @@ def test_opening_a_part_while_another_is_prepared_for_display_shows_it_without_w
     finally:
         worker.loader.close()
         worker.loader = usual
+
+
+def test_opening_a_part_while_another_is_painted_stops_its_heat(
+        qtbot, window: MainWindow, parts: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The heat of a part of millions of vertices takes seconds; a part opened meanwhile does
+    not wait for it: the painting stops within a block of vertices."""
+    from pointcam_gui.core import heatmap
+
+    weights, heat, blocks, painting = heatmap._weights, heatmap.heat_per_vertex, [], [""]
+
+    def slow(*args):  # type: ignore[no-untyped-def]
+        blocks.append((painting[0], time.perf_counter()))
+        time.sleep(0.05)
+        return weights(*args)
+
+    def heat_of(name: str):  # type: ignore[no-untyped-def]
+        def named(*args, **kwargs):  # type: ignore[no-untyped-def]
+            painting[0] = name
+            return heat(*args, **kwargs)
+        return named
+
+    monkeypatch.setattr(heatmap, "_CHUNK", 64)  # the torus's heat: 100+ blocks, 5+ s at this pace
+    monkeypatch.setattr(heatmap, "_weights", slow)
+    window.service.forget()
+    monkeypatch.setattr(heatmap, "heat_per_vertex", heat_of("torus"))
+    window.open_path(parts["torus"])
+    qtbot.waitUntil(lambda: len(blocks) > 2, timeout=RESULT_TIMEOUT_MS)  # being painted
+    monkeypatch.setattr(heatmap, "heat_per_vertex", heat_of("box"))
+    t0 = time.perf_counter()
+    with qtbot.waitSignal(window.analysis_shown, timeout=RESULT_TIMEOUT_MS) as shown:
+        window.open_path(parts["box"])
+    assert Path(shown.args[0].request.path) == parts["box"]
+    torus_after = [t for name, t in blocks if name == "torus" and t > t0]
+    assert len(torus_after) <= 4  # the blocks begun (a thread each), and no more
+    assert len([1 for name, _ in blocks if name == "torus"]) < 40  # of its 100+

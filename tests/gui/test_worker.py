@@ -42,9 +42,9 @@ def test_a_part_superseded_before_it_is_painted_is_not_painted(
     analysed: list[str] = []
     real_painted, real_early = Analysis.painted, stages.EarlyAnalysis.__call__
 
-    def paint(analysis):  # type: ignore[no-untyped-def]
+    def paint(analysis, stop=None):  # type: ignore[no-untyped-def]
         painted.add(Path(analysis.source).name)
-        return real_painted(analysis)
+        return real_painted(analysis, stop)
 
     def early(self, drawn):  # type: ignore[no-untyped-def]
         real_early(self, drawn)
