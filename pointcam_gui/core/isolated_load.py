@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # imported where used: the viewer imports this module before 
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 600.0  # a part that takes longer to parse than this is treated as a hang
+SPARE_AFTER_S = 3.0  # after a read, when a loader that keeps a spare child starts it
 _POLL_S = 0.05
 
 
@@ -52,7 +53,8 @@ class IsolatedLoader:
 
     def __init__(self, load: Callable[..., trimesh.Trimesh] = load_part,
                  timeout_s: float = TIMEOUT_S,
-                 display: Callable[[trimesh.Trimesh], Any] | None = None) -> None:
+                 display: Callable[[trimesh.Trimesh], Any] | None = None,
+                 spare: bool = False) -> None:
         # load(path, welded=...) and display(mesh): picklable top-level functions (tests pass
         # their own); display returns a dataclass of arrays, built in the child after the mesh,
         # or None where the parent had better build it
@@ -61,6 +63,11 @@ class IsolatedLoader:
         self._lock = threading.Lock()  # guards the process handle between threads
         self._process: Any = None
         self._conn: Connection | None = None
+        # spare: a second child, started once a read has finished and warmed up, that takes
+        # over at once when a read is cancelled (a fresh child needs about a second first)
+        self._keep_spare = spare
+        self._spare: tuple[Any, Connection] | None = None
+        self._spare_timer: threading.Timer | None = None
         self._cancelled = threading.Event()
         # the read the child was asked for and has not answered: (path, views, monotonic time
         # it was sent); a load of the same part takes it over, any other load restarts the child
@@ -94,13 +101,39 @@ class IsolatedLoader:
     def _ensure(self) -> None:
         if self._process is not None and self._process.is_alive():
             return
+        spare, self._spare = self._spare, None
+        if spare is not None and spare[0].is_alive():
+            self._process, self._conn = spare
+            return
+        self._process, self._conn = self._spawn(warm=False)
+
+    def _spawn(self, warm: bool) -> tuple[Any, Connection]:
         ctx = get_context("spawn")
         parent, child = ctx.Pipe()
-        self._process = ctx.Process(target=serve, args=(child, self._load, self._display),
-                                    daemon=True, name="pointcam-loader")
-        self._process.start()
+        process = ctx.Process(target=serve, args=(child, self._load, self._display, warm),
+                              daemon=True, name="pointcam-loader")
+        process.start()
         child.close()
-        self._conn = parent
+        return process, parent
+
+    def _spare_later(self) -> None:
+        """Start the spare child SPARE_AFTER_S from now, if this loader keeps one: after the
+        part just read is on screen, not beside its heat and its hand-over to VTK (a child's
+        start and warm-up take about a second of a core)."""
+        if not self._keep_spare:
+            return
+        with self._lock:
+            if self._spare_timer is not None:
+                self._spare_timer.cancel()
+            self._spare_timer = threading.Timer(SPARE_AFTER_S, self._ready_spare)
+            self._spare_timer.daemon = True
+            self._spare_timer.start()
+
+    def _ready_spare(self) -> None:
+        """Start the spare child, unless there is one alive or the loader was closed."""
+        with self._lock:
+            if self._keep_spare and (self._spare is None or not self._spare[0].is_alive()):
+                self._spare = self._spawn(warm=True)
 
     def load(self, path: str | Path, views: tuple[int, str, int, int | None] | None = None,
              on_views: Callable[[Drawn], None] | None = None) -> trimesh.Trimesh:
@@ -140,8 +173,10 @@ class IsolatedLoader:
 
             vertices, faces = (take(*block) for block in payload)
             mesh = trimesh.Trimesh(vertices, faces, process=False)
-            return Loaded(mesh, None if self._display is None else
-                          self._shown(conn, name, deadline, mesh, on_mesh))
+            loaded = Loaded(mesh, None if self._display is None else
+                            self._shown(conn, name, deadline, mesh, on_mesh))
+            self._spare_later()
+            return loaded
         finally:
             with self._lock:
                 if self._asked is mine:  # not a read asked for since a restart
@@ -213,11 +248,24 @@ class IsolatedLoader:
             process, conn = self._process, self._conn
             self._process = self._conn = None
             self._asked = None
-        if process is not None and process.is_alive():
-            process.kill()
-            process.join(timeout=5)
-        if conn is not None:
-            conn.close()
+        if process is not None:
+            _end(process, conn)
 
     def close(self) -> None:
         self._restart()
+        with self._lock:
+            self._keep_spare = False  # a timer that fires after this starts nothing
+            if self._spare_timer is not None:
+                self._spare_timer.cancel()
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            _end(*spare)
+
+
+def _end(process: Any, conn: Connection | None) -> None:
+    """Kill a child (if it still runs) and close its pipe."""
+    if process.is_alive():
+        process.kill()
+        process.join(timeout=5)
+    if conn is not None:
+        conn.close()

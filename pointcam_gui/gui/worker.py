@@ -61,7 +61,7 @@ class AnalysisWorker(QObject):
                  loader: IsolatedLoader | None = None) -> None:
         super().__init__()
         self.weights = weights
-        self.loader = loader or IsolatedLoader(display=display_of)
+        self.loader = loader or IsolatedLoader(display=display_of, spare=True)
         self.loading: AnalysisRequest | None = None  # the request whose part is being read
         self._classifier: Classifier | None = None
         self._device_choice: str | None = None
