@@ -130,10 +130,14 @@ class IsolatedLoader:
             self._spare_timer.start()
 
     def _ready_spare(self) -> None:
-        """Start the spare child, unless there is one alive or the loader was closed."""
+        """Start the spare child, unless there is one alive or the loader was closed. A spare
+        only saves time: if it cannot be started, the next read starts a child as before."""
         with self._lock:
             if self._keep_spare and (self._spare is None or not self._spare[0].is_alive()):
-                self._spare = self._spawn(warm=True)
+                try:
+                    self._spare = self._spawn(warm=True)
+                except Exception:  # on the timer's thread: nothing to tell the user
+                    log.debug("the spare loader child could not be started", exc_info=True)
 
     def load(self, path: str | Path, views: tuple[int, str, int, int | None] | None = None,
              on_views: Callable[[Drawn], None] | None = None) -> trimesh.Trimesh:

@@ -212,3 +212,20 @@ def _slow_display(mesh: trimesh.Trimesh) -> object:
     from pointcam_gui.gui.stages import display_of
 
     return display_of(mesh)
+
+
+def test_a_spare_that_cannot_start_costs_nothing(files: dict[str, Path],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    loader = IsolatedLoader(_hostile_load, spare=True)
+    try:
+        assert len(loader.load(files["part"]).faces) == 12
+
+        def fail(warm: bool) -> None:
+            raise OSError("no more processes")
+
+        monkeypatch.setattr(loader, "_spawn", fail)
+        loader._ready_spare()  # on the timer's thread: it must not raise
+        assert loader._spare is None
+        assert len(loader.load(files["part"]).faces) == 12  # the reader in use goes on
+    finally:
+        loader.close()
