@@ -51,6 +51,8 @@ class BusyIndicator(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFixedSize(120, 12)
+        self.setAccessibleName("Working")  # what a screen reader says of a moving block
+        self.setToolTip("Working…")
         self.step = 0
         self.timer = QTimer(self)
         self.timer.setInterval(1000 // self.STEPS_PER_S)

@@ -29,6 +29,7 @@ def test_the_busy_indicator_moves_a_few_times_a_second_and_only_while_shown(qtbo
     paints = _Paints()
     bar.progress.installEventFilter(paints)
     assert not bar.is_busy and not bar.progress.timer.isActive()
+    assert bar.progress.accessibleName()  # a screen reader can name it
     bar.busy("Opening part.stl…")
     assert bar.is_busy and bar.progress.timer.isActive()
     qtbot.wait(1000)
