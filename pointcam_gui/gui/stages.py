@@ -79,12 +79,10 @@ def display_of(part: trimesh.Trimesh) -> DisplayGeometry | None:
     in its own display mesh, and sending them would only copy them twice. Importing the
     renderer only here keeps the window's start light; the child imports it once."""
     from pointcam_gui.core.refine import refine_for_display
-    from pointcam_gui.render.shading import SPLIT_MAX_FACES, split_sharp_edges
+    from pointcam_gui.render.shading import drawn_as_facets, split_sharp_edges
 
     refined = refine_for_display(part)
-    if len(refined.faces) > SPLIT_MAX_FACES:  # as shading.display_geometry decides
-        return None
-    return split_sharp_edges(refined)
+    return None if drawn_as_facets(refined) else split_sharp_edges(refined)
 
 
 def paint(analysis: Analysis, stale: Callable[[], bool] = lambda: False) -> DisplayGeometry:

@@ -46,9 +46,12 @@ class DisplayGeometry:
 def display_geometry(mesh: trimesh.Trimesh) -> DisplayGeometry:
     """What the viewport draws for a display mesh: split at its creases, or over
     SPLIT_MAX_FACES faces its facets as they are."""
-    if len(mesh.faces) > SPLIT_MAX_FACES:
-        return facets(mesh)
-    return split_sharp_edges(mesh)
+    return facets(mesh) if drawn_as_facets(mesh) else split_sharp_edges(mesh)
+
+
+def drawn_as_facets(mesh: trimesh.Trimesh) -> bool:
+    """Whether ``display_geometry`` draws this display mesh as its facets."""
+    return len(mesh.faces) > SPLIT_MAX_FACES
 
 
 def facets(mesh: trimesh.Trimesh) -> DisplayGeometry:
