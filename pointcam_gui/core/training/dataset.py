@@ -81,12 +81,13 @@ def scan_dataset(root: str | Path, *, min_classes: int = 2) -> Dataset:
                            f"{min_classes} class folders")
     files: list[Path] = []
     labels: list[int] = []
+    suffixes = supported_suffixes()
     for label, folder in enumerate(folders):
         found = sorted(p for p in folder.glob("*") if p.is_file()
-                       and p.suffix.lower() in supported_suffixes()) if folder.is_dir() else []
+                       and p.suffix.lower() in suffixes) if folder.is_dir() else []
         if not found:
             raise DatasetError(f"{folder}: class folder has no mesh files "
-                               f"({', '.join(supported_suffixes())})")
+                               f"({', '.join(suffixes)})")
         files += found
         labels += [label] * len(found)
     return Dataset(root, tuple(names), tuple(files), tuple(labels), manifest)

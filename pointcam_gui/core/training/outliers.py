@@ -82,8 +82,8 @@ def iter_outliers(root: str | Path) -> Iterator[tuple[Path, trimesh.Trimesh]]:
     folder = Path(root)
     if not folder.is_dir():
         raise DatasetError(f"{folder}: outlier folder not found")
-    files = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and p.suffix.lower() in supported_suffixes())
+    suffixes = supported_suffixes()
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
     if not files:
         raise DatasetError(f"{folder}: no mesh files for outlier exposure")
     for path in files:
