@@ -89,7 +89,8 @@ def add_training(sub: Any) -> None:
     m = sub.add_parser("merge", help="merge trained models into one ensemble model",
                        description="Merge PointNets trained on the same classes into one model "
                                    "whose logits are the mean of theirs (an ensemble that runs, "
-                                   "explains and calibrates as one PointNet). Calibrate the "
+                                   "explains and calibrates as one PointNet). An ensemble "
+                                   "merged again counts as the models it holds. Calibrate the "
                                    "result afterwards.")
     m.add_argument("weights", type=Path, nargs="+", metavar="W.safetensors")
     m.add_argument("--out", type=Path, required=True, metavar="OUT.safetensors")

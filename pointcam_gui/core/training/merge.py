@@ -12,6 +12,10 @@ of ``Classifier.model`` (fifteen explanation methods, faithfulness, calibration,
 for the same numbers. The merged matrices' zero blocks are stored (the file is about twice the
 members' size) but not computed: the folded inference multiplies the diagonal blocks apart
 (``folding.row_spans``). Merged models with T-Nets are refused: a T-Net aligns all channels at once.
+
+An ensemble merges again like any model; each member's logits then count by the number of models
+it holds (``counts``), so adding a third model to a merged pair gives the mean of all three, not
+a pair weighted like one model.
 """
 
 from __future__ import annotations
@@ -87,9 +91,14 @@ def _stacked_norm(norms: Sequence[nn.BatchNorm1d], out: nn.BatchNorm1d) -> None:
         getattr(out, name).copy_(torch.cat([getattr(n, name) for n in norms]))
 
 
-def merge(members: Sequence[PointNet]) -> PointNet:
-    """One PointNet whose logits are the mean of ``members``' logits (eval mode), exactly."""
+def merge(members: Sequence[PointNet], counts: Sequence[int] | None = None) -> PointNet:
+    """One PointNet whose logits are the mean of ``members``' logits (eval mode), exactly; with
+    ``counts`` (the number of models each member holds) the mean weighted by them."""
     _check(members)
+    counts = [1] * len(members) if counts is None else list(counts)
+    if len(counts) != len(members) or min(counts) < 1:
+        raise PointCAMError("merging needs one positive model count per member")
+    share = torch.tensor(counts, dtype=torch.float32) / sum(counts)
     configs = [m.config for m in members]
     first = configs[0]
     config = PointNetConfig(
@@ -103,10 +112,20 @@ def merge(members: Sequence[PointNet]) -> PointNet:
         _block_diagonal([p[i][0] for p in layers], affine, shared_input=i == 0)
         _stacked_norm([p[i][1] for p in layers], norm)
     last = _last(merged)
-    with torch.no_grad():  # the mean of the members' logits
-        last.weight.copy_(torch.cat([_last(m).weight for m in members], dim=1) / len(members))
-        last.bias.copy_(torch.stack([_last(m).bias for m in members]).mean(dim=0))
+    with torch.no_grad():  # the (weighted) mean of the members' logits
+        last.weight.copy_(torch.cat([_last(m).weight * w for m, w in zip(members, share,
+                                                                          strict=True)], dim=1))
+        last.bias.copy_(sum(_last(m).bias * w for m, w in zip(members, share, strict=True)))
     return merged
+
+
+def models_in(provenance: dict) -> int:
+    """How many trained models a weights file holds: 1, or its merged members' total."""
+    members = provenance.get("members")
+    if not isinstance(members, list) or not members:
+        return 1
+    return sum(models_in(m.get("provenance") or {}) if isinstance(m, dict) else 1
+               for m in members)
 
 
 def merge_files(paths: Sequence[str | Path], out: str | Path, command: str = "") -> Path:
@@ -126,14 +145,15 @@ def merge_files(paths: Sequence[str | Path], out: str | Path, command: str = "")
             raise PointCAMError(f"{Path(path).name} samples {meta.num_points} points "
                                 f"({meta.normalization}), {Path(paths[0]).name} "
                                 f"{first.num_points} ({first.normalization})")
-    model = merge([m for m, _ in loaded])
+    counts = [models_in(meta.provenance or {}) for _, meta in loaded]
+    model = merge([m for m, _ in loaded], counts)
     members = [{"file": Path(p).name, "sha256": digest(Path(p)),
                 "architecture": meta.architecture, "provenance": meta.provenance}
                for p, (_, meta) in zip(paths, loaded, strict=True)]
     metadata = ModelMetadata(
         class_names=first.class_names, num_points=first.num_points,
         architecture=model.config.to_dict(), normalization=first.normalization,
-        provenance={"description": f"ensemble of {len(paths)} PointNets merged into one "
+        provenance={"description": f"ensemble of {sum(counts)} PointNets merged into one "
                                    "(block-diagonal weights, mean of the members' logits)",
                     "command": command, "members": members, "pointcam": __version__})
     return save_checkpoint(out, model, metadata)

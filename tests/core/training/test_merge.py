@@ -12,7 +12,7 @@ from pointcam_gui.cli import main
 from pointcam_gui.core import Classifier, PointCAMError
 from pointcam_gui.core.checkpoint import ModelMetadata, read_metadata, save_checkpoint
 from pointcam_gui.core.explain.gradcam import head_jacobian
-from pointcam_gui.core.training.merge import merge
+from pointcam_gui.core.training.merge import merge, merge_files, models_in
 from tests.models import TINY_CLASSES, tiny_model
 
 
@@ -72,9 +72,33 @@ def test_merge_files_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert clf.explain(torch.randn(128, 3).numpy()).cams.shape == (len(TINY_CLASSES), 128)
 
 
+def test_an_ensemble_merged_again_counts_by_its_models(tmp_path: Path) -> None:
+    """A merged pair merged with a third model gives the mean of all three, exactly as merging
+    the three at once; a plain pair-plus-one mean would weigh the pair like one model."""
+    members = _members()
+    paths = []
+    for i, m in enumerate(members):
+        meta = ModelMetadata(class_names=TINY_CLASSES, num_points=128,
+                             architecture=m.config.to_dict(), provenance={"description": str(i)})
+        paths.append(save_checkpoint(tmp_path / f"m{i}.safetensors", m, meta))
+    pair = merge_files(paths[:2], tmp_path / "pair.safetensors")
+    trio = merge_files([pair, paths[2]], tmp_path / "trio.safetensors")
+    meta = read_metadata(trio)
+    assert models_in(meta.provenance) == 3 and "ensemble of 3" in meta.provenance["description"]
+    x = torch.randn(4, 3, 128)
+    with torch.no_grad():
+        expected = torch.stack([m(x) for m in members]).mean(dim=0)
+        got = Classifier.load(trio, device="cpu").model(x)
+        assert torch.allclose(got, expected, atol=1e-5)
+        assert not torch.allclose(merge([merge(members[:2]), members[2]])(x), expected,
+                                  atol=1e-3)
+
+
 def test_merge_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(PointCAMError, match="at least two"):
         merge([tiny_model(0)])
+    with pytest.raises(PointCAMError, match="model count"):
+        merge([tiny_model(0), tiny_model(1)], counts=[1, 0])
     with pytest.raises(PointCAMError, match="T-Nets"):
         merge([tiny_model(0), tiny_model(1, input_transform=True)])
     with pytest.raises(PointCAMError, match="number of layers"):
