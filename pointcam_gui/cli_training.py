@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pointcam_gui.cli_arguments import bar_updater, point_count, positive, progress_bar
-from pointcam_gui.core.device import DEVICE_CHOICES
+from pointcam_gui.core.device import DEVICE_CHOICES, PRECISIONS
 from pointcam_gui.core.errors import PointCAMError
 
 
@@ -60,6 +60,10 @@ def add_training(sub: Any) -> None:
     t.add_argument("--workers", type=int, metavar="N",
                    help="processes that draw the next epoch's points while one trains (default "
                         "0: drawn in turn); the same points either way, worth it with a GPU")
+    t.add_argument("--precision", choices=PRECISIONS,
+                   help="bfloat16: mixed-precision training, about 1.5x faster on CPUs with AMX "
+                        "(Intel Xeon since Sapphire Rapids) and on recent GPUs, slower elsewhere; "
+                        "the weights stay float32 (default float32)")
     t.add_argument("--outliers", type=Path, metavar="DIR",
                    help="parts of none of the classes (any depth), trained toward a uniform "
                         "answer: outlier exposure (see `pointcam dataset generate-others`)")
@@ -128,7 +132,8 @@ def _train(args: argparse.Namespace) -> int:
 
     given = {k: getattr(args, k) for k in ("epochs", "points", "batch_size", "lr", "seed",
                                             "device", "val_fraction", "widths", "head", "threads",
-                                            "workers", "normalization", "outlier_weight")}
+                                            "workers", "normalization", "outlier_weight",
+                                            "precision")}
     if given["head"] == "cam":
         given.update(head=(), pool="avg")
     if args.outliers is not None:
@@ -145,7 +150,8 @@ def _train(args: argparse.Namespace) -> int:
                   f"--head {_head_text(config)} ")
                + f"--normalization {config.normalization}"
                + (f" --outliers {config.outliers} --outlier-weight {config.outlier_weight}"
-                  if config.outliers else "") + (f" --init {config.init}" if config.init else ""))
+                  if config.outliers else "") + (f" --init {config.init}" if config.init else "")
+               + (f" --precision {config.precision}" if config.precision != "float32" else ""))
     bar = progress_bar("reading parts")
 
     def on_progress(p: TrainProgress) -> None:

@@ -1,4 +1,5 @@
-"""Which torch device to run on: ``auto`` (CUDA when present), ``cpu`` or ``cuda``."""
+"""Which torch device to run on: ``auto`` (CUDA when present), ``cpu`` or ``cuda``; and the
+precisions training offers (inference is always float32)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ if TYPE_CHECKING:
     import torch
 
 DEVICE_CHOICES: tuple[str, ...] = ("auto", "cpu", "cuda")
+PRECISIONS: tuple[str, ...] = ("float32", "bfloat16")
 
 
 def cuda_available() -> bool:

@@ -3,6 +3,10 @@
 ``run_epoch`` is the loss and the optimiser step ``train`` repeats (parts of no class, when given,
 trained toward a uniform answer); ``precise_batchnorm`` re-estimates the norms' statistics for
 the weights an epoch ends with.
+
+With ``precision="bfloat16"`` the training forward pass runs under autocast (mixed precision:
+the weights, the losses and the optimiser stay float32); validation and the norms' statistics
+run in float32, as inference does.
 """
 
 from __future__ import annotations
@@ -39,13 +43,15 @@ def run_epoch(model: PointNet, x: np.ndarray, y: np.ndarray, config: TrainConfig
     others = (np.array_split(x_other, len(starts)) if training and x_other is not None
               and len(x_other) else [np.empty((0, *x.shape[1:]), np.float32)] * len(starts))
     loss_sum = correct = seen = 0.0
+    mixed = training and config.precision == "bfloat16"
     for b, s in enumerate(starts, 1):
         n_cls = len(x[s:s + bs])
         xb = torch.from_numpy(np.concatenate([x[s:s + bs], others[b - 1]])).transpose(1, 2)
         xb = xb.to(device)
         yb = torch.from_numpy(y[s:s + bs]).to(device)
         with torch.set_grad_enabled(training):
-            all_logits = model(xb)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=mixed):
+                all_logits = model(xb).float()
             logits = all_logits[:n_cls]
             ce = F.cross_entropy(logits, yb)
             if opt is not None:

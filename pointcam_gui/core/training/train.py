@@ -25,7 +25,7 @@ import torch
 
 from pointcam_gui import __version__
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
-from pointcam_gui.core.device import resolve_device
+from pointcam_gui.core.device import PRECISIONS, resolve_device
 from pointcam_gui.core.errors import DatasetError, PointCAMError
 from pointcam_gui.core.model import PointNet, PointNetConfig
 from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS, SurfaceSampler
@@ -70,6 +70,7 @@ class TrainConfig:
     outliers: str | None = None  # folder of parts of no class, trained toward a uniform answer
     outlier_weight: float = 0.5  # weight of their loss (Hendrycks et al. use 0.5)
     init: str | None = None  # weights to start from (fine-tuning); their architecture wins
+    precision: str = "float32"  # or "bfloat16": mixed precision (AMX CPUs, recent GPUs)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
     if cfg.normalization not in NORMALIZATIONS:
         raise PointCAMError(f"unknown normalization {cfg.normalization!r}: choose one of "
                            f"{', '.join(NORMALIZATIONS)}")
+    if cfg.precision not in PRECISIONS:
+        raise PointCAMError(f"unknown precision {cfg.precision!r}: choose one of "
+                            f"{', '.join(PRECISIONS)}")
     if cfg.epochs < 1 or cfg.batch_size < 2 or cfg.points < 32 or cfg.workers < 0:
         raise PointCAMError("need epochs >= 1, batch size >= 2, points >= 32 and workers >= 0")
     emit = progress or (lambda _p: None)
@@ -138,6 +142,10 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
 
     torch.manual_seed(cfg.seed)
     device = resolve_device(cfg.device)
+    if (cfg.precision == "bfloat16" and device.type == "cuda"
+            and not torch.cuda.is_bf16_supported()):
+        raise PointCAMError(f"this GPU ({torch.cuda.get_device_name(device)}) cannot train in "
+                            "bfloat16; train with --precision float32")
     old_threads, threads = torch.get_num_threads(), cfg.threads or os.cpu_count() or 1
     torch.set_num_threads(threads)
     if cfg.init:

@@ -122,6 +122,23 @@ def test_same_seed_trains_the_same_weights(shapes: Path, tmp_path: Path) -> None
     assert all(torch.equal(wa[k], wd[k]) for k in wa)
 
 
+def test_bfloat16_trains_in_mixed_precision_and_saves_float32_weights(shapes: Path,
+                                                                      tmp_path: Path) -> None:
+    """The flag reaches the forward pass (the weights differ from a float32 run's), the run is
+    still reproducible, and what is saved is float32, as inference expects."""
+    once = replace(TINY, epochs=1)
+    full = train(shapes, tmp_path / "f.safetensors", once)
+    a = train(shapes, tmp_path / "a.safetensors", replace(once, precision="bfloat16"))
+    b = train(shapes, tmp_path / "b.safetensors", replace(once, precision="bfloat16"))
+    wf, wa, wb = (load_checkpoint(r.weights)[0].state_dict() for r in (full, a, b)
+                  if r.weights is not None)
+    assert all(v.dtype == torch.float32 for v in wa.values() if v.is_floating_point())
+    assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert not all(torch.equal(wa[k], wf[k]) for k in wa)
+    assert load_checkpoint(tmp_path / "a.safetensors")[1].provenance["config"][
+        "precision"] == "bfloat16"
+
+
 def test_ctrl_c_keeps_the_best_checkpoint_and_writes_the_log(shapes: Path,
                                                              tmp_path: Path) -> None:
     def interrupt_in_epoch_two(event: TrainProgress) -> None:
@@ -180,6 +197,8 @@ def test_unusable_settings_are_refused(shapes: Path, tmp_path: Path) -> None:
         train(shapes, tmp_path / "w.safetensors", replace(TINY, normalization="none"))
     with pytest.raises(PointCAMError, match="workers"):
         train(shapes, tmp_path / "w.safetensors", replace(TINY, workers=-1))
+    with pytest.raises(PointCAMError, match="precision"):
+        train(shapes, tmp_path / "w.safetensors", replace(TINY, precision="float16"))
 
 
 def test_precise_batchnorm_sets_exact_statistics_and_keeps_momentum() -> None:
