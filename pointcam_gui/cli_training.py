@@ -61,7 +61,7 @@ def add_training(sub: Any) -> None:
                    help="processes that draw the next epoch's points while one trains (default "
                         "0: drawn in turn); the same points either way, worth it with a GPU")
     t.add_argument("--precision", choices=PRECISIONS,
-                   help="bfloat16: mixed-precision training, about 1.5x faster on CPUs with AMX "
+                   help="bfloat16: mixed-precision training, about 1.45x faster on CPUs with AMX "
                         "(Intel Xeon since Sapphire Rapids) and on recent GPUs, slower elsewhere; "
                         "the weights stay float32 (default float32)")
     t.add_argument("--outliers", type=Path, metavar="DIR",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -119,7 +120,7 @@ def merge(members: Sequence[PointNet], counts: Sequence[int] | None = None) -> P
     return merged
 
 
-def models_in(provenance: dict) -> int:
+def models_in(provenance: dict[str, Any]) -> int:
     """How many trained models a weights file holds: 1, or its merged members' total."""
     members = provenance.get("members")
     if not isinstance(members, list) or not members:
