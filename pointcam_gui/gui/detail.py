@@ -49,20 +49,24 @@ class DetailSwitch(QObject):
     def _show(self, coarse: bool) -> None:
         from pointcam_gui.render.scene import show_coarse
 
-        if self.actors is not None and coarse != self.coarse:
+        # a deferred recolour (``glance``) is written into the full mesh before it is drawn
+        if self.actors is not None and (coarse != self.coarse or self.actors.pending is not None):
             self.coarse = show_coarse(self.actors, coarse) and coarse
 
-    def glance(self) -> None:
+    def glance(self) -> bool:
         """The next frames show a change (another class's heat) on the coarse copy, if there
         is one, until nothing has changed for REST_MS: stepping through the classes of a big
-        part then draws each in the time of a moving frame, and the last in full."""
+        part then draws each in the time of a moving frame, and the last in full. True when
+        they will, so that the full mesh's own arrays can wait until it is drawn."""
         if self.actors is not None and self.actors.coarse_actor is not None and not self._pinned:
             self._rest.start()
+            return True
+        return False
 
     def full_detail(self) -> None:
         """The camera rests: draw the full mesh now."""
         self._rest.stop()
-        if self.coarse:
+        if self.coarse or (self.actors is not None and self.actors.pending is not None):
             self._show(False)
             self._plotter.render()
 

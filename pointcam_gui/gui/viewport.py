@@ -137,14 +137,14 @@ class Viewport(QWidget):
 
     def set_target(self, analysis: Analysis, target: int) -> None:
         """Recolour from the cached maps: no new actor, no inference. A big part shows the
-        new class on its coarse copy first (``DetailSwitch.glance``)."""
+        new class on its coarse copy first (``DetailSwitch.glance``), and its full mesh takes
+        the new heat when it is next drawn."""
         if self._actors is None:
             return
         from pointcam_gui.render.scene import recolour
 
-        recolour(self._actors, analysis, target)
-        if self.detail is not None:
-            self.detail.glance()
+        glancing = self.detail is not None and self.detail.glance()
+        recolour(self._actors, analysis, target, defer_full=glancing)
         self.plotter.render()
 
     def set_style(self, style: SceneStyle) -> None:

@@ -56,6 +56,9 @@ class SceneActors:
     coarse_geometry: DisplayGeometry | None = None
     coarse: pv.PolyData | None = None
     coarse_actor: Any = None
+    # Heat per display vertex that the full mesh's arrays do not carry yet (``recolour`` with
+    # ``defer_full``): written just before the full mesh is next drawn (``show_coarse``).
+    pending: np.ndarray | None = None
 
 
 def heat_polydata(analysis: Analysis, target: int, geometry: DisplayGeometry) -> pv.PolyData:
@@ -160,7 +163,11 @@ def add_coarse(plotter: Any, actors: SceneActors, analysis: Analysis, target: in
 
 
 def show_coarse(actors: SceneActors, coarse: bool) -> bool:
-    """Draw the coarse copy (True) or the full mesh; False when there is no coarse copy."""
+    """Draw the coarse copy (True) or the full mesh; False when there is no coarse copy. The
+    full mesh gets the heat a deferred recolour left for it before it is drawn."""
+    if not coarse and actors.pending is not None:
+        _assign(actors.mesh, actors.geometry.heat(actors.pending))
+        actors.pending = None
     if actors.coarse_actor is None:
         return False
     actors.coarse_actor.SetVisibility(coarse)
@@ -168,11 +175,21 @@ def show_coarse(actors: SceneActors, coarse: bool) -> bool:
     return True
 
 
-def recolour(actors: SceneActors, analysis: Analysis, target: int) -> None:
-    """Show another class's heat by writing into the existing arrays (no inference, no copy)."""
-    _assign(actors.mesh, actors.geometry.heat(analysis.vertex_heat[target]))
+def recolour(actors: SceneActors, analysis: Analysis, target: int, *,
+             defer_full: bool = False) -> None:
+    """Show another class's heat by writing into the existing arrays (no inference, no copy).
+
+    With ``defer_full`` (the next frames draw the coarse copy) the full mesh's arrays are
+    written only when it is next drawn (``show_coarse``): for a 5M-face part that write and
+    its gather are a third of a switch, and stepping through the classes skips them."""
+    heat = analysis.vertex_heat[target]
+    if defer_full and actors.coarse is not None:
+        actors.pending = heat
+    else:
+        _assign(actors.mesh, actors.geometry.heat(heat))
+        actors.pending = None
     if actors.coarse is not None and actors.coarse_geometry is not None:
-        _assign(actors.coarse, actors.coarse_geometry.heat(analysis.vertex_heat[target]))
+        _assign(actors.coarse, actors.coarse_geometry.heat(heat))
     _assign(actors.cloud, analysis.cams[target])
     actors.scalar_bar.SetTitle(scalar_bar_title(analysis, target))
 

@@ -61,6 +61,8 @@ def test_coarse_copy_follows_the_class_and_pictures_use_full_detail(
     assert actors.coarse_actor.GetVisibility()
     window.viewport.screenshot()
     assert actors.mesh_actor.GetVisibility() and not actors.coarse_actor.GetVisibility()
+    # the full mesh took the class it had left for its next frame before the picture
+    np.testing.assert_array_equal(window.viewport.heat_scalars(), analysis.vertex_heat[target])
 
 
 def test_small_parts_get_no_coarse_copy(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
@@ -97,11 +99,16 @@ def test_another_class_shows_at_once_on_the_coarse_copy_then_in_full(
     actors = coarse_scene
     analysis = window.analysis
     qtbot.waitUntil(lambda: actors.mesh_actor.GetVisibility(), timeout=2000)  # at rest
+    shown = window.target
     for step in (1, 2):  # stepping through the classes, as PageDown or the arrow keys do
         window.set_target((window.target + step) % len(analysis.class_names))
         assert actors.coarse_actor.GetVisibility() and not actors.mesh_actor.GetVisibility()
-    # both copies carry the class shown, and full detail follows once the steps stop
-    np.testing.assert_array_equal(window.viewport.heat_scalars(),
-                                  analysis.vertex_heat[window.target])
+        np.testing.assert_array_equal(
+            np.asarray(actors.coarse.point_data["heat"]),
+            actors.coarse_geometry.heat(analysis.vertex_heat[window.target]).astype(np.float32))
+    # the hidden full mesh is not rewritten at each step, only before it is drawn again
+    np.testing.assert_array_equal(window.viewport.heat_scalars(), analysis.vertex_heat[shown])
     qtbot.waitUntil(lambda: actors.mesh_actor.GetVisibility(), timeout=2000)
     assert not actors.coarse_actor.GetVisibility()
+    np.testing.assert_array_equal(window.viewport.heat_scalars(),
+                                  analysis.vertex_heat[window.target])
