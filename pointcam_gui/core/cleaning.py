@@ -40,7 +40,8 @@ class Triangles(NamedTuple):
 
 def checked_body(vertices: np.ndarray, faces: np.ndarray, name: str
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """One body's arrays as float64 and int64, refused when a face points at no vertex."""
+    """One body's arrays as float64 (or float32, kept) and int64, refused when a face points at
+    no vertex."""
     body_faces = np.asarray(faces, dtype=np.int64)
     if np.asarray(vertices).shape[1:] != (3,):
         raise MeshLoadError(f"{name}: corrupt file: its vertices do not have three coordinates")
@@ -49,7 +50,8 @@ def checked_body(vertices: np.ndarray, faces: np.ndarray, name: str
         raise MeshLoadError(f"{name}: corrupt file: a face refers to vertex "
                             f"{low if low < 0 else high} but there are only {len(vertices)} "
                             "vertices")
-    return np.asarray(vertices, float), body_faces
+    kept = np.asarray(vertices)
+    return (kept if kept.dtype == np.float32 else np.asarray(kept, float)), body_faces
 
 
 def joined(scene: trimesh.Scene, name: str, empty_reason: str
@@ -90,7 +92,8 @@ def no_triangles(name: str, empty_reason: str, *, lines: bool, points: bool) -> 
 
 
 def cleaned(vertices: np.ndarray, faces: np.ndarray, name: str, welded: bool) -> Triangles:
-    """Checked, joined arrays -> the clean part: welded, or fused where that is allowed."""
+    """Checked, joined arrays -> the clean part: welded, or fused where that is allowed.
+    float32 vertices (a binary STL read unwelded) are fused as they are, widened for a weld."""
     total = len(faces)
     check_count(name, total)
     if not np.isfinite(vertices).all():
@@ -104,8 +107,8 @@ def cleaned(vertices: np.ndarray, faces: np.ndarray, name: str, welded: bool) ->
     soup = not welded and len(vertices) == faces.size and _counts_up(faces.ravel())
     if soup:
         vertices_kept, faces_kept = fuse(vertices.reshape(-1, 3, 3))
-    else:
-        vertices_kept, faces_kept = weld(vertices, faces)  # only used vertices remain
+    else:  # only used vertices remain
+        vertices_kept, faces_kept = weld(np.asarray(vertices, np.float64), faces)
     del vertices, faces
     reach = float(np.abs(vertices_kept).max()) if len(vertices_kept) else 0.0
     if reach > MAX_COORDINATE:

@@ -125,8 +125,10 @@ def read_triangles(path: str | Path, *, welded: bool = True) -> Triangles:
     plain = _shortcut(fast, f) if fast else None
     if f.suffix == ".stl":
         count = check_stl(f, supported_suffixes)
-        plain = (read_binary_stl(f.path, count, f.name) if count is not None
-                 else _shortcut(read_ascii_stl, f))
+        # unwelded, a binary STL's float32 corners are fused as they are (``welding.fuse``)
+        plain = (read_binary_stl(f.path, count, f.name,
+                                 dtype=np.float64 if welded else np.float32)
+                 if count is not None else _shortcut(read_ascii_stl, f))
     if plain is not None:  # nothing for the checks below to catch: plain arrays of triangles
         vertices, faces = plain
         if len(faces) == 0:

@@ -70,30 +70,36 @@ def _sorted_rows(faces: np.ndarray) -> np.ndarray:
 
 
 def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(m, 3, 3) triangles -> the triangles ``weld`` keeps, in its order, as vertices and faces
-    in which bit-identical corners share a vertex where a cheap search finds them: every
-    distinct corner is a vertex, some of them more than once. The analysis reads the same
-    triangles as from the welded mesh; ``welded`` finishes the weld for a picture.
+    """(m, 3, 3) float64 or float32 triangles -> the triangles ``weld`` keeps, in its order, as
+    float64 vertices and faces in which bit-identical corners share a vertex where a cheap
+    search finds them: every distinct corner is a vertex, some of them more than once. The
+    analysis reads the same triangles as from the welded mesh; ``welded`` finishes the weld for
+    a picture.
 
     The triangles kept are those that are not degenerate and, of a repeated triangle (the same
     corners in any order), the first. Corners are compared exactly, where ``weld`` compares
     them on its 1e-8 grid: the two differ only for corners closer than that and not
-    bit-identical, which CAD exports do not write."""
+    bit-identical, which CAD exports do not write. float32 corners (a binary STL's) are
+    compared as they are, which is the same as comparing them widened, at half the memory
+    traffic; the degeneracy test always runs in float64, as ``weld``'s does."""
     m = len(triangles)
     tall = np.empty(m, dtype=bool)
-    exact = np.empty((3 * m, 3), dtype=np.int64)  # the corners' bits, -0.0 made 0.0
+    single = triangles.dtype == np.float32
+    # the corners' bits, -0.0 made 0.0
+    exact = np.empty((3 * m, 3), dtype=np.int32 if single else np.int64)
     keys = np.empty(3 * m, dtype=np.uint64)
     triangle_keys = np.empty(m, dtype=np.uint64)  # the sum of its corners': any order, one key
 
     def block(rows: slice) -> None:  # in blocks on the machine's cores: all of it is per row
         t = triangles[rows]
-        ab = (t[:, 1] - t[:, 0]).T  # (3, m) rows, as edge_vectors gives them
-        ac = (t[:, 2] - t[:, 0]).T
+        wide = t.astype(np.float64, copy=False)
+        ab = (wide[:, 1] - wide[:, 0]).T  # (3, m) rows, as edge_vectors gives them
+        ac = (wide[:, 2] - wide[:, 0]).T
         # equal corners: no height
         tall[rows] = tall_rows(ab, ac, cross_rows(ab, ac, np.empty_like(ab)))
         corners = slice(3 * rows.start, 3 * rows.stop)
-        np.add(t.reshape(-1, 3), 0.0, out=exact[corners].view(np.float64))
-        k = keys[corners] = row_keys(exact[corners])
+        np.add(t.reshape(-1, 3), t.dtype.type(0.0), out=exact[corners].view(t.dtype))
+        k = keys[corners] = row_keys(_wide_bits(exact[corners]))
         triangle_keys[rows] = k[0::3] + k[1::3] + k[2::3]  # wraps around, as a uint64 sum does
 
     blockwise(block, m)
@@ -122,8 +128,11 @@ def _compact(exact: np.ndarray, corner: np.ndarray, own: np.ndarray
         i, mine = rows.start // _SLOT_BLOCK, own[rows]  # the block's place among the counts
         np.cumsum(mine, out=number[rows])
         number[rows] += offsets[i] - 1
-        owners = vertices[offsets[i]:offsets[i + 1]].view(np.int64)
-        np.compress(mine, exact[rows], axis=0, out=owners)  # straight into place
+        owners = vertices[offsets[i]:offsets[i + 1]]
+        if exact.dtype == np.int64:  # straight into place
+            np.compress(mine, exact[rows], axis=0, out=owners.view(np.int64))
+        else:  # float32 corners, widened
+            owners[:] = np.compress(mine, exact[rows], axis=0).view(np.float32)
 
     blockwise(numbered, len(own), _SLOT_BLOCK)
     faces = np.empty(len(corner), dtype=np.intp)
@@ -145,8 +154,13 @@ def _first_triangles(exact: np.ndarray, triangle_keys: np.ndarray) -> np.ndarray
     rows = np.take_along_axis(rows, order[:, :, None], axis=1).reshape(len(shared), 9)
     first = np.ones(len(codes), dtype=bool)
     first[shared] = False
-    first[shared[first_of_each(rows)[0]]] = True
+    first[shared[first_of_each(_wide_bits(rows))[0]]] = True
     return np.flatnonzero(first)
+
+
+def _wide_bits(rows: np.ndarray) -> np.ndarray:
+    """Rows of 64-bit or 32-bit patterns as 64-bit ones (``row_keys`` hashes 64-bit rows)."""
+    return rows if rows.dtype.itemsize == 8 else rows.view(np.uint32).astype(np.uint64)
 
 
 def _shared_corners(exact: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

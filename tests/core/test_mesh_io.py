@@ -169,6 +169,9 @@ def test_binary_stl_is_read_as_trimesh_reads_it(tmp_path: Path) -> None:
     vertices, faces = read_binary_stl(path, 96, "pin.stl")
     reference = trimesh.load_mesh(path, process=False)
     np.testing.assert_array_equal(vertices[faces], reference.vertices[reference.faces])
+    single, _ = read_binary_stl(path, 96, "pin.stl", dtype=np.float32)  # as the unwelded read
+    assert single.dtype == np.float32
+    np.testing.assert_array_equal(single, vertices)
     with pytest.raises(MeshLoadError, match=r"pin\.stl: corrupt or truncated binary STL: 96 of "
                                             r"97 triangles"):
         read_binary_stl(path, 97, "pin.stl")  # cut short after its header was checked

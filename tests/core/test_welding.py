@@ -96,15 +96,18 @@ def _soup_of(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return np.concatenate([triangles, triangles[[7]][:, ::-1]])
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])  # float32: a binary STL's corners
 @pytest.mark.parametrize("keys", ["hashed", "all-colliding"])
 def test_fuse_keeps_the_triangles_weld_keeps_in_its_order(
-        monkeypatch: pytest.MonkeyPatch, keys: str) -> None:
+        monkeypatch: pytest.MonkeyPatch, keys: str, dtype: type) -> None:
     vertices, faces = _messy()
-    triangles = _soup_of(vertices, faces)
-    wv, wf = welding.weld(triangles.reshape(-1, 3), np.arange(triangles.size // 3).reshape(-1, 3))
+    triangles = _soup_of(vertices, faces).astype(dtype)
+    wide = triangles.astype(np.float64)
+    wv, wf = welding.weld(wide.reshape(-1, 3), np.arange(triangles.size // 3).reshape(-1, 3))
     if keys == "all-colliding":  # every row in one slot: nothing shared, nothing confused
         colliding(monkeypatch)
     v, f = welding.fuse(triangles)
+    assert v.dtype == np.float64
     assert len(f) == len(wf) == 1280  # the slivers, the repeats and the reversed repeat dropped
     np.testing.assert_array_equal(v[f], wv[wf])
     if keys == "hashed":  # the nearby corners that are equal share their vertex
