@@ -166,14 +166,15 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 def judge(path: Path, analyse: Callable[[trimesh.Trimesh], object] | None,
-          timeout: float) -> tuple[str, str]:
-    """(outcome, detail): "ok", "error" (a PointCAMError line) or a finding."""
+          timeout: float, *, welded: bool = True) -> tuple[str, str]:
+    """(outcome, detail): "ok", "error" (a PointCAMError line) or a finding. ``welded=False``
+    reads as `pointcam explain` without a picture and `pointcam batch` do."""
     stderr = io.StringIO()
     try:
         with warnings.catch_warnings(record=True) as printed, \
                 contextlib.redirect_stderr(stderr), _deadline(timeout):
             warnings.simplefilter("always")
-            mesh = load_mesh(path)
+            mesh = load_mesh(path, welded=welded)
             if not np.isfinite(mesh.vertices).all():
                 return "nan", "non-finite vertices in a loaded mesh"
             if analyse is not None:
@@ -211,6 +212,9 @@ def main() -> int:
     parser.add_argument("--shortcuts", action="store_true",
                         help="send every input through the fast readers (plain OBJ, ASCII "
                              "STL), which otherwise wait for big files")
+    parser.add_argument("--unwelded", action="store_true",
+                        help="read without the weld, as `pointcam explain` without a picture "
+                             "and `pointcam batch` do (STL is then fused, not welded)")
     args = parser.parse_args()
     if args.shortcuts:
         from pointcam_gui.core import ascii_stl, plain_obj
@@ -244,7 +248,7 @@ def main() -> int:
             suffix = ALIASES.get(Path(name).suffix, Path(name).suffix)
             path = Path(tmp) / f"input{i}{suffix}"
             path.write_bytes(data)
-            outcome, detail = judge(path, analyse, args.timeout)
+            outcome, detail = judge(path, analyse, args.timeout, welded=not args.unwelded)
             tally[outcome] += 1
             if outcome not in ("ok", "error"):
                 findings += 1
