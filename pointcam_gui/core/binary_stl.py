@@ -23,7 +23,7 @@ RECORD = np.dtype([("normal", "<f4", 3), ("corners", "<f4", (3, 3)), ("attribute
 
 def read_binary_stl(path: Path, count: int, name: str, *, dtype: type[np.floating] = np.float64
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """(vertices (3m, 3) float64, faces (m, 3) int64 = 0, 1, 2, ...) of a binary STL whose
+    """(vertices (3m, 3) of ``dtype``, faces (m, 3) int64 = 0, 1, 2, ...) of a binary STL whose
     header promises ``count`` triangles; a file cut short since it was checked is refused.
     ``dtype=np.float32`` keeps the file's own precision (the unwelded read fuses it as it is)."""
     try:
@@ -33,7 +33,7 @@ def read_binary_stl(path: Path, count: int, name: str, *, dtype: type[np.floatin
     if len(records) != count:
         raise MeshLoadError(f"{name}: corrupt or truncated binary STL: {len(records):,} of "
                             f"{count:,} triangles could be read")
-    corners = records["corners"]  # an unaligned float32 field: widened in blocks, on every core
+    corners = records["corners"]  # an unaligned float32 field: copied (widened) in blocks
     vertices: np.ndarray = np.empty((count, 3, 3), dtype=dtype)  # (0.3-0.5 s -> 0.07-0.18 s at 5M)
 
     def widen(rows: slice) -> None:
