@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pointcam_gui.cli_arguments import point_count
+from pointcam_gui.core.classes import percent
 from pointcam_gui.core.device import DEVICE_CHOICES
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD
@@ -138,14 +139,14 @@ def _explain(args: argparse.Namespace) -> int:
         return 0
 
     print(f"{args.part.name}: {analysis.predicted_name} "
-          f"({100 * probs[analysis.predicted]:.1f}%)")
+          f"({percent(probs[analysis.predicted], sign='%')})")
     if analysis.unfamiliar:
         print(f"Unfamiliar: this part does not look like any of the {len(names)} classes the "
               f"model knows (novelty {analysis.novelty:.4g}, threshold "
               f"{clf.novelty.threshold if clf.novelty else float('nan'):.4g}); the classes "
               "below are its best guess")
     for i in probs.argsort()[::-1][:5]:
-        print(f"  {100 * probs[i]:5.1f}%  {names[i]}")
+        print(f"  {percent(probs[i], sign='%'):>7}  {names[i]}")
     versus = "" if contrast is None else f" rather than {names[contrast]}"
     if target != analysis.predicted or method.name != DEFAULT_METHOD or versus:
         print(f"{method.title}: {names[target]}{versus}")

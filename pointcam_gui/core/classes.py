@@ -59,3 +59,14 @@ def find_class(names: Sequence[str], target: str | int) -> int:
         options = "; ".join(names[i] for i in matches)
         raise PointCAMError(f"class {target!r} is ambiguous: {options}")
     raise PointCAMError(f"unknown class {target!r} (see `pointcam classes`)")
+
+
+def percent(probability: float, decimals: int = 1, sign: str = " %") -> str:
+    """A probability as people read it: ``83.0 %``; never 100 or 0 when rounding alone would
+    say so, since a model is never certain (``> 99.9 %``, ``< 0.1 %``)."""
+    value, step = 100.0 * float(probability), 10.0 ** -decimals
+    if value >= 100.0 - step / 2:
+        return f"> {100.0 - step:.{decimals}f}{sign}"
+    if value < step / 2:
+        return f"< {step:.{decimals}f}{sign}"
+    return f"{value:.{decimals}f}{sign}"

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pointcam_gui.core.classes import percent
 from pointcam_gui.gui.theme import LIGHT, Theme
 
 CLASS_ROLE = Qt.ItemDataRole.UserRole
@@ -67,14 +68,14 @@ class ClassRowDelegate(QStyledItemDelegate):
         base = QFont(option.font)
         percent_font = QFont(base)
         percent_font.setBold(True)
-        percent = f"{100.0 * prob:.1f} %"
+        text = percent(prob)
         pfm = QFontMetrics(percent_font)
-        percent_w = pfm.horizontalAdvance("100.0 %")
+        percent_w = pfm.horizontalAdvance(percent(1.0))
         right = inner.right() - percent_w
         painter.setFont(percent_font)
         painter.setPen(QColor(t.accent if selected else t.text))
         painter.drawText(QRect(right, inner.top(), percent_w, 18),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, percent)
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
         if predicted:
             right = self._badge(painter, base, right - 8, inner.top())
         name_font = QFont(base)
@@ -146,7 +147,7 @@ class ClassList(QListWidget):
                 item.setData(CLASS_ROLE, i)
                 item.setData(PROB_ROLE, float(probabilities[i]))
                 item.setData(PREDICTED_ROLE, i == predicted)
-                item.setToolTip(f"{names[i]}: {100.0 * float(probabilities[i]):.2f} %")
+                item.setToolTip(f"{names[i]}: {percent(probabilities[i], 2)}")
                 self.addItem(item)
         finally:
             self.blockSignals(False)

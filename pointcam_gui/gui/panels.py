@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pointcam_gui.core.classes import percent
 from pointcam_gui.gui.class_list import ClassList
 from pointcam_gui.gui.display_controls import DisplayControls
 from pointcam_gui.gui.faithfulness_view import FaithfulnessView
@@ -136,8 +137,7 @@ class SidePanel(QWidget):
         self._names, self._probs, self._predicted = tuple(names), probabilities, predicted
         self.novelty_banner.show_verdict(unfamiliar, len(names), novelty)
         self.predicted_name.setText(names[predicted])
-        self.predicted_prob.setText(f"{100.0 * float(probabilities[predicted]):.1f} % "
-                                    "probability")
+        self.predicted_prob.setText(f"{percent(probabilities[predicted])} probability")
         self.source_label.setText(source)
         contrast = self.current_contrast()
         for combo in (self.target_combo, self.contrast_combo):
@@ -204,10 +204,10 @@ class SidePanel(QWidget):
             text = f"<span style='color:{muted}'>Showing the evidence for the predicted class"
             text += "</span>"
         else:
-            prob = 100.0 * float(self._probs[target])
+            prob = percent(self._probs[target])
             text = (f"<span style='color:{muted}'>Showing the evidence for</span> "
                     f"<b>{self._names[target]}</b> <span style='color:{muted}'>"
-                    f"({prob:.1f} %), not the predicted class</span>")
+                    f"({prob}), not the predicted class</span>")
         contrast = self.current_contrast()
         if contrast >= 0:
             text += (f"<span style='color:{muted}'>, rather than</span> "

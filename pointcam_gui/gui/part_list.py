@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pointcam_gui.core.classes import percent
 from pointcam_gui.gui.theme import LIGHT, Theme
 
 LIST_WIDTH = 300
@@ -94,8 +95,8 @@ class PartList(QWidget):
         if item is None:
             return
         item.setText(1, f"{UNFAMILIAR_MARK} {class_name}" if unfamiliar else class_name)
-        item.setText(2, f"{100 * probability:.0f}")
-        tip = f"{class_name}: {100 * probability:.1f} %"
+        item.setText(2, percent(probability, 0, sign=""))
+        tip = f"{class_name}: {percent(probability)}"
         if unfamiliar:
             tip += " — unlike any class the model knows"
         for column in (1, 2):

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pointcam_gui.core.classes import percent
 from pointcam_gui.core.explain.catalogue import DEFAULT_METHOD, method_info
 from pointcam_gui.gui import dialogs
 
@@ -120,7 +121,7 @@ def show_analysis(window: MainWindow, result: AnalysisResult, *, keep_camera: bo
     window.setWindowTitle(f"{path.name} — PointCAM")
     status = window.status
     status.show_result(f"{path.name}: {a.predicted_name} "
-                       f"({100.0 * float(a.probabilities[a.predicted]):.1f} %)",
+                       f"({percent(a.probabilities[a.predicted])})",
                        a.novelty, a.unfamiliar)
     status.set_device(a.device, confirmed=True)
     if notice is not None:

@@ -12,6 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pointcam_gui.core.classes import percent
+
 if TYPE_CHECKING:
     import trimesh
 
@@ -43,9 +45,10 @@ class EarlyAnalysis:
         self.analysis = self.classifier.analyse(None, request.seed, source=request.path,
                                                 method=request.method,
                                                 contrast=request.contrast, drawn=drawn)
-        a, p = self.analysis, 100.0 * float(self.analysis.probabilities[self.analysis.predicted])
+        a = self.analysis
+        p = percent(a.probabilities[a.predicted])
         unfamiliar = " · unfamiliar" if a.unfamiliar else ""
-        self.say(f"{name}: {a.predicted_name} ({p:.1f} %){unfamiliar} — preparing the display…")
+        self.say(f"{name}: {a.predicted_name} ({p}){unfamiliar} — preparing the display…")
         self.spent_ms = (time.perf_counter() - t0) * 1000
 
     def paint(self, mesh: trimesh.Trimesh) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyvista as pv
 
+from pointcam_gui.core.classes import percent
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.export import IMAGE_SUFFIXES, check_suffix
 from pointcam_gui.render.scene import TEXT_COLORS, build_scene, grab_image
@@ -77,10 +78,10 @@ def _quiet_vtk() -> Iterator[None]:
 def _caption(analysis: Analysis, target: int) -> str:
     predicted = analysis.predicted
     lines = [f"Predicted: {analysis.class_names[predicted]} "
-             f"({100.0 * float(analysis.probabilities[predicted]):.1f} %)"]
+             f"({percent(analysis.probabilities[predicted])})"]
     if target != predicted:
         lines.append(f"Explaining: {analysis.class_names[target]} "
-                     f"({100.0 * float(analysis.probabilities[target]):.1f} %)")
+                     f"({percent(analysis.probabilities[target])})")
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
+from pointcam_gui.core.classes import percent
 from pointcam_gui.gui import dialogs
 from pointcam_gui.gui.class_list import CLASS_ROLE, PREDICTED_ROLE, PROB_ROLE
 from pointcam_gui.gui.layout import FileDrops
@@ -29,8 +30,7 @@ def test_file_open_menu_analyses_the_part_and_panel_names_the_prediction(
     analysis = result.analysis
     assert Path(result.request.path) == parts["torus"]
     assert window.panel.predicted_name.text() == analysis.predicted_name
-    assert f"{100 * float(analysis.probabilities[analysis.predicted]):.1f} %" in \
-        window.panel.predicted_prob.text()
+    assert percent(analysis.probabilities[analysis.predicted]) in window.panel.predicted_prob.text()
     assert window.target == analysis.predicted
     np.testing.assert_array_equal(window.viewport.heat_scalars(),
                                   analysis.vertex_heat[analysis.predicted])

@@ -10,6 +10,7 @@ import pytest
 
 from pointcam_gui.core.analysis import Analysis
 from pointcam_gui.core.checkpoint import read_metadata
+from pointcam_gui.core.classes import percent
 from pointcam_gui.core.prefetch import views_key
 from pointcam_gui.gui import stages
 from pointcam_gui.gui.main_window import MainWindow
@@ -28,8 +29,8 @@ def test_the_verdict_is_said_while_the_display_is_prepared(
         analysis = open_and_wait(qtbot, window, parts["washer"]).analysis
     finally:
         window.service.worker.progress.disconnect(hear)
-    p = 100.0 * float(analysis.probabilities[analysis.predicted])
-    expected = f"washer.stl: {analysis.predicted_name} ({p:.1f} %) — preparing the display…"
+    p = percent(analysis.probabilities[analysis.predicted])
+    expected = f"washer.stl: {analysis.predicted_name} ({p}) — preparing the display…"
     assert expected in said
     assert said.index(expected) > said.index("Loading washer.stl…")
 

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from pointcam_gui.core.classes import SLUGS
+from pointcam_gui.core.classes import SLUGS, percent
 
 _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2430;background:#fafbfc}
@@ -167,7 +167,7 @@ def _parts_table(rows: list[dict[str, Any]], thumbnails: dict[str, bytes],
             f"data-err='0'><td>{img}</td><td>{escape(name)}</td>"
             f"<td>{escape(predicted['name'])}</td>"
             f"<td class='n' data-v='{predicted['probability']}'>"
-            f"{100 * predicted['probability']:.1f}%</td>"
+            f"{percent(predicted['probability'], sign='%')}</td>"
             f"<td class='n' data-v='{'-1e9' if novelty is None else novelty}'>"
             f"{'' if novelty is None else f'{novelty:.3f}'}</td>"
             f"<td data-v='{int(unfamiliar)}'>{tag}</td>"
