@@ -4,6 +4,8 @@ verdict is said in the status bar while a part is still being prepared for displ
 from __future__ import annotations
 
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,29 @@ def test_the_part_opened_at_launch_is_read_while_the_model_loads(
     meta = read_metadata(service.worker.weights)
     assert asked == [(request.path, views_key(meta.num_points, meta.normalization, 0,
                                               "occlusion"))]
+
+
+def test_a_superseded_paint_does_not_wait_for_the_creases(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from pointcam_gui.render import shading
+
+    release = threading.Event()
+    done: list[bool] = []
+
+    def slow_creases(mesh):  # type: ignore[no-untyped-def]
+        release.wait(10)  # the creases of a big part: seconds
+        done.append(True)
+
+    def superseded(analysis, stale):  # type: ignore[no-untyped-def]
+        raise stages.Superseded
+
+    monkeypatch.setattr(shading, "display_geometry", slow_creases)
+    monkeypatch.setattr(stages, "painted", superseded)
+    t0 = time.perf_counter()
+    with pytest.raises(stages.Superseded):
+        stages.paint(SimpleNamespace(display_mesh=None), lambda: True)  # type: ignore[arg-type]
+    assert time.perf_counter() - t0 < 5  # the worker is free for the next part at once
+    assert not done
+    release.set()
