@@ -152,8 +152,8 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"{method.title}: {names[target]}{versus}")
     if faithful is not None:
         print(f"faithfulness {faithful.score:+.3f}: moving the hottest half of the points to the "
-              f"centroid leaves {100 * faithful.deletion[-1]:.0f}% probability, random points "
-              f"{100 * faithful.deletion_random[-1]:.0f}% (insertion gap "
+              f"centroid leaves {percent(faithful.deletion[-1], 0, '%')} probability, random "
+              f"points {percent(faithful.deletion_random[-1], 0, '%')} (insertion gap "
               f"{faithful.insertion_gap:+.3f})")
     spent = ", ".join(f"{k} {v:.0f} ms" for k, v in timings.items())
     novelty = "" if np.isnan(analysis.novelty) else f"novelty {analysis.novelty:.4g}; "

@@ -5,12 +5,15 @@ screen, per class, until the next analysis (``reset``)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from pointcam_gui.core.classes import percent
 
 if TYPE_CHECKING:
     from pointcam_gui.core.explain.faithfulness import Faithfulness
@@ -154,9 +157,10 @@ class FaithfulnessView(QWidget):
 
     def show_result(self, result: Faithfulness) -> None:
         self.button.setEnabled(True)
-        kept, random = 100 * result.deletion[-1], 100 * result.deletion_random[-1]
+        kept, random = (escape(percent(p, 0)).replace(" ", "&nbsp;")  # one line each
+                        for p in (result.deletion[-1], result.deletion_random[-1]))
         self.score.setText(f"<b>{result.score:+.2f}</b> — half the hottest points gone: "
-                           f"{kept:.0f}&nbsp;% kept, random {random:.0f}&nbsp;%")
+                           f"{kept} kept, random {random}")
         self.score.setToolTip("The mean gap between the two curves (probability kept when "
                               "random points move minus when the map's hottest points move)")
         self.deletion.set_curves(result.fractions, result.deletion, result.deletion_random)

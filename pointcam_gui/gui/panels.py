@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -204,12 +205,12 @@ class SidePanel(QWidget):
             text = f"<span style='color:{muted}'>Showing the evidence for the predicted class"
             text += "</span>"
         else:
-            prob = percent(self._probs[target])
+            prob = escape(percent(self._probs[target])).replace(" ", "&nbsp;")  # one line
             text = (f"<span style='color:{muted}'>Showing the evidence for</span> "
-                    f"<b>{self._names[target]}</b> <span style='color:{muted}'>"
+                    f"<b>{escape(self._names[target])}</b> <span style='color:{muted}'>"
                     f"({prob}), not the predicted class</span>")
         contrast = self.current_contrast()
         if contrast >= 0:
             text += (f"<span style='color:{muted}'>, rather than</span> "
-                     f"<b>{self._names[contrast]}</b>")
+                     f"<b>{escape(self._names[contrast])}</b>")
         self.target_line.setText(text)

@@ -167,7 +167,7 @@ def _parts_table(rows: list[dict[str, Any]], thumbnails: dict[str, bytes],
             f"data-err='0'><td>{img}</td><td>{escape(name)}</td>"
             f"<td>{escape(predicted['name'])}</td>"
             f"<td class='n' data-v='{predicted['probability']}'>"
-            f"{percent(predicted['probability'], sign='%')}</td>"
+            f"{escape(percent(predicted['probability'], sign='%'))}</td>"
             f"<td class='n' data-v='{'-1e9' if novelty is None else novelty}'>"
             f"{'' if novelty is None else f'{novelty:.3f}'}</td>"
             f"<td data-v='{int(unfamiliar)}'>{tag}</td>"
