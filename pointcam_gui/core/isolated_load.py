@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pointcam_gui.core.errors import MeshLoadError, PointCAMError
-from pointcam_gui.core.loader_child import load_part, serve, take
+from pointcam_gui.core.loader_child import load_part, release_blocks, serve, take
 
 if TYPE_CHECKING:  # imported where used: the viewer imports this module before it paints
     import trimesh
@@ -72,6 +72,9 @@ class IsolatedLoader:
         # the read the child was asked for and has not answered: (path, views, monotonic time
         # it was sent); a load of the same part takes it over, any other load restarts the child
         self._asked: tuple[str, Any, float] | None = None
+        # children ended since the last read: their untaken shared memory is freed by the
+        # reading thread before its next read (never while it may still be taking a block)
+        self._ended: list[int] = []
 
     def start(self) -> None:
         """Start the child now (it imports trimesh while the window opens)."""
@@ -154,6 +157,7 @@ class IsolatedLoader:
         ``display`` function, ``on_mesh`` gets the mesh while the child builds the display."""
         name = Path(path).name
         self._cancelled.clear()
+        self._release_ended()
         conn: Connection | None = None
         mine: tuple[str, Any, float] | None = None
         while True:  # take over the read already asked for this part, or ask for it
@@ -252,8 +256,20 @@ class IsolatedLoader:
             process, conn = self._process, self._conn
             self._process = self._conn = None
             self._asked = None
+            if process is not None:
+                self._ended.append(process.pid)
         if process is not None:
             _end(process, conn)
+
+    def _release_ended(self) -> None:
+        """Free what the children ended since the last read left in shared memory."""
+        with self._lock:
+            alive = {p.pid for p in (self._process, self._spare and self._spare[0]) if p}
+            ended = [pid for pid in self._ended if pid not in alive]  # a pid used again
+            self._ended.clear()
+        for pid in ended:
+            if release_blocks(pid):
+                log.debug("freed the shared memory a cancelled read left (child %d)", pid)
 
     def close(self) -> None:
         self._restart()
@@ -264,6 +280,9 @@ class IsolatedLoader:
             spare, self._spare = self._spare, None
         if spare is not None:
             _end(*spare)
+            with self._lock:
+                self._ended.append(spare[0].pid)
+        self._release_ended()
 
 
 def _end(process: Any, conn: Connection | None) -> None:

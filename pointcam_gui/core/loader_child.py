@@ -6,6 +6,8 @@ asked) its display built; the arrays handed to the parent in shared memory (``sh
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -87,17 +89,54 @@ def _display_blocks(display: Callable[[trimesh.Trimesh], Any], mesh: trimesh.Tri
         return None
 
 
+def block_prefix(pid: int) -> str:
+    """How the names of the shared memory blocks made by the child ``pid`` begin, so that
+    the parent can free those no one took once it has ended that child (``release_blocks``)."""
+    return f"pcam{pid}_"
+
+
 def share(arrays: Sequence[Any], dtypes: Sequence[Any]) -> list[tuple[str, tuple[int, ...], str]]:
     """Each array copied into a new shared memory block (in ``dtypes``; None keeps its own):
     the blocks' names, shapes and dtypes, for ``take``."""
     blocks = []
     for values, dtype in zip(arrays, dtypes, strict=True):
         array = np.ascontiguousarray(values, dtype)
-        block = SharedMemory(create=True, size=max(array.nbytes, 1))
+        block = _new_block(max(array.nbytes, 1))
         np.ndarray(array.shape, array.dtype, buffer=block.buf)[...] = array
         blocks.append((block.name, array.shape, array.dtype.str))
         block.close()
     return blocks
+
+
+def _new_block(size: int) -> SharedMemory:
+    """A new shared memory block named after this process (``block_prefix``)."""
+    while True:
+        try:
+            return SharedMemory(f"{block_prefix(os.getpid())}{secrets.token_hex(4)}",
+                                create=True, size=size)
+        except FileExistsError:  # one in four billion: draw another name
+            continue
+
+
+def release_blocks(pid: int) -> int:
+    """Free the blocks the ended child ``pid`` made that no one took: a read cancelled or
+    dropped after the child had answered leaves them, and each holds memory (a 5M-face
+    part's display: about 200 MB) until the app exits. Linux lists them in /dev/shm; where
+    they cannot be listed, multiprocessing's resource tracker frees them at exit. The number
+    freed."""
+    folder = Path("/dev/shm")
+    if not folder.is_dir():
+        return 0
+    freed = 0
+    for entry in folder.glob(f"{block_prefix(pid)}*"):
+        try:
+            block = SharedMemory(name=entry.name)
+            block.close()
+            block.unlink()
+        except OSError:  # gone meanwhile
+            continue
+        freed += 1
+    return freed
 
 
 def load_part(path: str, welded: bool = True) -> trimesh.Trimesh:

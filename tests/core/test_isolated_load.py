@@ -229,3 +229,35 @@ def test_a_spare_that_cannot_start_costs_nothing(files: dict[str, Path],
         assert len(loader.load(files["part"]).faces) == 12  # the reader in use goes on
     finally:
         loader.close()
+
+
+def _blocks_of(pid: int) -> list[str]:
+    from pointcam_gui.core.loader_child import block_prefix
+
+    return [p.name for p in Path("/dev/shm").glob(f"{block_prefix(pid)}*")]
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="shared memory is listed in /dev/shm")
+def test_a_dropped_read_leaves_no_shared_memory_behind(files: dict[str, Path]) -> None:
+    loader = IsolatedLoader(_hostile_load, timeout_s=30.0, display=_outline)
+
+    def drop(mesh: trimesh.Trimesh) -> None:
+        deadline = time.monotonic() + 20
+        while not _blocks_of(loader._process.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the child has sent the display it built
+        raise KeyboardInterrupt  # the window moved on: the display is never taken
+
+    try:
+        loader.read(files["part"])
+        child = loader._process.pid
+        with pytest.raises(KeyboardInterrupt):
+            loader.read(files["part"], on_mesh=drop)
+        assert _blocks_of(child)  # left behind by the dropped read, until ...
+        assert loader.read(files["part"]).shown is not None
+        assert not _blocks_of(child)  # ... the next read frees them
+        child = loader._process.pid
+        with pytest.raises(KeyboardInterrupt):
+            loader.read(files["part"], on_mesh=drop)
+    finally:
+        loader.close()
+    assert not _blocks_of(child)  # and closing the loader frees the last ones
