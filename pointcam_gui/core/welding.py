@@ -201,7 +201,11 @@ def _shared_corners(exact: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np
         slots = (keys[rows] >> shift).astype(np.intp)
         owner[slots] = index  # where several rows write one slot, one of them owns it
         found = np.take(owner, slots)  # np.take lets go of the GIL where a[idx] holds it
-        same = (np.take(exact, found, axis=0) == exact[rows]).all(axis=1)
+        theirs, mine = np.take(exact, found, axis=0), exact[rows]
+        # column by column: ``(theirs == mine).all(axis=1)`` took six times as long
+        same = theirs[:, 0] == mine[:, 0]
+        for column in range(1, theirs.shape[1]):
+            same &= theirs[:, column] == mine[:, column]
         corner[rows] = np.where(same, found, index)
         own[rows] = corner[rows] == index
 
