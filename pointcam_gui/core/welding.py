@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pointcam_gui.core.blocks import blockwise
-from pointcam_gui.core.grouping import HASH_FROM, first_of_each, group_codes, row_keys
+from pointcam_gui.core.grouping import (
+    HASH_FROM,
+    any_repeated_set,
+    first_of_each,
+    group_codes,
+    row_keys,
+)
 from pointcam_gui.core.triangles import (
     TOLERANCE,
     cross_rows,
@@ -49,9 +55,10 @@ def weld(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarra
     keep = nondegenerate(vertices, faces)
     if not keep.all():
         faces = faces[keep]
-    first = first_of_each(_sorted_rows(faces), mostly_distinct=True)[0]
-    if len(first) < len(faces):
-        faces = faces[first]
+    if any_repeated_set(faces):  # usually not: then no face needs to be sorted and grouped
+        first = first_of_each(_sorted_rows(faces))[0]
+        if len(first) < len(faces):
+            faces = faces[first]
     used = np.zeros(len(vertices), dtype=bool)
     used[faces] = True
     if used.all():

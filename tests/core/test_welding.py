@@ -148,3 +148,13 @@ def test_first_of_each_gives_the_same_groups_when_told_rows_are_mostly_distinct(
         np.testing.assert_array_equal(plain[0], told[0])
         np.testing.assert_array_equal(plain[1], told[1])
     assert len(grouping.first_of_each(repeated, mostly_distinct=True)[0]) == len(distinct)
+
+
+def test_any_repeated_set_finds_a_face_repeated_in_any_corner_order() -> None:
+    faces = np.arange(3 * 200_000, dtype=np.int64).reshape(-1, 3)
+    assert not grouping.any_repeated_set(faces)
+    for order in ([0, 1, 2], [1, 2, 0], [2, 1, 0]):
+        repeated = np.vstack([faces, faces[123_456, order][None]])
+        assert grouping.any_repeated_set(repeated)
+    # a row that only shares entries with another, or holds one entry twice, is not a repeat
+    assert not grouping.any_repeated_set(np.array([[0, 1, 2], [0, 1, 3], [0, 0, 1], [0, 1, 1]]))
