@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from pointcam_gui.core.errors import MeshLoadError, PointCAMError
 from pointcam_gui.core.loader_child import load_part, release_blocks, serve, take
+from pointcam_gui.core.spare_child import Child, Spare
 
 if TYPE_CHECKING:  # imported where used: the viewer imports this module before it paints
     import trimesh
@@ -34,7 +35,6 @@ if TYPE_CHECKING:  # imported where used: the viewer imports this module before 
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 600.0  # a part that takes longer to parse than this is treated as a hang
-SPARE_AFTER_S = 3.0  # after a read, when a loader that keeps a spare child starts it
 _POLL_S = 0.05
 
 
@@ -65,9 +65,7 @@ class IsolatedLoader:
         self._conn: Connection | None = None
         # spare: a second child, started once a read has finished and warmed up, that takes
         # over at once when a read is cancelled (a fresh child needs about a second first)
-        self._keep_spare = spare
-        self._spare: tuple[Any, Connection] | None = None
-        self._spare_timer: threading.Timer | None = None
+        self._spare = Spare(lambda: self._spawn(warm=True), self._lock, enabled=spare)
         self._cancelled = threading.Event()
         # the read the child was asked for and has not answered: (path, views, monotonic time
         # it was sent); a load of the same part takes it over, any other load restarts the child
@@ -104,13 +102,10 @@ class IsolatedLoader:
     def _ensure(self) -> None:
         if self._process is not None and self._process.is_alive():
             return
-        spare, self._spare = self._spare, None
-        if spare is not None and spare[0].is_alive():
-            self._process, self._conn = spare
-            return
-        self._process, self._conn = self._spawn(warm=False)
+        spare = self._spare.take()
+        self._process, self._conn = spare if spare is not None else self._spawn(warm=False)
 
-    def _spawn(self, warm: bool) -> tuple[Any, Connection]:
+    def _spawn(self, warm: bool) -> Child:
         ctx = get_context("spawn")
         parent, child = ctx.Pipe()
         process = ctx.Process(target=serve, args=(child, self._load, self._display, warm),
@@ -118,29 +113,6 @@ class IsolatedLoader:
         process.start()
         child.close()
         return process, parent
-
-    def _spare_later(self) -> None:
-        """Start the spare child SPARE_AFTER_S from now, if this loader keeps one: after the
-        part just read is on screen, not beside its heat and its hand-over to VTK (a child's
-        start and warm-up take about a second of a core)."""
-        if not self._keep_spare:
-            return
-        with self._lock:
-            if self._spare_timer is not None:
-                self._spare_timer.cancel()
-            self._spare_timer = threading.Timer(SPARE_AFTER_S, self._ready_spare)
-            self._spare_timer.daemon = True
-            self._spare_timer.start()
-
-    def _ready_spare(self) -> None:
-        """Start the spare child, unless there is one alive or the loader was closed. A spare
-        only saves time: if it cannot be started, the next read starts a child as before."""
-        with self._lock:
-            if self._keep_spare and (self._spare is None or not self._spare[0].is_alive()):
-                try:
-                    self._spare = self._spawn(warm=True)
-                except Exception:  # on the timer's thread: nothing to tell the user
-                    log.debug("the spare loader child could not be started", exc_info=True)
 
     def load(self, path: str | Path, views: tuple[int, str, int, int | None] | None = None,
              on_views: Callable[[Drawn], None] | None = None) -> trimesh.Trimesh:
@@ -183,7 +155,7 @@ class IsolatedLoader:
             mesh = trimesh.Trimesh(vertices, faces, process=False)
             loaded = Loaded(mesh, None if self._display is None else
                             self._shown(conn, name, deadline, mesh, on_mesh))
-            self._spare_later()
+            self._spare.later()
             return loaded
         finally:
             with self._lock:
@@ -264,7 +236,8 @@ class IsolatedLoader:
     def _release_ended(self) -> None:
         """Free what the children ended since the last read left in shared memory."""
         with self._lock:
-            alive = {p.pid for p in (self._process, self._spare and self._spare[0]) if p}
+            alive = {p.pid for p in (self._process, self._spare.child and self._spare.child[0])
+                     if p}
             ended = [pid for pid in self._ended if pid not in alive]  # a pid used again
             self._ended.clear()
         for pid in ended:
@@ -273,11 +246,7 @@ class IsolatedLoader:
 
     def close(self) -> None:
         self._restart()
-        with self._lock:
-            self._keep_spare = False  # a timer that fires after this starts nothing
-            if self._spare_timer is not None:
-                self._spare_timer.cancel()
-            spare, self._spare = self._spare, None
+        spare = self._spare.close()
         if spare is not None:
             _end(*spare)
             with self._lock:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from pointcam_gui.core import isolated_load
+from pointcam_gui.core import spare_child
 from pointcam_gui.core.errors import MeshLoadError
 from pointcam_gui.core.isolated_load import IsolatedLoader, LoadCancelledError
 from pointcam_gui.core.mesh_io import load_mesh
@@ -82,14 +82,14 @@ def test_cancel_from_another_thread_ends_a_hanging_load_at_once(
 
 def test_a_spare_child_takes_over_at_once_when_a_read_is_cancelled(
         files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolated_load, "SPARE_AFTER_S", 0.2)
+    monkeypatch.setattr(spare_child, "SPARE_AFTER_S", 0.2)
     loader = IsolatedLoader(_hostile_load, timeout_s=30.0, spare=True)
     try:
         assert len(loader.load(files["part"]).faces) == 12
-        assert loader._spare is None  # not beside what follows a read: a moment later
+        assert loader._spare.child is None  # not beside what follows a read: a moment later
         time.sleep(2.0)  # idle: the spare has started and imported what a read needs
-        assert loader._spare is not None
-        spare = loader._spare[0]
+        assert loader._spare.child is not None
+        spare = loader._spare.child[0]
         timer = threading.Timer(0.5, loader.cancel)
         timer.start()
         with pytest.raises(LoadCancelledError):
@@ -97,10 +97,11 @@ def test_a_spare_child_takes_over_at_once_when_a_read_is_cancelled(
         assert len(loader.load(files["part"]).faces) == 12
         assert loader._process is spare  # no fresh child to start and warm up
         time.sleep(1.0)
-        assert loader._spare is not None and loader._spare[0] is not spare  # the next one
+        following = loader._spare.child
+        assert following is not None and following[0] is not spare  # the next one
     finally:
         loader.close()
-    assert loader._spare is None and not spare.is_alive()
+    assert loader._spare.child is None and not spare.is_alive()
 
 
 def test_views_come_first_then_the_welded_part(loader: IsolatedLoader,
@@ -224,8 +225,8 @@ def test_a_spare_that_cannot_start_costs_nothing(files: dict[str, Path],
             raise OSError("no more processes")
 
         monkeypatch.setattr(loader, "_spawn", fail)
-        loader._ready_spare()  # on the timer's thread: it must not raise
-        assert loader._spare is None
+        loader._spare.ready()  # on the timer's thread: it must not raise
+        assert loader._spare.child is None
         assert len(loader.load(files["part"]).faces) == 12  # the reader in use goes on
     finally:
         loader.close()
