@@ -228,10 +228,10 @@ class IsolatedLoader:
             process, conn = self._process, self._conn
             self._process = self._conn = None
             self._asked = None
-            if process is not None:
-                self._ended.append(process.pid)
         if process is not None:
             _end(process, conn)
+            with self._lock:  # once it is dead: it makes no block after its leftovers are freed
+                self._ended.append(process.pid)
 
     def _release_ended(self) -> None:
         """Free what the children ended since the last read left in shared memory."""
