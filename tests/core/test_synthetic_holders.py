@@ -15,8 +15,9 @@ SUBTYPES = {
     "Hook": {"eye_hook", "shank_hook", "ramshorn_hook", "j_hook", "s_hook", "wire_hook",
              "plate_hook", "wall_hook", "profile_hook", "over_door_hook", "strip_s_hook",
              "edge_s_hook"},
-    "Clamps": {"c_clamp", "pipe_clamp", "hose_clamp", "u_bolt", "toggle_clamp", "c_frame",
-               "strap_clamp", "split_collar", "tube_clamp", "pipe_clip", "p_clip", "pipe_strap"},
+    "Clamps": {"c_clamp", "pipe_clamp", "hose_clamp", "u_bolt", "toggle_clamp",
+               "horizontal_toggle_clamp", "c_frame", "strap_clamp", "split_collar", "tube_clamp",
+               "pipe_clip", "p_clip", "pipe_strap"},
     "Articulations, eyelets and other articulated joints": {
         "rod_end", "clevis", "ball_joint", "eye_bolt", "hinge", "universal_joint",
         "clevis_bracket", "clevis_block", "plain_rod_end", "single_yoke", "eyelet",

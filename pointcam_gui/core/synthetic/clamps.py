@@ -1,6 +1,7 @@
-"""Clamps: C-clamps, two-half pipe clamps, hose clamps, U-bolts and toggle clamps.
+"""Clamps: C-clamps, two-half pipe clamps, hose clamps, U-bolts, and the class's builder.
 
-Bare C-frames, strap clamps, split collars and one-piece pipe clips live in ``clamps_flat``.
+Bare C-frames, strap clamps, split collars and one-piece pipe clips live in ``clamps_flat``,
+the toggle clamps in ``clamps_toggle``.
 
 Their studs, nuts, bolts and link bars come from ``threads`` and ``hardware``, shared with the
 hook and joint families; the U-bolt's bend is swept with the ``paths`` tools.
@@ -21,7 +22,8 @@ from pointcam_gui.core.synthetic.clamps_flat import (
     split_collar,
     strap_clamp,
 )
-from pointcam_gui.core.synthetic.hardware import bar_between, hex_bolt, hex_nut
+from pointcam_gui.core.synthetic.clamps_toggle import horizontal_toggle_clamp, toggle_clamp
+from pointcam_gui.core.synthetic.hardware import hex_bolt, hex_nut
 from pointcam_gui.core.synthetic.paths import round_section, section_sweep, turtle
 from pointcam_gui.core.synthetic.shapes import difference as cut
 from pointcam_gui.core.synthetic.shapes import union as fuse
@@ -178,52 +180,8 @@ def u_bolt(rng: np.random.Generator) -> Mesh:
     return centred(mesh, "u_bolt")
 
 
-def toggle_clamp(rng: np.random.Generator) -> Mesh:
-    """Hold-down toggle clamp: base with brackets, arm, handle with grip, spindle with tip."""
-    k = sh.sections(rng, 10, 32)
-    s = rng.uniform(0.5, 2.5)  # catalogue sizes scale roughly together
-    lb, wb, tb = 60 * s * rng.uniform(0.8, 1.2), 30 * s * rng.uniform(0.8, 1.2), 3 * s
-    h = 25 * s * rng.uniform(0.8, 1.3)
-    gap, pt = wb * 0.4, 2.5 * s
-    base = sh.box([lb, wb, tb], [0, 0, tb / 2])
-    holes = [sh.cylinder(2.5 * s, tb * 3, 12, -tb).apply_translation([x, y, 0])
-             for x in (-lb * 0.35, lb * 0.05) for y in (-wb * 0.3, wb * 0.3)]
-    parts = [cut(base, *holes)]
-    for y in (-1, 1):
-        plate = sh.box([lb * 0.45, pt, h], [-lb * 0.1, y * (gap / 2 + pt / 2), tb + h / 2])
-        parts.append(plate)
-    pivot = np.array([lb * 0.05, 0, tb + h * 0.85])
-    arm_len = lb * rng.uniform(0.9, 1.6)
-    lift = np.radians(rng.uniform(-5, 60))
-    tip = pivot + arm_len * np.array([np.cos(lift), 0, np.sin(lift)])
-    arm_t = 6 * s
-    arm = sh.box([arm_len, gap * 0.95, arm_t], [arm_len / 2, 0, 0])
-    if rng.random() < 0.6:  # U-bar arm: a slot for the spindle to slide along
-        arm = cut(arm, sh.box([arm_len * 0.6, gap * 0.35, arm_t * 3],
-                                        [arm_len * 0.65, 0, 0]))
-    parts.append(sh.moved(sh.rotated(arm, -lift, [0, 1, 0]), pivot))
-    hang = np.radians(rng.uniform(100, 170))
-    hl = lb * rng.uniform(1.0, 1.6)
-    hp = pivot + np.array([-lb * 0.25, 0, -h * 0.1])
-    hend = hp + hl * np.array([np.cos(hang), 0, np.sin(hang)])
-    parts.append(bar_between(hp, hend, gap * 0.8, 5 * s))
-    grip = sh.cylinder_between(hp + 0.5 * (hend - hp), hend, 6 * s * rng.uniform(0.9, 1.3), k)
-    parts.append(fuse(grip, sh.sphere(6 * s, hend, 1)))
-    axle = np.array([0, wb * 0.5, 0])
-    parts.append(sh.cylinder_between(pivot - axle, pivot + axle, 2 * s, k))
-    sd = 4 * s * rng.uniform(0.8, 1.5)
-    sl = h * rng.uniform(1.0, 2.0)
-    at = tip - np.array([arm_len * 0.15 * np.cos(lift), 0, arm_len * 0.15 * np.sin(lift)])
-    spindle = threaded_rod(sd / 2, sl, rng, k, -sl * 0.6)
-    nuts = [hex_nut(1.6 * sd, 0.8 * sd, sd / 2, k, z) for z in (arm_t * 0.5, -arm_t * 0.5 - sd)]
-    tip_z = -sl * 0.6
-    rubber = sh.revolve([(0, tip_z - sd * 1.2), (sd * 1.4, tip_z - sd * 1.2),
-                         (sd * 1.0, tip_z + sd * 0.2), (0, tip_z + sd * 0.2)], k)
-    parts.append(sh.moved(sh.combine(spindle, rubber, *nuts), at))
-    return centred(sh.combine(*parts), "toggle_clamp")
-
-
 # The bare and single-piece clamps of ``clamps_flat`` are what most downloaded CAD clamps are.
 BUILDERS: dict[str, Builder] = {"Clamps": one_of(
-    [c_clamp, pipe_clamp, hose_clamp, u_bolt, toggle_clamp, c_frame, strap_clamp, split_collar,
-     pipe_clip, pipe_strap], [0.12, 0.11, 0.09, 0.1, 0.11, 0.09, 0.11, 0.09, 0.09, 0.09])}
+    [c_clamp, pipe_clamp, hose_clamp, u_bolt, toggle_clamp, horizontal_toggle_clamp, c_frame,
+     strap_clamp, split_collar, pipe_clip, pipe_strap],
+    [0.11, 0.11, 0.09, 0.1, 0.07, 0.06, 0.09, 0.11, 0.09, 0.09, 0.09])}
