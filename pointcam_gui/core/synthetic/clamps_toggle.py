@@ -51,8 +51,7 @@ def toggle_clamp(rng: np.random.Generator) -> Mesh:
     arm_t = 6 * s
     arm = sh.box([arm_len, gap * 0.95, arm_t], [arm_len / 2, 0, 0])
     if rng.random() < 0.6:  # U-bar arm: a slot for the spindle to slide along
-        arm = cut(arm, sh.box([arm_len * 0.6, gap * 0.35, arm_t * 3],
-                                        [arm_len * 0.65, 0, 0]))
+        arm = cut(arm, sh.box([arm_len * 0.6, gap * 0.35, arm_t * 3], [arm_len * 0.65, 0, 0]))
     parts.append(sh.moved(sh.rotated(arm, -lift, [0, 1, 0]), pivot))
     hang = np.radians(rng.uniform(100, 170))
     hl = lb * rng.uniform(1.0, 1.6)
