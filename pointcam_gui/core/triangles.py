@@ -5,6 +5,8 @@ sampling, the moments and the display's normals all build on these.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from pointcam_gui.core.blocks import blockwise
@@ -45,12 +47,9 @@ def nondegenerate(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
         distinct = (f[:, 0] != f[:, 1]) & (f[:, 1] != f[:, 2]) & (f[:, 0] != f[:, 2])
         if single is None:
             keep[rows] = distinct & tall_rows(*_edges(columns, f))
-            return
-        sure = surely_tall(*_edges(single, f))
-        if not sure.all():
-            unsure = np.flatnonzero(~sure)
-            sure[unsure] = tall_rows(*_edges(columns, f[unsure]))
-        keep[rows] = distinct & sure
+        else:
+            keep[rows] = distinct & _settled(surely_tall(*_edges(single, f)),
+                                             lambda unsure: tall_rows(*_edges(columns, f[unsure])))
 
     blockwise(block, len(faces))
     return keep
@@ -71,6 +70,32 @@ def _exactly_single(columns: np.ndarray) -> np.ndarray | None:
     return single if all(blockwise(block, columns.shape[1])) else None
 
 
+def tall_triangles(t: np.ndarray) -> np.ndarray:
+    """``tall_rows`` of (m, 3, 3) triangles as the float64 test answers it. float32 triangles
+    (a binary STL's) are tested in their own precision first and in float64 only where that
+    test cannot tell (``surely_tall``; the 1M-face STL's test 0.08 -> 0.04 s)."""
+    if t.dtype != np.float32:
+        return tall_rows(*_soup_edges(t.astype(np.float64, copy=False)))
+    return _settled(surely_tall(*_soup_edges(t)),
+                    lambda unsure: tall_rows(*_soup_edges(t[unsure].astype(np.float64))))
+
+
+def _settled(sure: np.ndarray, float64_test: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``surely_tall``'s answer with the faces it left open answered by ``float64_test`` (of
+    their indices)."""
+    if not sure.all():
+        unsure = np.flatnonzero(~sure)
+        sure[unsure] = float64_test(unsure)
+    return sure
+
+
+def _soup_edges(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ab, ac and their cross product of (m, 3, 3) triangles, as (3, m) rows."""
+    ab = (t[:, 1] - t[:, 0]).T
+    ac = (t[:, 2] - t[:, 0]).T
+    return ab, ac, cross_rows(ab, ac, np.empty_like(ab))
+
+
 # ``surely_tall`` trusts float32 edges only this far beyond the tolerance: its rounding (a
 # few units of 6e-8 of the edges' lengths and of their products) is far inside this margin.
 _MARGIN = 1e-5
@@ -82,10 +107,7 @@ def surely_tall(ab: np.ndarray, ac: np.ndarray, cross: np.ndarray) -> np.ndarray
     corners says True; False means "test these in float64" (slivers, huge or tiny edges,
     non-finite corners). Half the memory traffic of the float64 test, for nearly every face
     of a real mesh. (``ac`` is overwritten.)"""
-    twice_area = np.sqrt(np.einsum("ij,ij->j", cross, cross))
-    longest = np.maximum(np.einsum("ij,ij->j", ab, ab), np.einsum("ij,ij->j", ac, ac))
-    ac -= ab  # now bc
-    longest = np.sqrt(np.maximum(longest, np.einsum("ij,ij->j", ac, ac)))
+    twice_area, longest = _sizes(ab, ac, cross)
     tolerance = TOLERANCE * (1 + _MARGIN)
     return (longest > tolerance) & (twice_area > longest * (tolerance + _MARGIN * longest))
 
@@ -93,13 +115,19 @@ def surely_tall(ab: np.ndarray, ac: np.ndarray, cross: np.ndarray) -> np.ndarray
 def tall_rows(ab: np.ndarray, ac: np.ndarray, cross: np.ndarray) -> np.ndarray:
     """``nondegenerate``'s test on edges ab, ac and their cross product as (3, m) rows (``ac``
     is overwritten)."""
-    twice_area = np.sqrt(np.einsum("ij,ij->j", cross, cross))
-    longest = np.maximum(np.einsum("ij,ij->j", ab, ab), np.einsum("ij,ij->j", ac, ac))
-    ac -= ab  # now bc
-    longest = np.sqrt(np.maximum(longest, np.einsum("ij,ij->j", ac, ac)))
+    twice_area, longest = _sizes(ab, ac, cross)
     with np.errstate(divide="ignore", invalid="ignore"):
         height = np.where(longest > 0, twice_area / longest, 0.0)
     return (longest > TOLERANCE) & (height > TOLERANCE)
+
+
+def _sizes(ab: np.ndarray, ac: np.ndarray, cross: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Twice each triangle's area and its longest edge, from (3, m) rows of its edges ab, ac
+    and their cross product, in their precision (``ac`` is overwritten)."""
+    twice_area = np.sqrt(np.einsum("ij,ij->j", cross, cross))
+    longest = np.maximum(np.einsum("ij,ij->j", ab, ab), np.einsum("ij,ij->j", ac, ac))
+    ac -= ab  # now bc
+    return twice_area, np.sqrt(np.maximum(longest, np.einsum("ij,ij->j", ac, ac)))
 
 
 def edge_vectors(vertices: np.ndarray, faces: np.ndarray

@@ -26,13 +26,7 @@ from pointcam_gui.core.grouping import (
     group_codes,
     row_keys,
 )
-from pointcam_gui.core.triangles import (
-    TOLERANCE,
-    cross_rows,
-    nondegenerate,
-    surely_tall,
-    tall_rows,
-)
+from pointcam_gui.core.triangles import TOLERANCE, nondegenerate, tall_triangles
 
 if TYPE_CHECKING:
     import trimesh
@@ -94,7 +88,7 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     them on its 1e-8 grid: the two differ only for corners closer than that and not
     bit-identical, which CAD exports do not write. float32 corners (a binary STL's) are
     compared as they are, which is the same as comparing them widened, at half the memory
-    traffic; the degeneracy test answers as ``weld``'s float64 one does (``_tall``)."""
+    traffic; the degeneracy test answers as ``weld``'s float64 one does (``tall_triangles``)."""
     m = len(triangles)
     tall = np.empty(m, dtype=bool)
     single = triangles.dtype == np.float32
@@ -105,7 +99,7 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     def block(rows: slice) -> None:  # in blocks on the machine's cores: all of it is per row
         t = triangles[rows]
-        tall[rows] = _tall(t)  # equal corners: no height
+        tall[rows] = tall_triangles(t)  # equal corners: no height
         corners = slice(3 * rows.start, 3 * rows.stop)
         np.add(t.reshape(-1, 3), t.dtype.type(0.0), out=exact[corners].view(t.dtype))
         k = keys[corners] = row_keys(_wide_bits(exact[corners]))
@@ -121,26 +115,6 @@ def fuse(triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keys = keys.reshape(-1, 3)[first].ravel()
     corner, own = _shared_corners(exact, keys)
     return _compact(exact, corner, own)
-
-
-def _tall(t: np.ndarray) -> np.ndarray:
-    """``tall_rows`` of (m, 3, 3) triangles as the float64 test answers it. float32 triangles
-    (a binary STL's) are tested in their own precision first and in float64 only where that
-    test cannot tell (``surely_tall``; the 1M-face STL's test 0.08 -> 0.04 s)."""
-    if t.dtype != np.float32:
-        return tall_rows(*_edges_of(t.astype(np.float64, copy=False)))
-    sure = surely_tall(*_edges_of(t))
-    if not sure.all():
-        unsure = np.flatnonzero(~sure)
-        sure[unsure] = tall_rows(*_edges_of(t[unsure].astype(np.float64)))
-    return sure
-
-
-def _edges_of(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """ab, ac and their cross product of (m, 3, 3) triangles, as (3, m) rows."""
-    ab = (t[:, 1] - t[:, 0]).T
-    ac = (t[:, 2] - t[:, 0]).T
-    return ab, ac, cross_rows(ab, ac, np.empty_like(ab))
 
 
 def _compact(exact: np.ndarray, corner: np.ndarray, own: np.ndarray

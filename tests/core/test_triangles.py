@@ -45,9 +45,9 @@ def _hard_triangles(seed: int) -> np.ndarray:
 def test_float32_triangles_are_tested_as_float64_tests_them(seed: int) -> None:
     t = _hard_triangles(seed)
     with np.errstate(all="ignore"):
-        expected = welding._tall(t.astype(np.float64))  # the float64 test alone
-        got = welding._tall(t)  # float32 first
-        sure = triangles.surely_tall(*welding._edges_of(t))
+        expected = triangles.tall_triangles(t.astype(np.float64))  # the float64 test alone
+        got = triangles.tall_triangles(t)  # float32 first
+        sure = triangles.surely_tall(*triangles._soup_edges(t))
     np.testing.assert_array_equal(got, expected)
     assert not (sure & ~expected).any()  # never sure of a face float64 calls degenerate
     assert sure.mean() > 0.15  # and sure of the ordinary ones (a sixth of these)
@@ -65,7 +65,7 @@ def test_nondegenerate_answers_the_same_for_float32_values_as_for_any_others() -
         widened = vertices + 1e-30 * (vertices == 0)  # no longer all float32 values
         widened[0, 0] = np.nextafter(widened[0, 0], np.inf)
         assert triangles._exactly_single(np.ascontiguousarray(widened.T)) is None
-        expected = welding._tall(t.astype(np.float64)) & (faces[:, 2] != faces[:, 0])
+        expected = triangles.tall_triangles(t.astype(np.float64)) & (faces[:, 2] != faces[:, 0])
     np.testing.assert_array_equal(got, expected)
 
 
