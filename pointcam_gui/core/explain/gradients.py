@@ -23,6 +23,7 @@ from pointcam_gui.core.explain.catalogue import CATALOGUE
 from pointcam_gui.core.explain.jacobians import (
     chain_of_blocks,
     guided_winner_gradients,
+    live_winners,
     point_jacobians,
     winner_gradients,
 )
@@ -63,13 +64,16 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
     # Only points that receive some channel's gradient matter: gather them (padded to what the
     # network accepts). Under max-pooling they are the winners, at most one per channel.
     won = views.winners()  # (V, K, N)
+    by_hand = views.pool == "max" and chain_of_blocks(model)
+    if by_hand:
+        won = live_winners(model, won, views.pooled)
     hit = won.sum(dim=1) > 0  # (V, N)
     w = max(int(hit.sum(dim=1).max()), MIN_POINTS)
     order = torch.argsort(hit.to(torch.int8), dim=1, descending=True, stable=True)[:, :w]
     valid = torch.gather(hit, 1, order)  # (V, W): padding is False
     pts = torch.gather(views.x, 2, order[:, None, :].expand(-1, 3, -1))
     share = torch.gather(won, 2, order[:, None, :].expand(-1, won.shape[1], -1)) * valid[:, None]
-    if guided and views.pool == "max" and chain_of_blocks(model):
+    if guided and by_hand:
         grad = guided_winner_gradients(model, pts, share, pooled_grad)
     elif guided:  # guided backprop changes the backward pass itself: one per target
         grad_a = pooled_grad[:, :, :, None] * share[:, None]  # (V, T, K, W)
@@ -78,7 +82,7 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
             acts = model.features(x)
             (grad,) = torch.autograd.grad(acts, x, grad_outputs=grad_a.reshape(v * t, -1, w))
         grad = grad.view(v, t, 3, w)
-    elif views.pool == "max" and chain_of_blocks(model):
+    elif by_hand:
         grad = winner_gradients(model, pts, share, pooled_grad)
     else:  # each point's features depend on it alone: its 3 x K Jacobian serves every target
         routed = point_jacobians(model, pts) * share[:, None]  # (V, 3, K, W)

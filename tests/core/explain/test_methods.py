@@ -28,6 +28,7 @@ COUPLED = {"input_transform": True, "feature_transform": True, "widths": (16, 32
 AVERAGED = {"pool": "avg"}  # global average pooling into the usual hidden layers
 CAM_MODEL = {"pool": "avg", "head": ()}  # global average pooling into one linear layer
 MERGED = {"merged": True}  # two members of other widths as one block-diagonal model
+SHUT = {"shut": 3}  # three pooled channels shut by their ReLU at every point: all points tie
 N = 96
 
 
@@ -39,7 +40,11 @@ def _setup(overrides: dict, seed: int = 3) -> tuple[PointNet, torch.Tensor]:
         model = merge([tiny_model(seed=seed, **rest),
                        tiny_model(seed=seed + 1, **{"widths": (8, 24, 48), **rest})]).double()
     else:
-        model = tiny_model(seed=seed, **overrides).double()
+        rest = {k: v for k, v in overrides.items() if k != "shut"}
+        model = tiny_model(seed=seed, **rest).double()
+    if overrides.get("shut"):
+        with torch.no_grad():
+            model.cam_layer[1].bias[:overrides["shut"]] = -1e3
     x = torch.randn(1, 3, N, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     return model, x * 0.5
 
@@ -166,11 +171,13 @@ def test_every_method_has_a_reference_here_or_its_own_test() -> None:
     assert set(CATALOGUE) == set(REFERENCES) | {"smooth-gradcam++"}
 
 
-@pytest.mark.parametrize("overrides", [POINTWISE, COUPLED, AVERAGED, MERGED],
-                         ids=["pointwise", "t-nets", "avg-pool", "merged"])
+@pytest.mark.parametrize("overrides", [POINTWISE, COUPLED, AVERAGED, MERGED, SHUT],
+                         ids=["pointwise", "t-nets", "avg-pool", "merged", "shut-channels"])
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_all_class_maps_match_the_reference_for_every_class(name: str, overrides: dict) -> None:
     model, x = _setup({**overrides, **CAM_MODEL} if name == "cam" else overrides)
+    if overrides.get("shut"):
+        assert (Views.of(model, x).pooled[0, :overrides["shut"]] == 0).all()
     maps = ours(name, model, x)
     assert maps.shape == (model.config.num_classes, N) and (maps >= 0).all()
     for c in range(model.config.num_classes):
