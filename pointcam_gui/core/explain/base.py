@@ -20,7 +20,7 @@ import torch
 
 from pointcam_gui.core.explain.catalogue import MethodInfo
 from pointcam_gui.core.explain.gradcam import head_jacobian
-from pointcam_gui.core.model import PointNet, global_pool
+from pointcam_gui.core.model import PointNet
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,16 @@ class Views:
     acts: torch.Tensor  # (V, K, N) ``cam_layer`` activations
     logits: torch.Tensor  # (V, C)
     jac: torch.Tensor  # (V, C, K) d logits / d pooled feature
+    pooled: torch.Tensor  # (V, K) the global feature
     pool: str = "max"  # the model's global pooling: "max" or "avg"
 
     @classmethod
     def of(cls, model: PointNet, x: torch.Tensor, acts: torch.Tensor | None = None) -> Views:
         with torch.no_grad():
             a = model.point_features(x) if acts is None else acts
-            logits, jac = head_jacobian(model, model.pool(a))
-        return cls(x, a, logits, jac, model.config.pool)
-
-    @property
-    def pooled(self) -> torch.Tensor:
-        return global_pool(self.acts, self.pool)
+            pooled = model.pool(a)
+            logits, jac = head_jacobian(model, pooled)
+        return cls(x, a, logits, jac, pooled, model.config.pool)
 
     def receivers(self) -> torch.Tensor:
         """(V, K) how many points receive channel k's gradient: its tied max-pool winners, or

@@ -63,16 +63,18 @@ def input_gradients(model: PointNet, views: Views, rows: torch.Tensor,
                    else torch.einsum("vtc,vck->vtk", rows, views.jac))
     # Only points that receive some channel's gradient matter: gather them (padded to what the
     # network accepts). Under max-pooling they are the winners, at most one per channel.
-    won = views.winners()  # (V, K, N)
     by_hand = views.pool == "max" and chain_of_blocks(model)
-    if by_hand:
-        won = live_winners(model, won, views.pooled)
-    hit = won.sum(dim=1) > 0  # (V, N)
+    won = live_winners(views) if by_hand else views.winners()  # (V, K, N)
+    hit = won.any(dim=1)  # (V, N)
     w = max(int(hit.sum(dim=1).max()), MIN_POINTS)
     order = torch.argsort(hit.to(torch.int8), dim=1, descending=True, stable=True)[:, :w]
     valid = torch.gather(hit, 1, order)  # (V, W): padding is False
     pts = torch.gather(views.x, 2, order[:, None, :].expand(-1, 3, -1))
-    share = torch.gather(won, 2, order[:, None, :].expand(-1, won.shape[1], -1)) * valid[:, None]
+    share = torch.gather(won, 2, order[:, None, :].expand(-1, won.shape[1], -1))
+    if by_hand:  # every winner is among the gathered points: tied ones share the gradient
+        share = share.to(views.acts.dtype)
+        share /= share.sum(dim=2, keepdim=True).clamp_min_(1)
+    share = share * valid[:, None]  # (V, K, W)
     if guided and by_hand:
         grad = guided_winner_gradients(model, pts, share, pooled_grad)
     elif guided:  # guided backprop changes the backward pass itself: one per target

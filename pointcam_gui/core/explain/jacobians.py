@@ -12,11 +12,16 @@ targets without a backward pass per target. ``torch.func.jvp`` is the general fa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from torch import nn
 
 from pointcam_gui.core.folding import pre_activation, split_matmul, split_rmatmul
 from pointcam_gui.core.model import PointNet
+
+if TYPE_CHECKING:
+    from pointcam_gui.core.explain.base import Views
 
 _PAIRS = 1024  # routed pairs per product in ``guided_winner_gradients``: 1024 and 256 beat 4096
 # and all at once (the (pairs, T, C) temporary stays in cache), with the same sums
@@ -98,14 +103,16 @@ def guided_winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Ten
     return up.permute(0, 2, 3, 1)
 
 
-def live_winners(model: PointNet, winners: torch.Tensor, pooled: torch.Tensor) -> torch.Tensor:
-    """(V, K, N) max-pool winners (``Views.winners``) of live channels only. A channel whose
-    maximum is 0 is shut by its ReLU at every point: all its points tie as winners, yet none
-    receives gradient through the ReLU. Leaving those ties out is exact, spares recomputing the
-    last layer to find them, and with a few shut channels shrinks the points that need a
-    backward pass to the live winners (the hook sample: 272 of 1024)."""
-    assert chain_of_blocks(model), "every per-point block must end in a ReLU"
-    return winners * (pooled > 0)[:, :, None]
+def live_winners(views: Views) -> torch.Tensor:
+    """(V, K, N) whether each point wins channel k's max-pool, for live channels only: where
+    ``Views.winners`` is non-zero and the channel is live. A channel whose maximum is 0 is shut
+    by its ReLU at every point: all its points tie as winners, yet none receives gradient
+    through the ReLU. Leaving those ties out is exact, spares recomputing the last layer to
+    find them, and with a few shut channels shrinks the points that need a backward pass to
+    the live winners (the hook sample: 272 of 1024). Booleans, for the caller to gather and
+    count: a third of ``Views.winners``' float passes."""
+    top = torch.where(views.pooled > 0, views.pooled, torch.inf)  # a shut channel wins nowhere
+    return views.acts == top[:, :, None]
 
 
 def _at_points(jac: torch.Tensor, pv: torch.Tensor, pw: torch.Tensor) -> torch.Tensor:
