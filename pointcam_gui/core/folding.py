@@ -59,14 +59,19 @@ def _split_spans(weight: torch.Tensor) -> list[tuple[int, int, int, int]] | None
     return spans if 1 < len(spans) <= _MAX_SPANS else None
 
 
-def split_linear(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-    """h (P, I) @ weight (O, I).T + bias, points-major as the folded inference runs it."""
+def split_linear(h: torch.Tensor, weight: torch.Tensor,
+                 bias: torch.Tensor | None = None) -> torch.Tensor:
+    """h (P, I) @ weight (O, I).T (+ bias), points-major as the folded inference runs it."""
     spans = _split_spans(weight)
     if spans is None:
-        return torch.addmm(bias, h, weight.t())
+        return h @ weight.t() if bias is None else torch.addmm(bias, h, weight.t())
     out = h.new_empty(h.shape[0], weight.shape[0])
     for r0, r1, c0, c1 in spans:
-        torch.addmm(bias[r0:r1], h[:, c0:c1], weight[r0:r1, c0:c1].t(), out=out[:, r0:r1])
+        block, into = weight[r0:r1, c0:c1].t(), out[:, r0:r1]
+        if bias is None:
+            torch.mm(h[:, c0:c1], block, out=into)
+        else:
+            torch.addmm(bias[r0:r1], h[:, c0:c1], block, out=into)
     return out
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
-from pointcam_gui.core.folding import pre_activation, split_matmul, split_rmatmul
+from pointcam_gui.core.folding import folded, pre_activation, split_linear, split_rmatmul
 from pointcam_gui.core.model import PointNet
 
 if TYPE_CHECKING:
@@ -38,12 +38,13 @@ def point_jacobians(model: PointNet, pts: torch.Tensor) -> torch.Tensor:
     falls back to ``torch.func.jvp`` (slower: its batch norm runs a reference decomposition)."""
     if not chain_of_blocks(model):
         return _jvp_jacobians(model, pts)
-    jac, h = _forward_jacobian(model, pts, len(_blocks(model)))
-    gate = _gate(_blocks(model)[-1], h)  # (K, V, W)
-    last = _weight(_blocks(model)[-1])
-    out = split_matmul(last, jac.reshape(jac.shape[0], -1)).view(-1, *jac.shape[1:])
-    out = out * gate[:, :, None, :]
-    return out.permute(1, 2, 0, 3)
+    v, _, w = pts.shape
+    jac, h = _forward_jacobian(model, pts, len(_blocks(model)))  # (V*W, 3, C), (V*W, C)
+    weight, bias = folded(_blocks(model)[-1])
+    gate = split_linear(h, weight, bias) > 0  # (V*W, K)
+    out = split_linear(jac.reshape(-1, jac.shape[2]), weight).view(v * w, 3, -1)
+    out = out * gate[:, None, :]
+    return out.view(v, w, 3, -1).permute(0, 2, 3, 1)
 
 
 @torch.no_grad()
@@ -55,12 +56,11 @@ def winner_gradients(model: PointNet, pts: torch.Tensor, share: torch.Tensor,
     ``share`` routes live channels only (``live_winners``)."""
     blocks = _blocks(model)
     v, _, w = pts.shape
-    jac, _ = _forward_jacobian(model, pts, len(blocks))  # (C, V, 3, W) below the last layer
-    routing = share * _bn_scale(blocks[-1])[None, :, None]  # (V, K, W): the last ReLU passes
-    pv, pk, pw = routing.nonzero(as_tuple=True)
-    last = _weight(blocks[-1])  # (K, C)
-    below = _at_points(jac, pv, pw)  # (C, P, 3)
-    rows = torch.einsum("pc,cpd->pd", last[pk], below) * routing[pv, pk, pw][:, None]
+    jac, _ = _forward_jacobian(model, pts, len(blocks))  # (V*W, 3, C) below the last layer
+    pv, pk, pw = share.nonzero(as_tuple=True)  # the routed pairs: the last ReLU passes there
+    last = folded(blocks[-1])[0]  # (K, C), its batch norm's scale included
+    at = jac.view(v * w, -1).index_select(0, pv * w + pw).view(len(pv), 3, -1)  # (P, 3, C)
+    rows = torch.bmm(at, last[pk][:, :, None])[:, :, 0] * share[pv, pk, pw][:, None]
     routed = pooled_grad[pv, :, pk][:, :, None] * rows[:, None, :]  # (P, T, 3)
     t = pooled_grad.shape[1]
     out = torch.zeros(v * w, t * 3, dtype=rows.dtype, device=rows.device)
@@ -115,15 +115,6 @@ def live_winners(views: Views) -> torch.Tensor:
     return views.acts == top[:, :, None]
 
 
-def _at_points(jac: torch.Tensor, pv: torch.Tensor, pw: torch.Tensor) -> torch.Tensor:
-    """(C, P, 3): the Jacobian (C, V, 3, W) at points (pv, pw), as ``jac[:, pv, :, pw]``
-    permuted, but gathered along each contiguous channel row: the same values in a fifth of
-    the time (advanced indexing over two dimensions strides through all of it per point)."""
-    c, _, _, w = jac.shape
-    columns = ((pv * 3 * w + pw)[:, None] + torch.arange(3, device=jac.device) * w).reshape(-1)
-    return jac.reshape(c, -1).index_select(1, columns).view(c, len(pv), 3)
-
-
 def _bn_scale(block: nn.Sequential) -> torch.Tensor:
     """(C,) the block's batch norm as a scale (eval mode: a fixed affine map)."""
     bn = block[1]
@@ -151,28 +142,21 @@ def chain_of_blocks(model: PointNet) -> bool:
                for b in _blocks(model))
 
 
-def _gate(block: nn.Sequential, h: torch.Tensor) -> torch.Tensor:
-    """(C, V, W) the block's ReLU mask times its batch-norm scale, at inputs h (V, C_in, W)."""
-    return _gate_of(block, pre_activation(block, h))
-
-
-def _gate_of(block: nn.Sequential, z: torch.Tensor) -> torch.Tensor:
-    """(C, V, W) ``_gate`` from the block's pre-activation z (V, C, W)."""
-    return ((z > 0).to(z.dtype) * _bn_scale(block)[None, :, None]).transpose(0, 1)
-
-
+@torch.no_grad()
 def _forward_jacobian(model: PointNet, pts: torch.Tensor,
                       depth: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """d h / d x (C, V, 3, W) and h (V, C, W) after the first ``depth - 1`` blocks."""
+    """d h / d x (V*W, 3, C) and h (V*W, C) after the first ``depth - 1`` blocks, points-major:
+    each point's three columns are one contiguous row block, so gathering the routed points
+    copies rows (channels-major, the gather strode through all of it: 2-3x slower here)."""
     v, _, w = pts.shape
-    h = pts
-    jac = torch.eye(3, dtype=pts.dtype, device=pts.device)[:, None, :, None].expand(3, v, 3, w)
-    with torch.no_grad():
-        for block in _blocks(model)[:depth - 1]:
-            lin = split_matmul(_weight(block), jac.reshape(jac.shape[0], -1)).view(-1, v, 3, w)
-            z = pre_activation(block, h)
-            jac = lin * _gate_of(block, z)[:, :, None, :]
-            h = torch.relu(z)
+    h = pts.transpose(1, 2).reshape(-1, 3)
+    jac = torch.eye(3, dtype=pts.dtype, device=pts.device).expand(v * w, 3, 3)
+    for block in _blocks(model)[:depth - 1]:
+        weight, bias = folded(block)
+        z = split_linear(h, weight, bias)  # (V*W, C)
+        lin = split_linear(jac.reshape(-1, jac.shape[2]), weight).view(v * w, 3, -1)
+        jac = lin * (z > 0)[:, None, :]
+        h = z.relu_()
     return jac, h
 
 
