@@ -74,6 +74,11 @@ def add_training(sub: Any) -> None:
     t.add_argument("--init", type=Path, metavar="W.safetensors",
                    help="fine-tune: start from these weights (their architecture; classes of the "
                         "same name keep their outputs, e.g. the shipped model for your own parts)")
+    t.add_argument("--teacher", type=Path, metavar="W.safetensors",
+                   help="distillation: also learn these weights' softened answers, e.g. an "
+                        "ensemble's (`pointcam merge`), to keep its gain at one model's cost")
+    t.add_argument("--teacher-weight", type=float,
+                   help="the teacher's share of the loss, in (0, 1] (default 0.5)")
     t.set_defaults(handler=_train)
 
     e = sub.add_parser("evaluate", help="accuracy and confusion matrix on a dataset",
@@ -133,13 +138,15 @@ def _train(args: argparse.Namespace) -> int:
     given = {k: getattr(args, k) for k in ("epochs", "points", "batch_size", "lr", "seed",
                                             "device", "val_fraction", "widths", "head", "threads",
                                             "workers", "normalization", "outlier_weight",
-                                            "precision")}
+                                            "precision", "teacher_weight")}
     if given["head"] == "cam":
         given.update(head=(), pool="avg")
     if args.outliers is not None:
         given["outliers"] = str(args.outliers)
     if args.init is not None:
         given["init"] = str(args.init)
+    if args.teacher is not None:
+        given["teacher"] = str(args.teacher)
     config = TrainConfig(**{k: v for k, v in given.items() if v is not None})
     command = (f"pointcam train {args.data} --out {args.out} --epochs {config.epochs} "
                f"--points {config.points} --batch-size {config.batch_size} --lr {config.lr} "
@@ -151,7 +158,9 @@ def _train(args: argparse.Namespace) -> int:
                + f"--normalization {config.normalization}"
                + (f" --outliers {config.outliers} --outlier-weight {config.outlier_weight}"
                   if config.outliers else "") + (f" --init {config.init}" if config.init else "")
-               + (f" --precision {config.precision}" if config.precision != "float32" else ""))
+               + (f" --precision {config.precision}" if config.precision != "float32" else "")
+               + (f" --teacher {config.teacher} --teacher-weight {config.teacher_weight}"
+                  if config.teacher else ""))
     bar = progress_bar("reading parts")
 
     def on_progress(p: TrainProgress) -> None:

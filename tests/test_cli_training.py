@@ -37,6 +37,16 @@ def test_generate_train_evaluate_end_to_end(tmp_path: Path,
     assert tuned_meta.architecture["widths"] == [8, 16]
     assert "--widths" not in tuned_meta.provenance["command"]
     assert f"--init {weights}" in tuned_meta.provenance["command"]
+    taught = tmp_path / "taught.safetensors"  # distilled from the first model
+    assert main(["train", str(data), "--out", str(taught), "--epochs", "1", "--teacher",
+                 str(weights), "--teacher-weight", "0.7", *TINY_NET]) == 0
+    capsys.readouterr()
+    taught_meta = read_metadata(taught)
+    assert taught_meta.provenance["teacher"]["weights"] == "w.safetensors"
+    assert f"--teacher {weights} --teacher-weight 0.7" in taught_meta.provenance["command"]
+    assert main(["train", str(data), "--out", str(tmp_path / "no.safetensors"), "--teacher",
+                 str(tmp_path / "missing.safetensors"), *TINY_NET]) == 2
+    assert "missing.safetensors" in capsys.readouterr().err
     png = tmp_path / "confusion.png"
     assert main(["evaluate", str(data), "--weights", str(weights), "--device", "cpu", "--json",
                  "--confusion-png", str(png)]) == 0

@@ -22,17 +22,21 @@ from torch import nn
 from pointcam_gui.core.model import PointNet
 
 if TYPE_CHECKING:
+    from pointcam_gui.core.training.distill import Teacher
     from pointcam_gui.core.training.train import TrainConfig
 
 
 def run_epoch(model: PointNet, x: np.ndarray, y: np.ndarray, config: TrainConfig,
                device: torch.device, opt: torch.optim.Optimizer | None,
                on_batch: Callable[[int, int], None] | None = None,
-               x_other: np.ndarray | None = None) -> tuple[float, float]:
+               x_other: np.ndarray | None = None,
+               teacher: Teacher | None = None) -> tuple[float, float]:
     """Mean cross-entropy (unsmoothed, so train and validation compare) and accuracy.
 
     ``x_other`` (training only) are parts of no class, shared out over the batches: their loss is
     the cross-entropy to the uniform distribution, weighted by ``config.outlier_weight``.
+    ``teacher`` (training only): every batch, parts of no class included, is also taught the
+    teacher's softened answers (``distill``).
     """
     training = opt is not None
     model.train(training)
@@ -56,6 +60,10 @@ def run_epoch(model: PointNet, x: np.ndarray, y: np.ndarray, config: TrainConfig
             ce = F.cross_entropy(logits, yb)
             if opt is not None:
                 loss = F.cross_entropy(logits, yb, label_smoothing=config.label_smoothing)
+                if teacher is not None:
+                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=mixed):
+                        taught = teacher.logits(xb)
+                    loss = teacher.blend(loss, all_logits, taught)
                 if len(all_logits) > n_cls:
                     uniform = -F.log_softmax(all_logits[n_cls:], dim=1).mean(dim=1).mean()
                     loss = loss + config.outlier_weight * uniform

@@ -1,15 +1,33 @@
-"""A model to fine-tune: another model's weights with an output layer for the new classes."""
+"""The model a training starts from: a fresh one, or another model's weights with an output
+layer for the new classes (fine-tuning)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pointcam_gui.core.checkpoint import load_checkpoint
 from pointcam_gui.core.errors import PointCAMError
 from pointcam_gui.core.model import PointNet, PointNetConfig
 from pointcam_gui.core.sampling import NORMALIZATION
+
+if TYPE_CHECKING:
+    from pointcam_gui.core.training.train import TrainConfig
+
+
+def initial_model(cfg: TrainConfig, class_names: Sequence[str]
+                  ) -> tuple[PointNet, PointNetConfig, int]:
+    """The model ``cfg`` starts from, its config and how many classes it adopted: ``cfg.init``'s
+    weights (``start_from``), or a fresh PointNet of ``cfg``'s architecture."""
+    if cfg.init:
+        return start_from(cfg.init, class_names, cfg.points, cfg.normalization)
+    arch = PointNetConfig(num_classes=len(class_names), num_points=cfg.points,
+                          widths=cfg.widths, head=cfg.head, pool=cfg.pool, dropout=cfg.dropout,
+                          input_transform=cfg.input_transform,
+                          feature_transform=cfg.feature_transform)
+    return PointNet(arch), arch, 0
 
 
 def start_from(weights: str | Path, class_names: Sequence[str], points: int,

@@ -2,8 +2,9 @@
 
 Every part is read once; each epoch samples fresh surface points, stretches the part per axis, poses
 it in one of the frames its exact moments allow (as inference does), and jitters the points; parts
-of no class (``outliers``), when given, are mixed into every batch with a uniform target.
-Validation parts are sampled once. The best epoch's weights are saved as soon as they appear, so
+of no class (``outliers``), when given, are mixed into every batch with a uniform target; a
+``teacher``'s softened answers are taught beside the labels (``distill``). Validation parts are
+sampled once. The best epoch's weights are saved as soon as they appear, so
 Ctrl-C (or a crash) keeps them; the CSV log and the curves PNG are rewritten every epoch.
 """
 
@@ -27,7 +28,6 @@ from pointcam_gui import __version__
 from pointcam_gui.core.checkpoint import ModelMetadata, save_checkpoint
 from pointcam_gui.core.device import PRECISIONS, resolve_device
 from pointcam_gui.core.errors import DatasetError, PointCAMError
-from pointcam_gui.core.model import PointNet, PointNetConfig
 from pointcam_gui.core.sampling import NORMALIZATION, NORMALIZATIONS, SurfaceSampler
 from pointcam_gui.core.training.augmentation import (
     Augmentation,
@@ -36,8 +36,9 @@ from pointcam_gui.core.training.augmentation import (
     stratified_split,
 )
 from pointcam_gui.core.training.dataset import Skipped, check_readable, iter_meshes, scan_dataset
+from pointcam_gui.core.training.distill import TEMPERATURE, load_teacher
 from pointcam_gui.core.training.epoch import precise_batchnorm, run_epoch
-from pointcam_gui.core.training.finetune import start_from
+from pointcam_gui.core.training.finetune import initial_model
 from pointcam_gui.core.training.log import EpochStats, log_paths, write_curves, write_log
 from pointcam_gui.core.training.outliers import iter_outliers
 
@@ -71,6 +72,8 @@ class TrainConfig:
     outlier_weight: float = 0.5  # weight of their loss (Hendrycks et al. use 0.5)
     init: str | None = None  # weights to start from (fine-tuning); their architecture wins
     precision: str = "float32"  # or "bfloat16": mixed precision (AMX CPUs, recent GPUs)
+    teacher: str | None = None  # weights whose softened answers are taught too (distillation)
+    teacher_weight: float = 0.5  # the teacher's share of the loss; the labels keep the rest
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,11 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
     out = Path(out)
     log_csv, curves_png = log_paths(out)
     dataset = scan_dataset(data)
+    device = resolve_device(cfg.device)
+    # before the parts are read (a bad file fails at once) and before the seed (building the
+    # teacher draws random numbers that the student's run must not miss)
+    teacher = (load_teacher(cfg.teacher, dataset.class_names, cfg.points, cfg.normalization,
+                            cfg.teacher_weight, device) if cfg.teacher else None)
     skipped: list[Skipped] = []
     samplers, labels = [], []
     for label, _path, mesh in iter_meshes(dataset, skipped,
@@ -141,24 +149,14 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
              len(dataset.class_names))
 
     torch.manual_seed(cfg.seed)
-    device = resolve_device(cfg.device)
     if (cfg.precision == "bfloat16" and device.type == "cuda"
             and not torch.cuda.is_bf16_supported()):
         raise PointCAMError(f"this GPU ({torch.cuda.get_device_name(device)}) cannot train in "
                             "bfloat16; train with --precision float32")
     old_threads, threads = torch.get_num_threads(), cfg.threads or os.cpu_count() or 1
     torch.set_num_threads(threads)
-    if cfg.init:
-        model, arch, adopted = start_from(cfg.init, dataset.class_names, cfg.points,
-                                          cfg.normalization)
-        model = model.to(device)
-    else:
-        arch = PointNetConfig(num_classes=len(dataset.class_names), num_points=cfg.points,
-                              widths=cfg.widths, head=cfg.head, pool=cfg.pool,
-                              dropout=cfg.dropout,
-                              input_transform=cfg.input_transform,
-                              feature_transform=cfg.feature_transform)
-        model, adopted = PointNet(arch).to(device), 0
+    model, arch, adopted = initial_model(cfg, dataset.class_names)
+    model = model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched: torch.optim.lr_scheduler.LRScheduler = (
         torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.epochs, eta_min=cfg.lr * 0.01)
@@ -189,6 +187,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
             "outlier_parts": len(other_samplers),
             **({"init": {"weights": Path(cfg.init).name, "classes_adopted": adopted}}
                if cfg.init else {}),
+            **({"teacher": {"weights": Path(cfg.teacher).name, "weight": cfg.teacher_weight,
+                            "temperature": TEMPERATURE}} if cfg.teacher else {}),
             "config": asdict(cfg)}
         return ModelMetadata(class_names=dataset.class_names, num_points=cfg.points,
                              architecture=arch.to_dict(), normalization=cfg.normalization,
@@ -210,7 +210,8 @@ def train(data: str | Path, out: str | Path, config: TrainConfig | None = None, 
                 other_sets.ahead(epoch + 1)
             lr = opt.param_groups[0]["lr"]
             tr_loss, tr_acc = run_epoch(model, x_train, y_train[order], cfg, device, opt,
-                                         partial(_batch_progress, emit, epoch), x_other)
+                                         partial(_batch_progress, emit, epoch), x_other,
+                                         teacher)
             sched.step()
             precise_batchnorm(model, x_train, cfg.batch_size, device)
             with torch.no_grad():

@@ -30,19 +30,6 @@ TINY = TrainConfig(epochs=2, points=64, batch_size=4, widths=(8, 16), head=(8,),
                    device="cpu", val_fraction=0.25, threads=1)
 
 
-@pytest.fixture(scope="module")
-def shapes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("shapes")
-    makers = {"box": lambda k: trimesh.creation.box((1, 2 + k, 3)),
-              "ring": lambda k: trimesh.creation.torus(2 + k, 0.5),
-              "rod": lambda k: trimesh.creation.cylinder(0.3, 4 + k)}
-    for name, make in makers.items():
-        (root / name).mkdir()
-        for k in range(4):
-            make(k).export(root / name / f"{name}{k}.ply")
-    return root
-
-
 def test_random_rotations_are_proper_rotations() -> None:
     r = random_rotations(50, np.random.default_rng(0))
     assert np.allclose(r @ r.transpose(0, 2, 1), np.eye(3), atol=1e-9)
